@@ -1,0 +1,222 @@
+//! `canyu bench`: measures the real HTTP endpoint with concurrent clients against a server it
+//! starts in-process on a fresh data directory (same start-up code as `serve`), and fills a
+//! data directory with comments for the rebuild benchmark. Results go to docs/benchmarks.md.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use canyu_app::{Meta, Principal};
+use canyu_domain::decision::DecisionCommand;
+use canyu_domain::values::Role;
+use canyu_eventstore::{Actor, EventMetadata, EventStore, ExpectedVersion, NewEvent};
+use chrono::Utc;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::startup::Platform;
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub scenario: Scenario,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Scenario {
+    /// `submitComment` over HTTP from concurrent clients.
+    Comments {
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// `decision` with 50 history entries over HTTP from concurrent clients.
+    Decision {
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Fill a data directory with one decision and N comments (for `canyu rebuild`).
+    Fill {
+        #[arg(long)]
+        data_dir: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        comments: u64,
+    },
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Runs one scenario and prints its figures.
+pub async fn run(args: BenchArgs) -> Result<(), BoxError> {
+    match args.scenario {
+        Scenario::Comments { clients, seconds } => http(clients, seconds, true).await,
+        Scenario::Decision { clients, seconds } => http(clients, seconds, false).await,
+        Scenario::Fill { data_dir, comments } => fill(&data_dir, comments).await,
+    }
+}
+
+struct Fixture {
+    url: String,
+    decision_id: String,
+    consultation_id: String,
+    tokens: Vec<String>,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
+    let dir = tempfile::tempdir()?;
+    let platform = Platform::open_default(dir.path())?;
+    platform.spawn_projector();
+    let app = platform.app.clone();
+    app.create_account(&Meta::default(), "bench-admin", "bench-password", "管理员", Role::Admin).await?;
+    let (_, token) = app.login("bench-admin", "bench-password").await?;
+    let admin = Meta::by(Some(app.authenticate(&token).await?));
+    let unit = app.register_unit(&admin, "市住房和城乡建设局").await?.id;
+    let d = app.register_decision(&admin, 2021, "基准测试决策事项", "用于基准测试", &unit, "PUBLIC", None, None).await?.id;
+    app.decision_command(&admin, &d, DecisionCommand::PublishDraft { text: "第一条 总则。\n第二条 适用范围。".into(), explanation: String::new(), change_note: String::new() })
+        .await?;
+    let now = Utc::now();
+    let c = app.new_id();
+    let w = app
+        .decision_command(&admin, &d, DecisionCommand::OpenConsultation {
+            consultation_id: c.clone(),
+            channel: "ONLINE".into(),
+            opens_at: now,
+            closes_at: now + chrono::Duration::days(30),
+            how_to_submit: String::new(),
+            shortened_reason: None,
+        })
+        .await?;
+    platform.projections.wait_for(w.position, Duration::from_secs(10)).await;
+    let mut tokens = Vec::new();
+    for i in 0..clients.min(64) {
+        let (_, t) = app.register_account(&Meta::default(), &format!("bench-user-{i}"), "bench-password", &format!("居民{i}")).await?;
+        tokens.push(t);
+    }
+    let resident: Principal = app.authenticate(&tokens[0]).await?;
+    // 45 comments + 5 decision events: the decision's history has 50 entries.
+    let mut last = 0;
+    for i in 0..45 {
+        last = app.submit_comment(&Meta::by(Some(resident.clone())), &c, &format!("第{i}条意见：建议进一步明确适用范围。"), None).await?.position;
+    }
+    platform.projections.wait_for(last, Duration::from_secs(10)).await;
+    let router = canyu_gateway::server::router(platform.services(), None);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/graphql", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    Ok(Fixture { url, decision_id: d, consultation_id: c, tokens, _dir: dir })
+}
+
+const DECISION_QUERY: &str = "query($id: ID!) { decision(id: $id) { id title stage undertakingUnit { name } \
+    consultations { id status commentCount } history(first: 50) { totalCount edges { node { position at kind summary actor } } } } }";
+const COMMENT_MUTATION: &str = "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } } }";
+
+async fn http(clients: usize, seconds: u64, write: bool) -> Result<(), BoxError> {
+    let f = Arc::new(fixture(clients).await?);
+    let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
+    if !write {
+        let body: Value = http.post(&f.url).json(&json!({"query": DECISION_QUERY, "variables": {"id": f.decision_id}})).send().await?.json().await?;
+        let n = body["data"]["decision"]["history"]["edges"].as_array().map_or(0, Vec::len);
+        println!("history entries per response: {n}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for i in 0..clients {
+        let (f, http) = (f.clone(), http.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut errors = 0u64;
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                let req = if write {
+                    let token = &f.tokens[i % f.tokens.len()];
+                    http.post(&f.url).bearer_auth(token).json(&json!({"query": COMMENT_MUTATION, "variables": {"c": f.consultation_id, "b": format!("客户端{i}的第{n}条意见：建议增加停车泊位。")}}))
+                } else {
+                    http.post(&f.url).json(&json!({"query": DECISION_QUERY, "variables": {"id": f.decision_id}}))
+                };
+                let ok = match req.send().await {
+                    Ok(r) if r.status().is_success() => r.json::<Value>().await.is_ok_and(|v| v.get("errors").is_none()),
+                    _ => false,
+                };
+                lat.push(started.elapsed());
+                if !ok {
+                    errors += 1;
+                }
+                n += 1;
+            }
+            (lat, errors)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await?;
+        all.extend(l);
+        errors += e;
+    }
+    all.sort();
+    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
+    println!(
+        "{}: {} requests in {seconds}s from {clients} clients = {:.0}/s; p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; errors {errors}",
+        if write { "submitComment" } else { "decision(50 history entries)" },
+        all.len(),
+        all.len() as f64 / seconds as f64,
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3,
+        all.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+    );
+    Ok(())
+}
+
+async fn fill(data_dir: &std::path::Path, comments: u64) -> Result<(), BoxError> {
+    let platform = Platform::open_default(data_dir)?;
+    let app = platform.app.clone();
+    app.create_account(&Meta::default(), "fill-admin", "fill-password", "管理员", Role::Admin).await?;
+    let (_, token) = app.login("fill-admin", "fill-password").await?;
+    let admin = Meta::by(Some(app.authenticate(&token).await?));
+    let unit = app.register_unit(&admin, "市城市管理局").await?.id;
+    let d = app.register_decision(&admin, 2021, "滕州市生活垃圾分类管理实施方案", "基准测试", &unit, "PUBLIC", None, None).await?.id;
+    let consultation = Uuid::now_v7().to_string();
+    let store: Arc<dyn EventStore> = platform.store.clone();
+    let started = Instant::now();
+    let writers = 32u64;
+    let per = comments / writers;
+    let mut tasks = Vec::new();
+    for w in 0..writers {
+        let (store, d, consultation) = (store.clone(), d.clone(), consultation.clone());
+        tasks.push(tokio::spawn(async move {
+            for i in 0..per {
+                let id = Uuid::now_v7().to_string();
+                let e = canyu_domain::Event::from(canyu_domain::events::CommentSubmitted {
+                    comment_id: id.clone(),
+                    decision_id: d.clone(),
+                    consultation_id: consultation.clone(),
+                    account_id: format!("acc-{w}"),
+                    clause_id: None,
+                    body: format!("第{i}条意见：建议在老旧小区增设分类投放点，并在早晚高峰安排督导员现场指导居民正确分类投放，避免混投混运。"),
+                    submitted_at: Utc::now(),
+                });
+                let meta = EventMetadata {
+                    actor: Actor { role: "resident".into(), account_id: Some(format!("acc-{w}")), unit_id: None },
+                    correlation_id: Uuid::now_v7(),
+                    causation_id: None,
+                    idempotency_key: None,
+                    server_time: Utc::now(),
+                };
+                let new = NewEvent { id: Uuid::now_v7(), event_type: e.event_type().into(), data: e.to_data(), metadata: meta };
+                store.append(&format!("comment-{id}"), ExpectedVersion::NoStream, vec![new]).await?;
+            }
+            Ok::<_, canyu_eventstore::StoreError>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!("appended {} comments in {secs:.1}s ({:.0}/s) to {}", per * writers, (per * writers) as f64 / secs, data_dir.display());
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! The `canyu` binary's library: start-up wiring, the demo seeder, the HTTP benchmark and the
+//! contract exports. `main.rs` only parses the command line.
+
+pub mod bench;
+pub mod contracts;
+pub mod seed;
+pub mod startup;

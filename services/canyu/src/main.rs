@@ -1,0 +1,139 @@
+//! `canyu`: serve, rebuild, verify, seed-demo, admin, export-schema, bench.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use canyu::startup::{self, Platform};
+use canyu_app::Meta;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "canyu", version, about = "参与 Canyu — public participation in major administrative decisions")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run everything in one process: SQLite event store, in-memory read models, GraphQL, UI.
+    Serve {
+        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        #[arg(long, env = "CANYU_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Rebuild every read model from the log, with a progress bar, and report the rate.
+    Rebuild {
+        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Verify every stream's hash chain.
+    Verify {
+        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Load a realistic Chinese demo (a county-level city's 2021 catalogue) and print logins.
+    SeedDemo {
+        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Operator commands.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Write schema/schema.graphql and schema/events/*.json from the code.
+    ExportSchema {
+        #[arg(long, default_value = "schema")]
+        dir: PathBuf,
+    },
+    /// Benchmark a running server over HTTP (see docs/benchmarks.md).
+    Bench(canyu::bench::BenchArgs),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account (works before the first `serve`).
+    CreateUser {
+        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long, value_parser = ["admin", "resident"], default_value = "resident")]
+        role: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CANYU_LOG").unwrap_or_else(|_| "info,canyu=info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
+    match command {
+        Command::Serve { data_dir, listen } => startup::serve(&data_dir, &listen).await?,
+        Command::Rebuild { data_dir } => rebuild(&data_dir).await?,
+        Command::Verify { data_dir } => {
+            let p = Platform::open_default(&data_dir)?;
+            let n = p.store.verify_all().await?;
+            println!("verified {n} events: every stream's hash chain is intact");
+        }
+        Command::SeedDemo { data_dir } => canyu::seed::run(&data_dir).await?,
+        Command::Admin { command: AdminCommand::CreateUser { data_dir, username, password, display_name, role } } => {
+            let p = Platform::open_default(&data_dir)?;
+            let role = if role == "admin" { canyu_domain::values::Role::Admin } else { canyu_domain::values::Role::Resident };
+            let system = Meta::default();
+            let display = display_name.unwrap_or_else(|| username.clone());
+            let w = p.app.create_account(&system, &username, &password, &display, role).await?;
+            println!("created {} account {username} (id {})", role.as_str(), w.id);
+        }
+        Command::ExportSchema { dir } => {
+            canyu::contracts::export(&dir)?;
+            println!("wrote {}/schema.graphql and {}/events/*.json", dir.display(), dir.display());
+        }
+        Command::Bench(args) => canyu::bench::run(args).await.map_err(|e| e as Box<dyn std::error::Error>)?,
+    }
+    Ok(())
+}
+
+async fn rebuild(data_dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    let p = Platform::open_default(data_dir)?;
+    let head = canyu_eventstore::EventStore::head(p.store.as_ref()).await?;
+    let bar = indicatif::ProgressBar::new(head);
+    bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} events {per_sec} eta {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+    let started = std::time::Instant::now();
+    let n = p.catch_up(|pos, _| bar.set_position(pos)).await?;
+    bar.finish();
+    let secs = started.elapsed().as_secs_f64();
+    let stats = p.projections.read(|m| (m.decisions.len(), m.comments.len(), m.hearings.len()));
+    println!(
+        "rebuilt read models from {n} events in {secs:.2}s ({:.0} events/s): {} decisions, {} comments, {} hearings",
+        n as f64 / secs.max(1e-9),
+        stats.0,
+        stats.1,
+        stats.2
+    );
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Wiring: opens the data directory (event log, key store, token secret), builds the app,
+//! the read models and the gateway, and serves them. Tests and the binary share this code.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use canyu_app::{App, Clock, SystemClock, Tokens};
+use canyu_eventstore::EventStore;
+use canyu_eventstore::keys::KeyStore;
+use canyu_eventstore::sqlite::{SqliteEventStore, SqliteKeyStore};
+use canyu_gateway::Services;
+use canyu_projections::Projections;
+
+/// Errors at start-up: the process reports them and exits non-zero.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("data directory {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    #[error("event store: {0}")]
+    Store(#[from] canyu_eventstore::StoreError),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(String, std::io::Error),
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Everything one process runs.
+pub struct Platform {
+    pub store: Arc<SqliteEventStore>,
+    pub app: Arc<App>,
+    pub projections: Arc<Projections>,
+}
+
+/// File names inside the data directory.
+pub const EVENTS_FILE: &str = "events.db";
+pub const KEYS_FILE: &str = "keys.db";
+pub const TOKEN_SECRET_FILE: &str = "token.secret";
+
+fn token_secret(dir: &Path) -> Result<Vec<u8>, StartupError> {
+    let path = dir.join(TOKEN_SECRET_FILE);
+    let err = |e| StartupError::DataDir(path.clone(), e);
+    match std::fs::read(&path) {
+        Ok(s) if s.len() >= 32 => Ok(s),
+        _ => {
+            let mut secret = vec![0u8; 32];
+            getrandom::fill(&mut secret).map_err(|e| err(std::io::Error::other(e.to_string())))?;
+            let tmp = dir.join(format!("{TOKEN_SECRET_FILE}.tmp"));
+            std::fs::write(&tmp, &secret).map_err(err)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600)).map_err(err)?;
+            }
+            std::fs::rename(&tmp, &path).map_err(err)?;
+            Ok(secret)
+        }
+    }
+}
+
+impl Platform {
+    /// Opens (creating if needed) the data directory and wires the write side. The read models
+    /// start empty: call [`Platform::catch_up`] before serving.
+    pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| StartupError::DataDir(data_dir.to_path_buf(), e))?;
+        let store = Arc::new(SqliteEventStore::open(data_dir.join(EVENTS_FILE))?);
+        let keys: Arc<dyn KeyStore> = Arc::new(SqliteKeyStore::open(data_dir.join(KEYS_FILE))?);
+        let projections = Projections::new();
+        let tokens = Tokens::new(token_secret(data_dir)?, chrono::Duration::hours(12));
+        let app = Arc::new(App::new(store.clone(), keys, clock, tokens, projections.clone()));
+        Ok(Platform { store, app, projections })
+    }
+
+    /// Opens with the system clock.
+    pub fn open_default(data_dir: &Path) -> Result<Platform, StartupError> {
+        Self::open(data_dir, Arc::new(SystemClock))
+    }
+
+    /// Replays the log into the read models (with progress callback) and returns the count.
+    pub async fn catch_up(&self, progress: impl FnMut(u64, u64)) -> Result<u64, StartupError> {
+        Ok(self.projections.catch_up(self.store.as_ref(), progress).await?)
+    }
+
+    /// Starts following the log in the background.
+    pub fn spawn_projector(&self) -> tokio::task::JoinHandle<()> {
+        let store: Arc<dyn EventStore> = self.store.clone();
+        tokio::spawn(self.projections.clone().run(store))
+    }
+
+    /// The gateway's services.
+    pub fn services(&self) -> Arc<Services> {
+        Arc::new(Services { app: self.app.clone(), projections: self.projections.clone(), store: self.store.clone() })
+    }
+}
+
+/// Where the built frontend is, if anywhere: `CANYU_STATIC_DIR`, else `frontend/dist` next to
+/// the working directory.
+pub fn static_dir() -> Option<PathBuf> {
+    std::env::var_os("CANYU_STATIC_DIR").map(PathBuf::from).or_else(|| Some(PathBuf::from("frontend/dist"))).filter(|d| d.join("index.html").is_file())
+}
+
+/// Runs the whole platform until Ctrl-C / SIGTERM. Prints `listening on http://ADDR` once
+/// bound (tests read it to learn the port when `listen` ends in `:0`).
+pub async fn serve(data_dir: &Path, listen: &str) -> Result<(), StartupError> {
+    let platform = Platform::open_default(data_dir)?;
+    let started = std::time::Instant::now();
+    let n = platform.catch_up(|_, _| {}).await?;
+    tracing::info!(events = n, ms = started.elapsed().as_millis() as u64, "read models rebuilt from the log");
+    platform.spawn_projector();
+    let router = canyu_gateway::server::router(platform.services(), static_dir());
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| StartupError::Listen(listen.to_string(), e))?;
+    let addr: SocketAddr = listener.local_addr().map_err(|e| StartupError::Listen(listen.to_string(), e))?;
+    println!("listening on http://{addr}");
+    tracing::info!(%addr, data_dir = %data_dir.display(), "canyu serving: GraphQL at /graphql");
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(StartupError::Serve)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,446 @@
+//! The decision aggregate (`decision-<id>`): catalogue entry, drafting, consultations,
+//! opinions and adoption, feedback report, deliberation, result, withdrawal.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::events::*;
+use crate::values::*;
+use crate::{Aggregate, DomainError};
+
+/// Minimum length of a public online consultation (Decree 713 Art. 15).
+pub const MIN_ONLINE_CONSULTATION: Duration = Duration::days(30);
+
+/// A consultation as the rules need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsultationState {
+    pub channel: Channel,
+    pub draft_version: u32,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Whether a shortened period was announced (with its reason) when it opened.
+    pub shortened: bool,
+}
+
+impl ConsultationState {
+    /// Closed by an event, or past its announced end.
+    pub fn is_closed(&self, now: DateTime<Utc>) -> bool {
+        self.closed_at.is_some() || now >= self.closes_at
+    }
+}
+
+/// An opinion as the rules need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpinionState {
+    pub outcome: Option<AdoptionOutcome>,
+}
+
+/// Everything `decide` needs to know about one decision.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DecisionState {
+    pub id: String,
+    pub exists: bool,
+    pub year: i32,
+    pub unit_id: String,
+    pub disclosure: Option<Disclosure>,
+    pub has_background: bool,
+    /// Clauses of each draft version, by version.
+    pub drafts: BTreeMap<u32, Vec<Clause>>,
+    pub next_clause_id: u32,
+    pub consultations: BTreeMap<String, ConsultationState>,
+    pub activities: u32,
+    pub opinions: BTreeMap<String, OpinionState>,
+    /// Which opinion each grouped comment went into.
+    pub grouped_comments: HashMap<String, String>,
+    pub feedback_published: bool,
+    pub deliberated: bool,
+    pub decided: bool,
+    pub withdrawn: bool,
+}
+
+impl DecisionState {
+    /// The current (latest) draft version, if any.
+    pub fn current_draft(&self) -> Option<u32> {
+        self.drafts.keys().next_back().copied()
+    }
+
+    /// The stage, derived from events only.
+    pub fn stage(&self) -> Stage {
+        if self.withdrawn {
+            Stage::Withdrawn
+        } else if self.decided {
+            Stage::Decided
+        } else if self.deliberated {
+            Stage::Deliberation
+        } else if self.feedback_published || !self.opinions.is_empty() {
+            Stage::Feedback
+        } else if !self.consultations.is_empty() {
+            Stage::Consulting
+        } else if self.has_background || !self.drafts.is_empty() {
+            Stage::Drafting
+        } else {
+            Stage::Listed
+        }
+    }
+
+    /// Rejects commands on a missing, withdrawn or decided decision.
+    pub fn ensure_active(&self) -> Result<(), DomainError> {
+        if !self.exists {
+            Err(DomainError::DecisionNotFound)
+        } else if self.withdrawn {
+            Err(DomainError::DecisionWithdrawn)
+        } else if self.decided {
+            Err(DomainError::DecisionAlreadyDecided)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Commands on a decision. Ids are chosen by the application.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecisionCommand {
+    Register {
+        decision_id: String,
+        year: i32,
+        title: String,
+        summary: String,
+        unit_id: String,
+        disclosure: String,
+        confidentiality_basis: Option<String>,
+        late_addition_reason: Option<String>,
+    },
+    PublishBackground { text: String },
+    PublishDraft { text: String, explanation: String, change_note: String },
+    OpenConsultation {
+        consultation_id: String,
+        channel: String,
+        opens_at: DateTime<Utc>,
+        closes_at: DateTime<Utc>,
+        how_to_submit: String,
+        shortened_reason: Option<String>,
+    },
+    CloseConsultation { consultation_id: String, reason: Option<String> },
+    RecordParticipationActivity { activity_id: String, kind: String, held_at: DateTime<Utc>, summary: String, participant_count: i64 },
+    ConsolidateOpinion { opinion_id: String, summary: String, comment_ids: Vec<String>, concentrated: bool },
+    DecideAdoption { opinion_id: String, outcome: String, rationale: Option<String> },
+    PublishFeedbackReport { summary: String },
+    RecordDeliberation { meeting_kind: String, held_at: DateTime<Utc>, summary: String, dissent: String, observers: Vec<Observer> },
+    PublishResult { text: String, document_number: String, effective_at: DateTime<Utc>, interpretation: String },
+    Withdraw { reason: String },
+}
+
+/// Outside facts a decision command may need, supplied by the application.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionCtx {
+    pub now: DateTime<Utc>,
+    /// For `Register`: whether the year's catalogue is already published.
+    pub catalogue_published: bool,
+    /// For `Register`: whether the undertaking unit exists.
+    pub unit_exists: bool,
+    /// For `ConsolidateOpinion`: the decision each named comment belongs to (absent: unknown).
+    pub comment_decisions: HashMap<String, String>,
+}
+
+/// Marker type implementing [`Aggregate`] for decisions.
+#[derive(Debug)]
+pub struct Decision;
+
+fn earliest() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").map(|d| d.with_timezone(&Utc)).unwrap_or_default()
+}
+
+/// Refuses timestamps outside 2000..=2100, which are always input mistakes.
+pub fn sane_time(field: &'static str, t: DateTime<Utc>) -> Result<DateTime<Utc>, DomainError> {
+    let latest = earliest() + Duration::days(365 * 100 + 25);
+    if t < earliest() || t > latest {
+        return Err(DomainError::invalid(field, "must be between the years 2000 and 2100"));
+    }
+    Ok(t)
+}
+
+impl Aggregate for Decision {
+    type State = DecisionState;
+    type Command = DecisionCommand;
+    type Ctx<'a> = DecisionCtx;
+
+    fn decide(s: &DecisionState, cmd: DecisionCommand, ctx: &DecisionCtx) -> Result<Vec<Event>, DomainError> {
+        use DecisionCommand as C;
+        let id = s.id.clone();
+        let event: Event = match cmd {
+            C::Register { decision_id, year, title, summary, unit_id, disclosure, confidentiality_basis, late_addition_reason } => {
+                if s.exists {
+                    return Err(DomainError::DecisionAlreadyExists);
+                }
+                if !(2000..=2100).contains(&year) {
+                    return Err(DomainError::invalid("year", "must be between 2000 and 2100"));
+                }
+                let title = text("title", &title, 1, 200, false)?;
+                let summary = text("summary", &summary, 0, 5000, true)?;
+                let disclosure = Disclosure::parse("disclosure", &disclosure)?;
+                let basis = optional_text("confidentialityBasis", confidentiality_basis.as_deref(), 500, true)?;
+                if disclosure == Disclosure::Confidential && basis.is_none() {
+                    return Err(DomainError::ConfidentialityBasisRequired);
+                }
+                let late = optional_text("additionReason", late_addition_reason.as_deref(), 1000, true)?;
+                if ctx.catalogue_published && late.is_none() {
+                    return Err(DomainError::LateAdditionNeedsReason);
+                }
+                if !ctx.unit_exists {
+                    return Err(DomainError::UnitNotFound);
+                }
+                DecisionRegistered {
+                    decision_id,
+                    year,
+                    title,
+                    summary,
+                    unit_id,
+                    disclosure: disclosure.as_str().into(),
+                    confidentiality_basis: if disclosure == Disclosure::Confidential { basis } else { None },
+                    late_addition_reason: if ctx.catalogue_published { late } else { None },
+                }
+                .into()
+            }
+            C::PublishBackground { text: t } => {
+                s.ensure_active()?;
+                BackgroundPublished { decision_id: id, text: text("text", &t, 1, 50_000, true)? }.into()
+            }
+            C::PublishDraft { text: t, explanation, change_note } => {
+                s.ensure_active()?;
+                let t = text("text", &t, 1, 200_000, true)?;
+                let explanation = text("explanation", &explanation, 0, 50_000, true)?;
+                let change_note = text("changeNote", &change_note, 0, 10_000, true)?;
+                let previous = s.current_draft().and_then(|v| s.drafts.get(&v)).map(Vec::as_slice).unwrap_or(&[]);
+                let mut next = s.next_clause_id;
+                let clauses = crate::clauses::split(&t, previous, &mut next);
+                DraftPublished {
+                    decision_id: id,
+                    version: s.current_draft().unwrap_or(0) + 1,
+                    text: t,
+                    clauses,
+                    explanation,
+                    change_note,
+                    published_at: ctx.now,
+                }
+                .into()
+            }
+            C::OpenConsultation { consultation_id, channel, opens_at, closes_at, how_to_submit, shortened_reason } => {
+                s.ensure_active()?;
+                let channel = Channel::parse("channel", &channel)?;
+                let opens_at = sane_time("opensAt", opens_at)?;
+                let closes_at = sane_time("closesAt", closes_at)?;
+                if closes_at <= opens_at {
+                    return Err(DomainError::invalid("closesAt", "must be after opensAt"));
+                }
+                if closes_at <= ctx.now {
+                    return Err(DomainError::invalid("closesAt", "must be in the future"));
+                }
+                let how_to_submit = text("howToSubmit", &how_to_submit, 0, 2000, true)?;
+                let shortened_reason = optional_text("shortenedReason", shortened_reason.as_deref(), 1000, true)?;
+                if s.consultations.contains_key(&consultation_id) {
+                    return Err(DomainError::ConsultationAlreadyExists);
+                }
+                let draft_version = s.current_draft().ok_or(DomainError::NoDraftPublished)?;
+                // The public gets the period from when it is announced, so a backdated opening
+                // does not count towards the 30 days.
+                if channel == Channel::Online && closes_at - opens_at.max(ctx.now) < MIN_ONLINE_CONSULTATION && shortened_reason.is_none() {
+                    return Err(DomainError::PeriodTooShortWithoutReason);
+                }
+                ConsultationOpened {
+                    decision_id: id,
+                    consultation_id,
+                    channel: channel.as_str().into(),
+                    draft_version,
+                    opens_at,
+                    closes_at,
+                    how_to_submit,
+                    shortened_reason,
+                }
+                .into()
+            }
+            C::CloseConsultation { consultation_id, reason } => {
+                s.ensure_active()?;
+                let c = s.consultations.get(&consultation_id).ok_or(DomainError::ConsultationNotFound)?;
+                if c.closed_at.is_some() {
+                    return Err(DomainError::ConsultationAlreadyClosed);
+                }
+                let reason = optional_text("reason", reason.as_deref(), 1000, true)?;
+                let early = ctx.now < c.closes_at;
+                if early && reason.is_none() {
+                    return Err(DomainError::EarlyCloseNeedsReason);
+                }
+                // Closing early is shortening: below 30 days it needs the reason stated at opening.
+                if early && c.channel == Channel::Online && !c.shortened && ctx.now - c.opens_at < MIN_ONLINE_CONSULTATION {
+                    return Err(DomainError::PeriodTooShortWithoutReason);
+                }
+                ConsultationClosed { decision_id: id, consultation_id, closed_at: ctx.now, early, reason }.into()
+            }
+            C::RecordParticipationActivity { activity_id, kind, held_at, summary, participant_count } => {
+                s.ensure_active()?;
+                let kind = ActivityKind::parse("kind", &kind)?;
+                let held_at = sane_time("heldAt", held_at)?;
+                if held_at > ctx.now {
+                    return Err(DomainError::invalid("heldAt", "must not be in the future"));
+                }
+                let summary = text("summary", &summary, 1, 5000, true)?;
+                let participant_count =
+                    u32::try_from(participant_count).map_err(|_| DomainError::invalid("participantCount", "must be between 0 and 4294967295"))?;
+                ParticipationActivityRecorded { decision_id: id, activity_id, kind: kind.as_str().into(), held_at, summary, participant_count }.into()
+            }
+            C::ConsolidateOpinion { opinion_id, summary, comment_ids, concentrated } => {
+                s.ensure_active()?;
+                if s.feedback_published {
+                    return Err(DomainError::FeedbackReportAlreadyPublished);
+                }
+                if s.opinions.contains_key(&opinion_id) {
+                    return Err(DomainError::OpinionAlreadyExists);
+                }
+                let summary = text("summary", &summary, 1, 5000, true)?;
+                let mut ids: Vec<String> = Vec::with_capacity(comment_ids.len());
+                for c in comment_ids {
+                    if ids.contains(&c) {
+                        continue;
+                    }
+                    if ctx.comment_decisions.get(&c) != Some(&s.id) {
+                        return Err(DomainError::UnknownComment(c));
+                    }
+                    if s.grouped_comments.contains_key(&c) {
+                        return Err(DomainError::CommentAlreadyGrouped(c));
+                    }
+                    ids.push(c);
+                }
+                OpinionConsolidated { decision_id: id, opinion_id, summary, comment_ids: ids, concentrated }.into()
+            }
+            C::DecideAdoption { opinion_id, outcome, rationale } => {
+                s.ensure_active()?;
+                let outcome = AdoptionOutcome::parse("outcome", &outcome)?;
+                let rationale = optional_text("rationale", rationale.as_deref(), 5000, true)?;
+                let o = s.opinions.get(&opinion_id).ok_or(DomainError::OpinionNotFound)?;
+                if o.outcome.is_some() {
+                    return Err(DomainError::AdoptionAlreadyDecided);
+                }
+                if outcome != AdoptionOutcome::Adopted && rationale.is_none() {
+                    return Err(DomainError::RationaleRequired);
+                }
+                AdoptionDecided { decision_id: id, opinion_id, outcome: outcome.as_str().into(), rationale }.into()
+            }
+            C::PublishFeedbackReport { summary } => {
+                s.ensure_active()?;
+                if s.feedback_published {
+                    return Err(DomainError::FeedbackReportAlreadyPublished);
+                }
+                let summary = text("summary", &summary, 1, 20_000, true)?;
+                if s.consultations.values().any(|c| !c.is_closed(ctx.now)) {
+                    return Err(DomainError::ConsultationStillOpen);
+                }
+                if s.opinions.values().any(|o| o.outcome.is_none()) {
+                    return Err(DomainError::OpinionWithoutDecision);
+                }
+                FeedbackReportPublished { decision_id: id, summary, published_at: ctx.now }.into()
+            }
+            C::RecordDeliberation { meeting_kind, held_at, summary, dissent, observers } => {
+                s.ensure_active()?;
+                if s.deliberated {
+                    return Err(DomainError::DeliberationAlreadyRecorded);
+                }
+                let meeting_kind = MeetingKind::parse("meetingKind", &meeting_kind)?;
+                let held_at = sane_time("heldAt", held_at)?;
+                if held_at > ctx.now {
+                    return Err(DomainError::invalid("heldAt", "must not be in the future"));
+                }
+                let summary = text("summary", &summary, 1, 20_000, true)?;
+                let dissent = text("dissent", &dissent, 0, 20_000, true)?;
+                let observers = observers
+                    .into_iter()
+                    .map(|o| {
+                        Ok(Observer {
+                            name: text("observers.name", &o.name, 1, 100, false)?,
+                            affiliation: text("observers.affiliation", &o.affiliation, 0, 200, false)?,
+                            opinion: text("observers.opinion", &o.opinion, 0, 5000, true)?,
+                            adoption: text("observers.adoption", &o.adoption, 0, 5000, true)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, DomainError>>()?;
+                if (!s.consultations.is_empty() || !s.opinions.is_empty()) && !s.feedback_published {
+                    return Err(DomainError::FeedbackReportRequired);
+                }
+                DeliberationRecorded { decision_id: id, meeting_kind: meeting_kind.as_str().into(), held_at, summary, dissent, observers }.into()
+            }
+            C::PublishResult { text: t, document_number, effective_at, interpretation } => {
+                s.ensure_active()?;
+                let t = text("text", &t, 1, 200_000, true)?;
+                let document_number = text("documentNumber", &document_number, 1, 100, false)?;
+                let effective_at = sane_time("effectiveAt", effective_at)?;
+                let interpretation = text("interpretation", &interpretation, 1, 50_000, true)?;
+                if !s.deliberated {
+                    return Err(DomainError::DeliberationRequired);
+                }
+                ResultPublished { decision_id: id, text: t, document_number, effective_at, interpretation, published_at: ctx.now }.into()
+            }
+            C::Withdraw { reason } => {
+                s.ensure_active()?;
+                DecisionWithdrawn { decision_id: id, reason: text("reason", &reason, 1, 2000, true)? }.into()
+            }
+        };
+        Ok(vec![event])
+    }
+
+    fn evolve(mut s: DecisionState, event: &Event) -> DecisionState {
+        match event {
+            Event::DecisionRegistered(e) => {
+                s.id = e.decision_id.clone();
+                s.exists = true;
+                s.year = e.year;
+                s.unit_id = e.unit_id.clone();
+                s.disclosure = Disclosure::parse("disclosure", &e.disclosure).ok();
+            }
+            Event::BackgroundPublished(_) => s.has_background = true,
+            Event::DraftPublished(e) => {
+                for c in &e.clauses {
+                    if let Some(n) = c.id.strip_prefix('c').and_then(|n| n.parse::<u32>().ok()) {
+                        s.next_clause_id = s.next_clause_id.max(n);
+                    }
+                }
+                s.drafts.insert(e.version, e.clauses.clone());
+            }
+            Event::ConsultationOpened(e) => {
+                s.consultations.insert(
+                    e.consultation_id.clone(),
+                    ConsultationState {
+                        channel: Channel::parse("channel", &e.channel).unwrap_or(Channel::Online),
+                        draft_version: e.draft_version,
+                        opens_at: e.opens_at,
+                        closes_at: e.closes_at,
+                        closed_at: None,
+                        shortened: e.shortened_reason.is_some(),
+                    },
+                );
+            }
+            Event::ConsultationClosed(e) => {
+                if let Some(c) = s.consultations.get_mut(&e.consultation_id) {
+                    c.closed_at = Some(e.closed_at);
+                }
+            }
+            Event::ParticipationActivityRecorded(_) => s.activities += 1,
+            Event::OpinionConsolidated(e) => {
+                for c in &e.comment_ids {
+                    s.grouped_comments.insert(c.clone(), e.opinion_id.clone());
+                }
+                s.opinions.insert(e.opinion_id.clone(), OpinionState { outcome: None });
+            }
+            Event::AdoptionDecided(e) => {
+                if let Some(o) = s.opinions.get_mut(&e.opinion_id) {
+                    o.outcome = AdoptionOutcome::parse("outcome", &e.outcome).ok();
+                }
+            }
+            Event::FeedbackReportPublished(_) => s.feedback_published = true,
+            Event::DeliberationRecorded(_) => s.deliberated = true,
+            Event::ResultPublished(_) => s.decided = true,
+            Event::DecisionWithdrawn(_) => s.withdrawn = true,
+            _ => {}
+        }
+        s
+    }
+}

@@ -1,0 +1,306 @@
+//! The hearing aggregate (`hearing-<id>`, 听证会): scheduling, sign-ups, the draw, the
+//! published participant list, and the record of the hearing (Decree 713 Art. 16-17).
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::decision::{DecisionState, sane_time};
+use crate::events::*;
+use crate::values::*;
+use crate::{Aggregate, DomainError};
+
+/// Hearing materials go to participants at least this long before the hearing, so sign-up
+/// must close at least this long before it starts.
+pub const MATERIALS_LEAD_TIME: Duration = Duration::days(7);
+
+/// One sign-up as the rules need it (no personal data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignupState {
+    pub id: String,
+    pub account_id: String,
+    pub display_name: String,
+    pub group: String,
+    pub status: SignupStatus,
+}
+
+/// Everything `decide` needs to know about one hearing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HearingState {
+    pub id: String,
+    pub exists: bool,
+    pub decision_id: String,
+    pub starts_at: DateTime<Utc>,
+    pub signup_closes_at: DateTime<Utc>,
+    pub capacity: u32,
+    pub method: Option<SelectionMethod>,
+    pub groups: Vec<String>,
+    /// In arrival order.
+    pub signups: Vec<SignupState>,
+    /// The lottery's waitlist order (not selected, in ticket order).
+    pub draw_waitlist: Vec<String>,
+    pub drawn: bool,
+    pub published: bool,
+    pub held: bool,
+}
+
+impl HearingState {
+    /// Seats currently taken (accepted sign-ups).
+    pub fn seats_taken(&self) -> u32 {
+        self.signups.iter().filter(|s| s.status == SignupStatus::Accepted).count() as u32
+    }
+
+    fn signup(&self, id: &str) -> Result<&SignupState, DomainError> {
+        self.signups.iter().find(|s| s.id == id).ok_or(DomainError::SignupNotFound)
+    }
+}
+
+/// Commands on a hearing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HearingCommand {
+    Schedule {
+        hearing_id: String,
+        decision_id: String,
+        starts_at: DateTime<Utc>,
+        venue: String,
+        capacity: i64,
+        signup_closes_at: DateTime<Utc>,
+        selection_method: String,
+        selection_rules: String,
+        stakeholder_groups: Vec<String>,
+    },
+    SignUp { signup_id: String, account_id: String, display_name: String, stakeholder_group: String, statement: String, personal: Sealed },
+    Withdraw { signup_id: String, account_id: String },
+    Draw { seed: String },
+    PublishParticipants,
+    RecordHeld { record_summary: String },
+}
+
+/// Outside facts for hearing commands.
+#[derive(Debug, Clone, Copy)]
+pub struct HearingCtx<'a> {
+    pub now: DateTime<Utc>,
+    /// The hearing's decision (for `Schedule`, and to refuse work on a closed decision).
+    pub decision: &'a DecisionState,
+}
+
+/// Marker type implementing [`Aggregate`] for hearings.
+#[derive(Debug)]
+pub struct Hearing;
+
+impl Aggregate for Hearing {
+    type State = HearingState;
+    type Command = HearingCommand;
+    type Ctx<'a> = HearingCtx<'a>;
+
+    fn decide(s: &HearingState, cmd: HearingCommand, ctx: &HearingCtx<'_>) -> Result<Vec<Event>, DomainError> {
+        use HearingCommand as C;
+        let (hearing_id, decision_id) = (s.id.clone(), s.decision_id.clone());
+        if !matches!(cmd, C::Schedule { .. }) {
+            if !s.exists {
+                return Err(DomainError::HearingNotFound);
+            }
+            if s.held {
+                return Err(DomainError::HearingAlreadyHeld);
+            }
+        }
+        let events: Vec<Event> = match cmd {
+            C::Schedule { hearing_id, decision_id, starts_at, venue, capacity, signup_closes_at, selection_method, selection_rules, stakeholder_groups } => {
+                if s.exists {
+                    return Err(DomainError::HearingAlreadyExists);
+                }
+                ctx.decision.ensure_active()?;
+                if decision_id != ctx.decision.id {
+                    return Err(DomainError::DecisionNotFound);
+                }
+                let starts_at = sane_time("startsAt", starts_at)?;
+                let signup_closes_at = sane_time("signupClosesAt", signup_closes_at)?;
+                if starts_at <= ctx.now {
+                    return Err(DomainError::invalid("startsAt", "must be in the future"));
+                }
+                if signup_closes_at + MATERIALS_LEAD_TIME > starts_at {
+                    return Err(DomainError::invalid("signupClosesAt", "must be at least 7 days before the hearing, so materials reach participants in time"));
+                }
+                let venue = text("venue", &venue, 1, 500, false)?;
+                let capacity = u32::try_from(capacity).ok().filter(|c| (1..=10_000).contains(c)).ok_or_else(|| DomainError::invalid("capacity", "must be between 1 and 10000"))?;
+                let method = SelectionMethod::parse("selectionMethod", &selection_method)?;
+                let selection_rules = text("selectionRules", &selection_rules, 1, 10_000, true)?;
+                let mut groups = Vec::new();
+                for g in stakeholder_groups {
+                    let g = text("stakeholderGroups", &g, 1, 100, false)?;
+                    if !groups.contains(&g) {
+                        groups.push(g);
+                    }
+                }
+                if groups.is_empty() || groups.len() > 50 {
+                    return Err(DomainError::invalid("stakeholderGroups", "must name 1 to 50 groups"));
+                }
+                if ctx.decision.current_draft().is_none() {
+                    return Err(DomainError::NoDraftPublished);
+                }
+                vec![
+                    HearingScheduled {
+                        hearing_id,
+                        decision_id,
+                        starts_at,
+                        venue,
+                        capacity,
+                        signup_closes_at,
+                        selection_method: method.as_str().into(),
+                        selection_rules,
+                        stakeholder_groups: groups,
+                    }
+                    .into(),
+                ]
+            }
+            C::SignUp { signup_id, account_id, display_name, stakeholder_group, statement, personal } => {
+                ctx.decision.ensure_active()?;
+                if ctx.now >= s.signup_closes_at {
+                    return Err(DomainError::SignupClosed);
+                }
+                let group = text("stakeholderGroup", &stakeholder_group, 1, 100, false)?;
+                if !s.groups.contains(&group) {
+                    return Err(DomainError::UnknownStakeholderGroup);
+                }
+                let statement = text("statement", &statement, 0, 1000, true)?;
+                let display_name = text("displayName", &display_name, 1, 50, false)?;
+                if s.signups.iter().any(|x| x.account_id == account_id && x.status != SignupStatus::Withdrawn) {
+                    return Err(DomainError::AlreadySignedUp);
+                }
+                let status = match s.method {
+                    Some(SelectionMethod::Lottery) => SignupStatus::PendingDraw,
+                    _ if s.seats_taken() < s.capacity => SignupStatus::Accepted,
+                    _ => SignupStatus::Waitlisted,
+                };
+                vec![
+                    HearingSignupSubmitted {
+                        hearing_id,
+                        decision_id,
+                        signup_id,
+                        account_id,
+                        display_name,
+                        stakeholder_group: group,
+                        statement,
+                        personal,
+                        status: status.as_str().into(),
+                    }
+                    .into(),
+                ]
+            }
+            C::Withdraw { signup_id, account_id } => {
+                let signup = s.signup(&signup_id)?;
+                if signup.account_id != account_id {
+                    return Err(DomainError::NotYourSignup);
+                }
+                if signup.status == SignupStatus::Withdrawn {
+                    return Err(DomainError::SignupAlreadyWithdrawn);
+                }
+                if ctx.now >= s.starts_at {
+                    return Err(DomainError::HearingAlreadyStarted);
+                }
+                let mut out: Vec<Event> = vec![HearingSignupWithdrawn { hearing_id: hearing_id.clone(), decision_id: decision_id.clone(), signup_id }.into()];
+                if signup.status == SignupStatus::Accepted && !s.published {
+                    let next = match s.method {
+                        Some(SelectionMethod::Lottery) => s.draw_waitlist.iter().find(|id| s.signups.iter().any(|x| &x.id == *id && x.status == SignupStatus::NotSelected)).cloned(),
+                        _ => s.signups.iter().find(|x| x.status == SignupStatus::Waitlisted).map(|x| x.id.clone()),
+                    };
+                    if let Some(next) = next {
+                        out.push(HearingSignupPromoted { hearing_id, decision_id, signup_id: next }.into());
+                    }
+                }
+                out
+            }
+            C::Draw { seed } => {
+                ctx.decision.ensure_active()?;
+                if s.method != Some(SelectionMethod::Lottery) {
+                    return Err(DomainError::NotALottery);
+                }
+                if s.drawn {
+                    return Err(DomainError::AlreadyDrawn);
+                }
+                if ctx.now < s.signup_closes_at {
+                    return Err(DomainError::SignupStillOpen);
+                }
+                let seed = text("seed", &seed, 1, 200, false)?;
+                let entries: Vec<(String, String)> =
+                    s.signups.iter().filter(|x| x.status == SignupStatus::PendingDraw).map(|x| (x.id.clone(), x.group.clone())).collect();
+                let d = crate::lottery::draw(&seed, s.capacity as usize, &entries);
+                vec![HearingParticipantsDrawn { hearing_id, decision_id, seed, selected: d.selected, not_selected: d.not_selected }.into()]
+            }
+            C::PublishParticipants => {
+                ctx.decision.ensure_active()?;
+                if s.published {
+                    return Err(DomainError::ParticipantsAlreadyPublished);
+                }
+                if s.method == Some(SelectionMethod::Lottery) && !s.drawn {
+                    return Err(DomainError::DrawRequired);
+                }
+                if ctx.now >= s.starts_at {
+                    return Err(DomainError::HearingAlreadyStarted);
+                }
+                if ctx.now < s.signup_closes_at {
+                    return Err(DomainError::SignupStillOpen);
+                }
+                let participants = s
+                    .signups
+                    .iter()
+                    .filter(|x| x.status == SignupStatus::Accepted)
+                    .map(|x| PublishedParticipant { signup_id: x.id.clone(), display_name: x.display_name.clone(), stakeholder_group: x.group.clone() })
+                    .collect();
+                vec![HearingParticipantsPublished { hearing_id, decision_id, participants }.into()]
+            }
+            C::RecordHeld { record_summary } => {
+                ctx.decision.ensure_active()?;
+                if !s.published {
+                    return Err(DomainError::ParticipantsNotPublished);
+                }
+                if ctx.now < s.starts_at {
+                    return Err(DomainError::HearingNotYetStarted);
+                }
+                vec![HearingHeld { hearing_id, decision_id, record_summary: text("recordSummary", &record_summary, 1, 50_000, true)? }.into()]
+            }
+        };
+        Ok(events)
+    }
+
+    fn evolve(mut s: HearingState, event: &Event) -> HearingState {
+        let set = |s: &mut HearingState, id: &str, status: SignupStatus| {
+            if let Some(x) = s.signups.iter_mut().find(|x| x.id == id) {
+                x.status = status;
+            }
+        };
+        match event {
+            Event::HearingScheduled(e) => {
+                s.id = e.hearing_id.clone();
+                s.exists = true;
+                s.decision_id = e.decision_id.clone();
+                s.starts_at = e.starts_at;
+                s.signup_closes_at = e.signup_closes_at;
+                s.capacity = e.capacity;
+                s.method = SelectionMethod::parse("selectionMethod", &e.selection_method).ok();
+                s.groups = e.stakeholder_groups.clone();
+            }
+            Event::HearingSignupSubmitted(e) => s.signups.push(SignupState {
+                id: e.signup_id.clone(),
+                account_id: e.account_id.clone(),
+                display_name: e.display_name.clone(),
+                group: e.stakeholder_group.clone(),
+                status: SignupStatus::parse("status", &e.status).unwrap_or(SignupStatus::Waitlisted),
+            }),
+            Event::HearingSignupWithdrawn(e) => set(&mut s, &e.signup_id, SignupStatus::Withdrawn),
+            Event::HearingSignupPromoted(e) => set(&mut s, &e.signup_id, SignupStatus::Accepted),
+            Event::HearingParticipantsDrawn(e) => {
+                s.drawn = true;
+                for id in &e.selected {
+                    set(&mut s, id, SignupStatus::Accepted);
+                }
+                for id in &e.not_selected {
+                    set(&mut s, id, SignupStatus::NotSelected);
+                }
+                s.draw_waitlist = e.not_selected.clone();
+            }
+            Event::HearingParticipantsPublished(_) => s.published = true,
+            Event::HearingHeld(_) => s.held = true,
+            _ => {}
+        }
+        s
+    }
+}

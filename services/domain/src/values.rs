@@ -1,0 +1,160 @@
+//! Value objects: parse, don't validate. Lengths count characters, not bytes.
+
+use crate::DomainError;
+use serde::{Deserialize, Serialize};
+
+/// Trims `value` and checks its length in characters and that it has no control characters
+/// (newlines and tabs are allowed when `multiline`).
+pub fn text(field: &'static str, value: &str, min: usize, max: usize, multiline: bool) -> Result<String, DomainError> {
+    let normalised = value.trim().replace("\r\n", "\n");
+    let v = normalised.as_str();
+    if let Some(c) = v.chars().find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r'))) {
+        return Err(DomainError::invalid(field, format!("contains a control character U+{:04X}", c as u32)));
+    }
+    let n = v.chars().count();
+    if n < min {
+        return Err(DomainError::invalid(field, if min == 1 { "must not be empty".to_string() } else { format!("must be at least {min} characters") }));
+    }
+    if n > max {
+        return Err(DomainError::invalid(field, format!("must be at most {max} characters")));
+    }
+    Ok(normalised)
+}
+
+/// Like [`text`] but `None` or blank becomes `None`.
+pub fn optional_text(field: &'static str, value: Option<&str>, max: usize, multiline: bool) -> Result<Option<String>, DomainError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => text(field, v, 1, max, multiline).map(Some),
+    }
+}
+
+macro_rules! closed_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $s:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $( #[serde(rename = $s)] $variant ),* }
+        impl $name {
+            /// All values, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            /// The stored and GraphQL name.
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s),* } }
+            /// Parses the stored name; `field` names the input in the error.
+            pub fn parse(field: &'static str, s: &str) -> Result<Self, DomainError> {
+                match s { $($s => Ok($name::$variant),)* _ => Err(DomainError::invalid(field, format!("unknown value {s:?}"))) }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+closed_enum!(
+    /// Disclosure attribute of a record (OGI Art. 13-16).
+    Disclosure { Public = "PUBLIC", OnRequest = "ON_REQUEST", Confidential = "CONFIDENTIAL" }
+);
+closed_enum!(
+    /// Consultation channel (Decree 713 Art. 14).
+    Channel { Online = "ONLINE", Written = "WRITTEN", Symposium = "SYMPOSIUM", FieldVisit = "FIELD_VISIT", Questionnaire = "QUESTIONNAIRE", OpinionPoll = "OPINION_POLL" }
+);
+closed_enum!(
+    /// Kind of an offline participation activity.
+    ActivityKind { Symposium = "SYMPOSIUM", Written = "WRITTEN", FieldVisit = "FIELD_VISIT", Questionnaire = "QUESTIONNAIRE", OpinionPoll = "OPINION_POLL" }
+);
+closed_enum!(
+    /// Account role.
+    Role { Resident = "RESIDENT", UnitStaff = "UNIT_STAFF", Admin = "ADMIN" }
+);
+closed_enum!(
+    /// How hearing participants are selected.
+    SelectionMethod { FirstCome = "FIRST_COME", Lottery = "LOTTERY" }
+);
+closed_enum!(
+    /// Adoption outcome of an opinion.
+    AdoptionOutcome { Adopted = "ADOPTED", PartiallyAdopted = "PARTIALLY_ADOPTED", NotAdopted = "NOT_ADOPTED" }
+);
+closed_enum!(
+    /// Kind of the decision meeting.
+    MeetingKind { ExecutiveMeeting = "EXECUTIVE_MEETING", Plenary = "PLENARY" }
+);
+closed_enum!(
+    /// Stage of a decision, derived from its events.
+    Stage { Listed = "LISTED", Drafting = "DRAFTING", Consulting = "CONSULTING", Feedback = "FEEDBACK", Deliberation = "DELIBERATION", Decided = "DECIDED", Withdrawn = "WITHDRAWN" }
+);
+closed_enum!(
+    /// Status of a hearing sign-up.
+    SignupStatus { Accepted = "ACCEPTED", Waitlisted = "WAITLISTED", PendingDraw = "PENDING_DRAW", NotSelected = "NOT_SELECTED", Withdrawn = "WITHDRAWN" }
+);
+
+/// A username: 3-32 of `a-z 0-9 _ . -`, case-insensitive (stored lower-case).
+pub fn username(value: &str) -> Result<String, DomainError> {
+    let v = value.trim().to_lowercase();
+    let n = v.chars().count();
+    if !(3..=32).contains(&n) {
+        return Err(DomainError::invalid("username", "must be 3 to 32 characters"));
+    }
+    if !v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+        return Err(DomainError::invalid("username", "may contain only letters, digits, '_', '.' and '-'"));
+    }
+    Ok(v)
+}
+
+/// A password: 8-128 characters, not trimmed.
+pub fn password(value: &str) -> Result<&str, DomainError> {
+    let n = value.chars().count();
+    if !(8..=128).contains(&n) {
+        return Err(DomainError::invalid("password", "must be 8 to 128 characters"));
+    }
+    Ok(value)
+}
+
+/// A mainland China mobile number or a landline with area code: digits, optional `+86`, `-`.
+pub fn phone(value: &str) -> Result<String, DomainError> {
+    let v: String = value.trim().chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let digits = v.strip_prefix("+86").unwrap_or(&v);
+    if !(7..=12).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DomainError::invalid("phone", "must be a phone number of 7 to 12 digits"));
+    }
+    Ok(digits.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_counts_characters_not_bytes() {
+        let five_thousand_han: String = "意".repeat(5000);
+        assert!(text("body", &five_thousand_han, 1, 5000, true).is_ok());
+        let too_long = "意".repeat(5001);
+        assert_eq!(text("body", &too_long, 1, 5000, true).unwrap_err(), DomainError::invalid("body", "must be at most 5000 characters"));
+    }
+
+    #[test]
+    fn text_trims_and_rejects_blank_and_control_characters() {
+        assert_eq!(text("title", "  标题 ", 1, 10, false).unwrap(), "标题");
+        assert!(matches!(text("title", "   ", 1, 10, false), Err(DomainError::Invalid { field: "title", .. })));
+        assert!(text("title", "a\u{0}b", 1, 10, false).is_err());
+        assert!(text("title", "a\nb", 1, 10, false).is_err());
+        assert_eq!(text("body", "a\r\nb", 1, 10, true).unwrap(), "a\nb");
+    }
+
+    #[test]
+    fn enums_parse_their_stored_names_only() {
+        assert_eq!(Channel::parse("channel", "ONLINE").unwrap(), Channel::Online);
+        assert!(Channel::parse("channel", "online").is_err());
+        assert_eq!(Stage::Decided.as_str(), "DECIDED");
+    }
+
+    #[test]
+    fn usernames_phones_and_passwords_are_checked() {
+        assert_eq!(username(" Li_Ming ").unwrap(), "li_ming");
+        assert!(username("李明").is_err());
+        assert!(username("ab").is_err());
+        assert_eq!(phone("+86 138-0000-0000").unwrap(), "13800000000");
+        assert!(phone("call me").is_err());
+        assert!(password("short").is_err());
+        assert!(password("long enough").is_ok());
+    }
+}

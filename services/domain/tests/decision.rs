@@ -1,0 +1,1272 @@
+//! Rules of the decision aggregate, one given/when/then test per rule.
+
+mod common;
+
+use canyu_domain::decision::{Decision, DecisionCommand};
+use canyu_domain::events::*;
+use canyu_domain::testing::given;
+use canyu_domain::values::Stage;
+use canyu_domain::{Aggregate, DomainError};
+use common::*;
+
+// --- command builders ------------------------------------------------------------------
+
+/// The fields of a `Register` command, defaulting to what [`registered`] records.
+struct Reg {
+    year: i32,
+    title: String,
+    summary: String,
+    disclosure: String,
+    basis: Option<String>,
+    late: Option<String>,
+}
+
+fn register(edit: impl FnOnce(&mut Reg)) -> DecisionCommand {
+    let mut r = Reg {
+        year: 2021,
+        title: "城市公共交通票价调整方案".into(),
+        summary: "调整市区公交、地铁票价结构。".into(),
+        disclosure: "PUBLIC".into(),
+        basis: None,
+        late: None,
+    };
+    edit(&mut r);
+    DecisionCommand::Register {
+        decision_id: DECISION.into(),
+        year: r.year,
+        title: r.title,
+        summary: r.summary,
+        unit_id: UNIT.into(),
+        disclosure: r.disclosure,
+        confidentiality_basis: r.basis,
+        late_addition_reason: r.late,
+    }
+}
+
+fn registered_with(edit: impl FnOnce(&mut DecisionRegistered)) -> Event {
+    let Event::DecisionRegistered(mut e) = registered() else {
+        unreachable!("registered() builds a DecisionRegistered")
+    };
+    edit(&mut e);
+    e.into()
+}
+
+fn publish_draft(text: &str, change_note: &str) -> DecisionCommand {
+    DecisionCommand::PublishDraft {
+        text: text.into(),
+        explanation: "起草说明".into(),
+        change_note: change_note.into(),
+    }
+}
+
+fn open(
+    id: &str,
+    channel: &str,
+    opens_at: &str,
+    closes_at: &str,
+    reason: Option<&str>,
+) -> DecisionCommand {
+    DecisionCommand::OpenConsultation {
+        consultation_id: id.into(),
+        channel: channel.into(),
+        opens_at: t(opens_at),
+        closes_at: t(closes_at),
+        how_to_submit: "在本平台提交意见".into(),
+        shortened_reason: reason.map(Into::into),
+    }
+}
+
+fn close(id: &str, reason: Option<&str>) -> DecisionCommand {
+    DecisionCommand::CloseConsultation {
+        consultation_id: id.into(),
+        reason: reason.map(Into::into),
+    }
+}
+
+fn activity(held_at: &str, participant_count: i64) -> DecisionCommand {
+    DecisionCommand::RecordParticipationActivity {
+        activity_id: "act1".into(),
+        kind: "SYMPOSIUM".into(),
+        held_at: t(held_at),
+        summary: "与公交企业、乘客代表座谈".into(),
+        participant_count,
+    }
+}
+
+fn consolidate(opinion_id: &str, comment_ids: &[&str]) -> DecisionCommand {
+    DecisionCommand::ConsolidateOpinion {
+        opinion_id: opinion_id.into(),
+        summary: "  建议保留老年人免费乘车 ".into(),
+        comment_ids: comment_ids.iter().map(|c| c.to_string()).collect(),
+        concentrated: true,
+    }
+}
+
+fn decide_adoption(opinion_id: &str, outcome: &str, rationale: Option<&str>) -> DecisionCommand {
+    DecisionCommand::DecideAdoption {
+        opinion_id: opinion_id.into(),
+        outcome: outcome.into(),
+        rationale: rationale.map(Into::into),
+    }
+}
+
+fn publish_feedback() -> DecisionCommand {
+    DecisionCommand::PublishFeedbackReport {
+        summary: "共收到意见120条，采纳35条。".into(),
+    }
+}
+
+fn record_deliberation(observers: Vec<Observer>) -> DecisionCommand {
+    DecisionCommand::RecordDeliberation {
+        meeting_kind: "EXECUTIVE_MEETING".into(),
+        held_at: t("2021-05-10T00:00:00Z"),
+        summary: "会议原则通过。".into(),
+        dissent: String::new(),
+        observers,
+    }
+}
+
+fn publish_result(interpretation: &str) -> DecisionCommand {
+    DecisionCommand::PublishResult {
+        text: "决定自2021年7月1日起执行新票价。".into(),
+        document_number: "市政发〔2021〕12号".into(),
+        effective_at: t("2021-07-01T00:00:00Z"),
+        interpretation: interpretation.into(),
+    }
+}
+
+fn withdraw(reason: &str) -> DecisionCommand {
+    DecisionCommand::Withdraw {
+        reason: reason.into(),
+    }
+}
+
+/// One of each command that needs an active decision.
+fn every_command_on_an_existing_decision() -> Vec<DecisionCommand> {
+    vec![
+        DecisionCommand::PublishBackground {
+            text: "背景".into(),
+        },
+        publish_draft(DRAFT_V1, ""),
+        open(
+            "c2",
+            "ONLINE",
+            "2021-06-01T00:00:00Z",
+            "2021-07-01T00:00:00Z",
+            None,
+        ),
+        close(ONLINE, Some("提前结束")),
+        activity("2021-03-12T09:00:00Z", 12),
+        consolidate("op9", &[]),
+        decide_adoption("op1", "ADOPTED", None),
+        publish_feedback(),
+        record_deliberation(vec![]),
+        publish_result("政策解读"),
+        withdraw("上位法调整"),
+    ]
+}
+
+// --- register --------------------------------------------------------------------------
+
+#[test]
+fn decision_is_registered_with_its_title_and_summary_trimmed() {
+    given::<Decision>([])
+        .when(
+            register(|r| {
+                r.title = "  城市公共交通票价调整方案 ".into();
+                r.summary = "\n调整市区公交、地铁票价结构。\n".into();
+            }),
+            &ctx(OPENS),
+        )
+        .then([registered()]);
+}
+
+#[test]
+fn decision_with_an_empty_title_is_rejected() {
+    given::<Decision>([])
+        .when(register(|r| r.title = "   ".into()), &ctx(OPENS))
+        .then_err(DomainError::invalid("title", "must not be empty"));
+}
+
+#[test]
+fn title_of_200_chinese_characters_is_accepted_though_it_is_600_bytes() {
+    let title = "票".repeat(200);
+    assert_eq!(title.len(), 600);
+    given::<Decision>([])
+        .when(register(|r| r.title = title.clone()), &ctx(OPENS))
+        .then([registered_with(|e| e.title = title.clone())]);
+}
+
+#[test]
+fn title_of_201_characters_is_rejected() {
+    given::<Decision>([])
+        .when(register(|r| r.title = "票".repeat(201)), &ctx(OPENS))
+        .then_err(DomainError::invalid(
+            "title",
+            "must be at most 200 characters",
+        ));
+}
+
+#[test]
+fn title_with_a_line_break_is_rejected() {
+    given::<Decision>([])
+        .when(register(|r| r.title = "票价\n调整".into()), &ctx(OPENS))
+        .then_err(DomainError::invalid(
+            "title",
+            "contains a control character U+000A",
+        ));
+}
+
+#[test]
+fn summary_of_5001_characters_is_rejected() {
+    given::<Decision>([])
+        .when(register(|r| r.summary = "要".repeat(5001)), &ctx(OPENS))
+        .then_err(DomainError::invalid(
+            "summary",
+            "must be at most 5000 characters",
+        ));
+}
+
+#[test]
+fn decision_may_be_registered_without_a_summary() {
+    given::<Decision>([])
+        .when(register(|r| r.summary = String::new()), &ctx(OPENS))
+        .then([registered_with(|e| e.summary = String::new())]);
+}
+
+#[test]
+fn confidential_decision_without_a_legal_basis_is_rejected() {
+    given::<Decision>([])
+        .when(
+            register(|r| r.disclosure = "CONFIDENTIAL".into()),
+            &ctx(OPENS),
+        )
+        .then_err(DomainError::ConfidentialityBasisRequired);
+}
+
+#[test]
+fn confidential_decision_with_a_blank_legal_basis_is_rejected() {
+    given::<Decision>([])
+        .when(
+            register(|r| {
+                r.disclosure = "CONFIDENTIAL".into();
+                r.basis = Some("  ".into());
+            }),
+            &ctx(OPENS),
+        )
+        .then_err(DomainError::ConfidentialityBasisRequired);
+}
+
+#[test]
+fn confidential_decision_records_its_legal_basis() {
+    given::<Decision>([])
+        .when(
+            register(|r| {
+                r.disclosure = "CONFIDENTIAL".into();
+                r.basis = Some(" 《中华人民共和国保守国家秘密法》第九条 ".into());
+            }),
+            &ctx(OPENS),
+        )
+        .then([registered_with(|e| {
+            e.disclosure = "CONFIDENTIAL".into();
+            e.confidentiality_basis = Some("《中华人民共和国保守国家秘密法》第九条".into());
+        })]);
+}
+
+#[test]
+fn confidentiality_basis_is_dropped_when_the_decision_is_not_confidential() {
+    for disclosure in ["PUBLIC", "ON_REQUEST"] {
+        given::<Decision>([])
+            .when(
+                register(|r| {
+                    r.disclosure = disclosure.into();
+                    r.basis = Some("《保守国家秘密法》第九条".into());
+                }),
+                &ctx(OPENS),
+            )
+            .then([registered_with(|e| e.disclosure = disclosure.into())]);
+    }
+}
+
+#[test]
+fn unknown_disclosure_attribute_is_rejected() {
+    given::<Decision>([])
+        .when(register(|r| r.disclosure = "SECRET".into()), &ctx(OPENS))
+        .then_err(DomainError::invalid(
+            "disclosure",
+            "unknown value \"SECRET\"",
+        ));
+}
+
+#[test]
+fn late_addition_after_the_catalogue_is_published_needs_a_reason() {
+    let mut published = ctx(OPENS);
+    published.catalogue_published = true;
+    given::<Decision>([])
+        .when(register(|_| {}), &published)
+        .then_err(DomainError::LateAdditionNeedsReason);
+}
+
+#[test]
+fn late_addition_after_the_catalogue_is_published_records_its_reason() {
+    let mut published = ctx(OPENS);
+    published.catalogue_published = true;
+    given::<Decision>([])
+        .when(
+            register(|r| r.late = Some("根据市政府常务会议新增".into())),
+            &published,
+        )
+        .then([registered_with(|e| {
+            e.late_addition_reason = Some("根据市政府常务会议新增".into())
+        })]);
+}
+
+#[test]
+fn late_addition_reason_is_dropped_while_the_catalogue_is_unpublished() {
+    given::<Decision>([])
+        .when(
+            register(|r| r.late = Some("根据市政府常务会议新增".into())),
+            &ctx(OPENS),
+        )
+        .then([registered()]);
+}
+
+#[test]
+fn decision_of_an_unknown_unit_is_rejected() {
+    let mut no_unit = ctx(OPENS);
+    no_unit.unit_exists = false;
+    given::<Decision>([])
+        .when(register(|_| {}), &no_unit)
+        .then_err(DomainError::UnitNotFound);
+}
+
+#[test]
+fn decision_year_outside_2000_to_2100_is_rejected() {
+    for year in [1999, 2101, 0, -2021] {
+        given::<Decision>([])
+            .when(register(|r| r.year = year), &ctx(OPENS))
+            .then_err(DomainError::invalid(
+                "year",
+                "must be between 2000 and 2100",
+            ));
+    }
+}
+
+#[test]
+fn decision_years_2000_and_2100_are_accepted() {
+    for year in [2000, 2100] {
+        given::<Decision>([])
+            .when(register(|r| r.year = year), &ctx(OPENS))
+            .then([registered_with(|e| e.year = year)]);
+    }
+}
+
+#[test]
+fn registering_an_existing_decision_is_rejected() {
+    given::<Decision>([registered()])
+        .when(register(|_| {}), &ctx(OPENS))
+        .then_err(DomainError::DecisionAlreadyExists);
+}
+
+#[test]
+fn every_command_on_an_unregistered_decision_is_rejected() {
+    for cmd in every_command_on_an_existing_decision() {
+        given::<Decision>([])
+            .when(cmd, &ctx(DURING))
+            .then_err(DomainError::DecisionNotFound);
+    }
+}
+
+// --- background and drafts -------------------------------------------------------------
+
+#[test]
+fn background_is_published() {
+    given::<Decision>([registered()])
+        .when(
+            DecisionCommand::PublishBackground {
+                text: " 现行票价自2010年起未作调整。 ".into(),
+            },
+            &ctx(OPENS),
+        )
+        .then([background()]);
+}
+
+#[test]
+fn empty_background_is_rejected() {
+    given::<Decision>([registered()])
+        .when(
+            DecisionCommand::PublishBackground { text: " ".into() },
+            &ctx(OPENS),
+        )
+        .then_err(DomainError::invalid("text", "must not be empty"));
+}
+
+#[test]
+fn first_draft_is_version_1_with_one_numbered_clause_per_paragraph() {
+    given::<Decision>([registered()])
+        .when(publish_draft(DRAFT_V1, ""), &ctx("2021-02-22T00:00:00Z"))
+        .then([draft_v1()]);
+}
+
+#[test]
+fn blank_lines_in_a_draft_are_not_clauses() {
+    let text = "第一条 总则。\n\n\n第二条 附则。";
+    given::<Decision>([registered()])
+        .when(publish_draft(text, ""), &ctx(OPENS))
+        .then([draft(
+            1,
+            text,
+            vec![
+                clause("c1", 1, "第一条 总则。"),
+                clause("c2", 2, "第二条 附则。"),
+            ],
+            OPENS,
+        )]);
+}
+
+#[test]
+fn next_draft_is_numbered_on_keeps_ids_of_unchanged_clauses_and_records_its_change_note() {
+    let v2 = "第一条 为规范公共交通票价，制定本办法。\n第二条 票价实行政府指导价。\n第三条 本办法自发布之日起施行。\n第四条 老年人免费乘车。";
+    given::<Decision>(drafted())
+        .when(
+            publish_draft(v2, " 第二条改为政府指导价；新增第四条。 "),
+            &ctx("2021-04-20T00:00:00Z"),
+        )
+        .then([DraftPublished {
+            decision_id: DECISION.into(),
+            version: 2,
+            text: v2.into(),
+            clauses: vec![
+                clause("c1", 1, "第一条 为规范公共交通票价，制定本办法。"),
+                clause("c4", 2, "第二条 票价实行政府指导价。"),
+                clause("c3", 3, "第三条 本办法自发布之日起施行。"),
+                clause("c5", 4, "第四条 老年人免费乘车。"),
+            ],
+            explanation: "起草说明".into(),
+            change_note: "第二条改为政府指导价；新增第四条。".into(),
+            published_at: t("2021-04-20T00:00:00Z"),
+        }
+        .into()]);
+}
+
+#[test]
+fn clause_ids_of_removed_clauses_are_never_given_to_new_clauses() {
+    let v2 = "第一条 为规范公共交通票价，制定本办法。\n第二条 票价实行政府定价。";
+    let v3 = "第一条 为规范公共交通票价，制定本办法。\n第二条 票价实行政府定价。\n第三条 本办法自2022年起施行。";
+    let mut history = drafted();
+    history.push(draft(2, v2, draft_v1_clauses()[..2].to_vec(), OPENS));
+    given::<Decision>(history)
+        .when(publish_draft(v3, ""), &ctx(DURING))
+        .then([draft(
+            3,
+            v3,
+            vec![
+                clause("c1", 1, "第一条 为规范公共交通票价，制定本办法。"),
+                clause("c2", 2, "第二条 票价实行政府定价。"),
+                clause("c4", 3, "第三条 本办法自2022年起施行。"),
+            ],
+            DURING,
+        )]);
+}
+
+#[test]
+fn empty_draft_is_rejected() {
+    given::<Decision>([registered()])
+        .when(publish_draft(" \n ", ""), &ctx(OPENS))
+        .then_err(DomainError::invalid("text", "must not be empty"));
+}
+
+// --- consultations ---------------------------------------------------------------------
+
+const BEFORE_OPENING: &str = "2021-02-25T00:00:00Z";
+
+#[test]
+fn online_consultation_shorter_than_30_days_without_a_reason_is_rejected() {
+    given::<Decision>(drafted())
+        .when(
+            open(ONLINE, "ONLINE", OPENS, "2021-03-30T00:00:00Z", None),
+            &ctx(BEFORE_OPENING),
+        )
+        .then_err(DomainError::PeriodTooShortWithoutReason);
+}
+
+#[test]
+fn online_consultation_one_second_short_of_30_days_without_a_reason_is_rejected() {
+    given::<Decision>(drafted())
+        .when(
+            open(ONLINE, "ONLINE", OPENS, "2021-03-30T23:59:59Z", None),
+            &ctx(BEFORE_OPENING),
+        )
+        .then_err(DomainError::PeriodTooShortWithoutReason);
+}
+
+#[test]
+fn online_consultation_shorter_than_30_days_with_a_blank_reason_is_rejected() {
+    given::<Decision>(drafted())
+        .when(
+            open(ONLINE, "ONLINE", OPENS, "2021-03-30T00:00:00Z", Some("  ")),
+            &ctx(BEFORE_OPENING),
+        )
+        .then_err(DomainError::PeriodTooShortWithoutReason);
+}
+
+#[test]
+fn online_consultation_shorter_than_30_days_opens_with_its_reason_stated() {
+    given::<Decision>(drafted())
+        .when(
+            open(
+                ONLINE,
+                "ONLINE",
+                OPENS,
+                "2021-03-16T00:00:00Z",
+                Some(" 须在汛期前实施 "),
+            ),
+            &ctx(BEFORE_OPENING),
+        )
+        .then([consultation(
+            ONLINE,
+            "ONLINE",
+            1,
+            OPENS,
+            "2021-03-16T00:00:00Z",
+            Some("须在汛期前实施"),
+        )]);
+}
+
+#[test]
+fn online_consultation_of_exactly_30_days_needs_no_reason() {
+    given::<Decision>(drafted())
+        .when(
+            open(ONLINE, "ONLINE", OPENS, CLOSES, None),
+            &ctx(BEFORE_OPENING),
+        )
+        .then([online_consultation()]);
+}
+
+#[test]
+fn offline_consultation_shorter_than_30_days_needs_no_reason() {
+    for channel in [
+        "WRITTEN",
+        "SYMPOSIUM",
+        "FIELD_VISIT",
+        "QUESTIONNAIRE",
+        "OPINION_POLL",
+    ] {
+        given::<Decision>(drafted())
+            .when(
+                open("offline", channel, OPENS, "2021-03-02T00:00:00Z", None),
+                &ctx(BEFORE_OPENING),
+            )
+            .then([consultation(
+                "offline",
+                channel,
+                1,
+                OPENS,
+                "2021-03-02T00:00:00Z",
+                None,
+            )]);
+    }
+}
+
+#[test]
+fn consultation_closing_before_it_opens_is_rejected() {
+    for closes_at in ["2021-02-28T00:00:00Z", OPENS] {
+        given::<Decision>(drafted())
+            .when(
+                open(ONLINE, "ONLINE", OPENS, closes_at, Some("紧急")),
+                &ctx(BEFORE_OPENING),
+            )
+            .then_err(DomainError::invalid("closesAt", "must be after opensAt"));
+    }
+}
+
+#[test]
+fn consultation_closing_now_or_in_the_past_is_rejected() {
+    for now in [CLOSES, AFTER] {
+        given::<Decision>(drafted())
+            .when(open(ONLINE, "ONLINE", OPENS, CLOSES, None), &ctx(now))
+            .then_err(DomainError::invalid("closesAt", "must be in the future"));
+    }
+}
+
+#[test]
+fn consultation_times_outside_2000_to_2100_are_rejected() {
+    given::<Decision>(drafted())
+        .when(
+            open(ONLINE, "ONLINE", "1999-12-31T23:59:59Z", CLOSES, None),
+            &ctx(BEFORE_OPENING),
+        )
+        .then_err(DomainError::invalid(
+            "opensAt",
+            "must be between the years 2000 and 2100",
+        ));
+}
+
+#[test]
+fn consultation_before_any_draft_is_rejected() {
+    given::<Decision>([registered()])
+        .when(
+            open(ONLINE, "ONLINE", OPENS, CLOSES, None),
+            &ctx(BEFORE_OPENING),
+        )
+        .then_err(DomainError::NoDraftPublished);
+}
+
+#[test]
+fn consultation_on_an_unknown_channel_is_rejected() {
+    given::<Decision>(drafted())
+        .when(
+            open(ONLINE, "HEARING", OPENS, CLOSES, None),
+            &ctx(BEFORE_OPENING),
+        )
+        .then_err(DomainError::invalid("channel", "unknown value \"HEARING\""));
+}
+
+#[test]
+fn consultation_is_on_the_latest_draft_version() {
+    let mut history = drafted();
+    history.push(draft(2, DRAFT_V1, draft_v1_clauses(), BEFORE_OPENING));
+    given::<Decision>(history)
+        .when(
+            open(ONLINE, "ONLINE", OPENS, CLOSES, None),
+            &ctx(BEFORE_OPENING),
+        )
+        .then([consultation(ONLINE, "ONLINE", 2, OPENS, CLOSES, None)]);
+}
+
+// --- closing consultations -------------------------------------------------------------
+
+/// An online consultation announced for 45 days, so closing it on day 35 still leaves it
+/// longer than the 30-day minimum.
+fn consulting_for_45_days() -> Vec<Event> {
+    let mut history = drafted();
+    history.push(consultation(
+        "long",
+        "ONLINE",
+        1,
+        OPENS,
+        "2021-04-15T00:00:00Z",
+        None,
+    ));
+    history
+}
+
+#[test]
+fn closing_a_consultation_before_its_announced_end_without_a_reason_is_rejected() {
+    given::<Decision>(consulting_for_45_days())
+        .when(close("long", None), &ctx("2021-04-05T00:00:00Z"))
+        .then_err(DomainError::EarlyCloseNeedsReason);
+}
+
+#[test]
+fn closing_an_offline_consultation_early_without_a_reason_is_rejected() {
+    let mut history = drafted();
+    history.push(consultation(
+        "symposium",
+        "SYMPOSIUM",
+        1,
+        OPENS,
+        "2021-03-05T00:00:00Z",
+        None,
+    ));
+    given::<Decision>(history)
+        .when(close("symposium", Some(" ")), &ctx("2021-03-03T00:00:00Z"))
+        .then_err(DomainError::EarlyCloseNeedsReason);
+}
+
+#[test]
+fn closing_a_consultation_early_with_a_reason_is_recorded_as_early() {
+    given::<Decision>(consulting_for_45_days())
+        .when(
+            close("long", Some(" 已收集足够意见 ")),
+            &ctx("2021-04-05T00:00:00Z"),
+        )
+        .then([consultation_closed(
+            "long",
+            "2021-04-05T00:00:00Z",
+            true,
+            Some("已收集足够意见"),
+        )]);
+}
+
+#[test]
+fn closing_a_consultation_after_its_announced_end_needs_no_reason() {
+    given::<Decision>(consulting())
+        .when(close(ONLINE, None), &ctx(AFTER))
+        .then([consultation_closed(ONLINE, AFTER, false, None)]);
+}
+
+#[test]
+fn closing_a_consultation_exactly_at_its_announced_end_is_not_early() {
+    given::<Decision>(consulting())
+        .when(close(ONLINE, None), &ctx(CLOSES))
+        .then([consultation_closed(ONLINE, CLOSES, false, None)]);
+}
+
+#[test]
+fn closing_an_already_closed_consultation_is_rejected() {
+    let mut history = consulting();
+    history.push(consultation_closed(ONLINE, AFTER, false, None));
+    given::<Decision>(history)
+        .when(
+            close(ONLINE, Some("再次关闭")),
+            &ctx("2021-04-03T00:00:00Z"),
+        )
+        .then_err(DomainError::ConsultationAlreadyClosed);
+}
+
+#[test]
+fn closing_an_unknown_consultation_is_rejected() {
+    given::<Decision>(consulting())
+        .when(close("nope", Some("理由")), &ctx(DURING))
+        .then_err(DomainError::ConsultationNotFound);
+}
+
+// --- participation activities ----------------------------------------------------------
+
+#[test]
+fn participation_activity_is_recorded() {
+    given::<Decision>(drafted())
+        .when(
+            activity("2021-03-12T09:00:00Z", 12),
+            &ctx("2021-03-15T00:00:00Z"),
+        )
+        .then([ParticipationActivityRecorded {
+            decision_id: DECISION.into(),
+            activity_id: "act1".into(),
+            kind: "SYMPOSIUM".into(),
+            held_at: t("2021-03-12T09:00:00Z"),
+            summary: "与公交企业、乘客代表座谈".into(),
+            participant_count: 12,
+        }
+        .into()]);
+}
+
+#[test]
+fn participation_activity_held_in_the_future_is_rejected() {
+    given::<Decision>(drafted())
+        .when(
+            activity("2021-03-15T00:00:01Z", 12),
+            &ctx("2021-03-15T00:00:00Z"),
+        )
+        .then_err(DomainError::invalid("heldAt", "must not be in the future"));
+}
+
+#[test]
+fn participation_activity_may_be_recorded_the_moment_it_is_held() {
+    given::<Decision>(drafted())
+        .when(
+            activity("2021-03-15T00:00:00Z", 0),
+            &ctx("2021-03-15T00:00:00Z"),
+        )
+        .then([ParticipationActivityRecorded {
+            decision_id: DECISION.into(),
+            activity_id: "act1".into(),
+            kind: "SYMPOSIUM".into(),
+            held_at: t("2021-03-15T00:00:00Z"),
+            summary: "与公交企业、乘客代表座谈".into(),
+            participant_count: 0,
+        }
+        .into()]);
+}
+
+#[test]
+fn participation_activity_with_a_negative_or_huge_participant_count_is_rejected() {
+    for count in [-1, i64::from(u32::MAX) + 1] {
+        given::<Decision>(drafted())
+            .when(
+                activity("2021-03-12T09:00:00Z", count),
+                &ctx("2021-03-15T00:00:00Z"),
+            )
+            .then_err(DomainError::invalid(
+                "participantCount",
+                "must be between 0 and 4294967295",
+            ));
+    }
+}
+
+#[test]
+fn participation_activity_of_an_online_kind_is_rejected() {
+    given::<Decision>(drafted())
+        .when(
+            DecisionCommand::RecordParticipationActivity {
+                activity_id: "act1".into(),
+                kind: "ONLINE".into(),
+                held_at: t("2021-03-12T09:00:00Z"),
+                summary: "线上".into(),
+                participant_count: 1,
+            },
+            &ctx("2021-03-15T00:00:00Z"),
+        )
+        .then_err(DomainError::invalid("kind", "unknown value \"ONLINE\""));
+}
+
+// --- opinions --------------------------------------------------------------------------
+
+fn knowing_comments() -> canyu_domain::decision::DecisionCtx {
+    ctx_with_comments(
+        AFTER,
+        &[("k1", DECISION), ("k2", DECISION), ("k9", "d-2021-other")],
+    )
+}
+
+#[test]
+fn opinion_groups_comments_of_this_decision() {
+    given::<Decision>(consulting())
+        .when(consolidate("op1", &["k1", "k2"]), &knowing_comments())
+        .then([opinion("op1", &["k1", "k2"])]);
+}
+
+#[test]
+fn opinion_from_offline_input_needs_no_comments() {
+    given::<Decision>(consulting())
+        .when(consolidate("op1", &[]), &knowing_comments())
+        .then([opinion("op1", &[])]);
+}
+
+#[test]
+fn opinion_with_a_comment_of_another_decision_is_rejected() {
+    given::<Decision>(consulting())
+        .when(consolidate("op1", &["k1", "k9"]), &knowing_comments())
+        .then_err(DomainError::UnknownComment("k9".into()));
+}
+
+#[test]
+fn opinion_with_a_comment_nobody_knows_is_rejected() {
+    given::<Decision>(consulting())
+        .when(consolidate("op1", &["k404"]), &knowing_comments())
+        .then_err(DomainError::UnknownComment("k404".into()));
+}
+
+#[test]
+fn comment_already_grouped_into_an_opinion_cannot_be_grouped_again() {
+    let mut history = consulting();
+    history.push(opinion("op1", &["k1"]));
+    given::<Decision>(history)
+        .when(consolidate("op2", &["k2", "k1"]), &knowing_comments())
+        .then_err(DomainError::CommentAlreadyGrouped("k1".into()));
+}
+
+#[test]
+fn duplicate_comment_ids_in_one_opinion_collapse() {
+    given::<Decision>(consulting())
+        .when(
+            consolidate("op1", &["k1", "k2", "k1", "k2"]),
+            &knowing_comments(),
+        )
+        .then([opinion("op1", &["k1", "k2"])]);
+}
+
+#[test]
+fn opinion_with_an_empty_summary_is_rejected() {
+    given::<Decision>(consulting())
+        .when(
+            DecisionCommand::ConsolidateOpinion {
+                opinion_id: "op1".into(),
+                summary: " ".into(),
+                comment_ids: vec!["k1".into()],
+                concentrated: false,
+            },
+            &knowing_comments(),
+        )
+        .then_err(DomainError::invalid("summary", "must not be empty"));
+}
+
+#[test]
+fn opinion_cannot_be_consolidated_after_the_feedback_report() {
+    given::<Decision>(fed_back())
+        .when(consolidate("op2", &["k2"]), &knowing_comments())
+        .then_err(DomainError::FeedbackReportAlreadyPublished);
+}
+
+// --- adoption --------------------------------------------------------------------------
+
+fn with_opinion() -> Vec<Event> {
+    let mut history = consulting();
+    history.push(opinion("op1", &["k1"]));
+    history
+}
+
+#[test]
+fn not_adopting_an_opinion_without_a_rationale_is_rejected() {
+    given::<Decision>(with_opinion())
+        .when(decide_adoption("op1", "NOT_ADOPTED", None), &ctx(AFTER))
+        .then_err(DomainError::RationaleRequired);
+}
+
+#[test]
+fn partially_adopting_an_opinion_without_a_rationale_is_rejected() {
+    given::<Decision>(with_opinion())
+        .when(
+            decide_adoption("op1", "PARTIALLY_ADOPTED", None),
+            &ctx(AFTER),
+        )
+        .then_err(DomainError::RationaleRequired);
+}
+
+#[test]
+fn blank_rationale_counts_as_no_rationale() {
+    given::<Decision>(with_opinion())
+        .when(
+            decide_adoption("op1", "NOT_ADOPTED", Some(" \n ")),
+            &ctx(AFTER),
+        )
+        .then_err(DomainError::RationaleRequired);
+}
+
+#[test]
+fn adopting_an_opinion_needs_no_rationale() {
+    given::<Decision>(with_opinion())
+        .when(decide_adoption("op1", "ADOPTED", None), &ctx(AFTER))
+        .then([adoption("op1", "ADOPTED", None)]);
+}
+
+#[test]
+fn not_adopting_an_opinion_records_its_rationale() {
+    for outcome in ["NOT_ADOPTED", "PARTIALLY_ADOPTED"] {
+        given::<Decision>(with_opinion())
+            .when(
+                decide_adoption("op1", outcome, Some(" 与上位法规定不符 ")),
+                &ctx(AFTER),
+            )
+            .then([adoption("op1", outcome, Some("与上位法规定不符"))]);
+    }
+}
+
+#[test]
+fn adoption_decided_twice_is_rejected() {
+    let mut history = with_opinion();
+    history.push(adoption("op1", "ADOPTED", None));
+    given::<Decision>(history)
+        .when(
+            decide_adoption("op1", "NOT_ADOPTED", Some("改变主意")),
+            &ctx(AFTER),
+        )
+        .then_err(DomainError::AdoptionAlreadyDecided);
+}
+
+#[test]
+fn adoption_of_an_unknown_opinion_is_rejected() {
+    given::<Decision>(with_opinion())
+        .when(decide_adoption("op404", "ADOPTED", None), &ctx(AFTER))
+        .then_err(DomainError::OpinionNotFound);
+}
+
+#[test]
+fn adoption_with_an_unknown_outcome_is_rejected() {
+    given::<Decision>(with_opinion())
+        .when(
+            decide_adoption("op1", "REJECTED", Some("理由")),
+            &ctx(AFTER),
+        )
+        .then_err(DomainError::invalid(
+            "outcome",
+            "unknown value \"REJECTED\"",
+        ));
+}
+
+// --- feedback report -------------------------------------------------------------------
+
+fn ready_for_feedback() -> Vec<Event> {
+    let mut history = with_opinion();
+    history.push(adoption("op1", "ADOPTED", None));
+    history
+}
+
+#[test]
+fn feedback_report_is_rejected_while_a_consultation_is_still_open() {
+    given::<Decision>(ready_for_feedback())
+        .when(publish_feedback(), &ctx(DURING))
+        .then_err(DomainError::ConsultationStillOpen);
+}
+
+#[test]
+fn feedback_report_is_rejected_while_a_consultation_has_not_even_opened() {
+    let mut history = ready_for_feedback();
+    history.push(consultation(
+        "later",
+        "SYMPOSIUM",
+        1,
+        "2021-05-01T00:00:00Z",
+        "2021-05-02T00:00:00Z",
+        None,
+    ));
+    given::<Decision>(history)
+        .when(publish_feedback(), &ctx(AFTER))
+        .then_err(DomainError::ConsultationStillOpen);
+}
+
+#[test]
+fn feedback_report_is_published_once_an_unclosed_consultation_has_passed_its_end() {
+    given::<Decision>(ready_for_feedback())
+        .when(publish_feedback(), &ctx(AFTER))
+        .then([feedback_report(AFTER)]);
+}
+
+#[test]
+fn feedback_report_is_published_after_a_consultation_closed_early() {
+    let mut history = ready_for_feedback();
+    history.push(consultation_closed(ONLINE, DURING, true, Some("紧急情况")));
+    given::<Decision>(history)
+        .when(publish_feedback(), &ctx("2021-03-11T00:00:00Z"))
+        .then([feedback_report("2021-03-11T00:00:00Z")]);
+}
+
+#[test]
+fn feedback_report_is_rejected_while_an_opinion_has_no_adoption_decision() {
+    given::<Decision>(with_opinion())
+        .when(publish_feedback(), &ctx(AFTER))
+        .then_err(DomainError::OpinionWithoutDecision);
+}
+
+#[test]
+fn feedback_report_published_twice_is_rejected() {
+    given::<Decision>(fed_back())
+        .when(publish_feedback(), &ctx("2021-04-20T00:00:00Z"))
+        .then_err(DomainError::FeedbackReportAlreadyPublished);
+}
+
+#[test]
+fn feedback_report_with_an_empty_summary_is_rejected() {
+    given::<Decision>(ready_for_feedback())
+        .when(
+            DecisionCommand::PublishFeedbackReport {
+                summary: String::new(),
+            },
+            &ctx(AFTER),
+        )
+        .then_err(DomainError::invalid("summary", "must not be empty"));
+}
+
+// --- deliberation ----------------------------------------------------------------------
+
+fn observer(name: &str) -> Observer {
+    Observer {
+        name: name.into(),
+        affiliation: "出租车行业协会".into(),
+        opinion: "建议分时段定价".into(),
+        adoption: "已采纳".into(),
+    }
+}
+
+#[test]
+fn deliberation_after_a_consultation_requires_the_feedback_report() {
+    given::<Decision>(ready_for_feedback())
+        .when(record_deliberation(vec![]), &ctx("2021-05-10T00:00:00Z"))
+        .then_err(DomainError::FeedbackReportRequired);
+}
+
+#[test]
+fn deliberation_is_recorded_with_its_observers_and_dissent() {
+    given::<Decision>(fed_back())
+        .when(
+            DecisionCommand::RecordDeliberation {
+                meeting_kind: "PLENARY".into(),
+                held_at: t("2021-05-10T00:00:00Z"),
+                summary: " 会议原则通过。 ".into(),
+                dissent: "一名委员认为调价幅度过大。".into(),
+                observers: vec![observer(" 王某 ")],
+            },
+            &ctx("2021-05-10T12:00:00Z"),
+        )
+        .then([DeliberationRecorded {
+            decision_id: DECISION.into(),
+            meeting_kind: "PLENARY".into(),
+            held_at: t("2021-05-10T00:00:00Z"),
+            summary: "会议原则通过。".into(),
+            dissent: "一名委员认为调价幅度过大。".into(),
+            observers: vec![observer("王某")],
+        }
+        .into()]);
+}
+
+#[test]
+fn deliberation_without_any_consultation_needs_no_feedback_report() {
+    given::<Decision>(drafted())
+        .when(record_deliberation(vec![]), &ctx("2021-05-10T12:00:00Z"))
+        .then([deliberation("2021-05-10T00:00:00Z")]);
+}
+
+#[test]
+fn observer_without_a_name_is_rejected() {
+    given::<Decision>(fed_back())
+        .when(
+            record_deliberation(vec![observer("王某"), observer("  ")]),
+            &ctx("2021-05-10T12:00:00Z"),
+        )
+        .then_err(DomainError::invalid("observers.name", "must not be empty"));
+}
+
+#[test]
+fn observer_name_longer_than_100_characters_is_rejected() {
+    given::<Decision>(fed_back())
+        .when(
+            record_deliberation(vec![observer(&"王".repeat(101))]),
+            &ctx("2021-05-10T12:00:00Z"),
+        )
+        .then_err(DomainError::invalid(
+            "observers.name",
+            "must be at most 100 characters",
+        ));
+}
+
+#[test]
+fn deliberation_of_an_unknown_meeting_kind_is_rejected() {
+    given::<Decision>(fed_back())
+        .when(
+            DecisionCommand::RecordDeliberation {
+                meeting_kind: "HEARING".into(),
+                held_at: t("2021-05-10T00:00:00Z"),
+                summary: "会议".into(),
+                dissent: String::new(),
+                observers: vec![],
+            },
+            &ctx("2021-05-10T12:00:00Z"),
+        )
+        .then_err(DomainError::invalid(
+            "meetingKind",
+            "unknown value \"HEARING\"",
+        ));
+}
+
+#[test]
+fn deliberation_recorded_twice_is_rejected() {
+    given::<Decision>(deliberated())
+        .when(record_deliberation(vec![]), &ctx("2021-05-11T00:00:00Z"))
+        .then_err(DomainError::DeliberationAlreadyRecorded);
+}
+
+// --- result ----------------------------------------------------------------------------
+
+#[test]
+fn result_requires_the_deliberation() {
+    given::<Decision>(fed_back())
+        .when(
+            publish_result("一图读懂新票价。"),
+            &ctx("2021-05-20T00:00:00Z"),
+        )
+        .then_err(DomainError::DeliberationRequired);
+}
+
+#[test]
+fn result_without_an_interpretation_is_rejected() {
+    given::<Decision>(deliberated())
+        .when(publish_result(" \n "), &ctx("2021-05-20T00:00:00Z"))
+        .then_err(DomainError::invalid("interpretation", "must not be empty"));
+}
+
+#[test]
+fn result_is_published_with_its_interpretation() {
+    given::<Decision>(deliberated())
+        .when(
+            publish_result("一图读懂新票价。"),
+            &ctx("2021-05-20T00:00:00Z"),
+        )
+        .then([result("2021-05-20T00:00:00Z")]);
+}
+
+#[test]
+fn decided_decision_rejects_every_further_command() {
+    for cmd in every_command_on_an_existing_decision() {
+        given::<Decision>(decided())
+            .when(cmd, &ctx("2021-06-01T00:00:00Z"))
+            .then_err(DomainError::DecisionAlreadyDecided);
+    }
+}
+
+// --- withdrawal ------------------------------------------------------------------------
+
+#[test]
+fn withdrawal_without_a_reason_is_rejected() {
+    given::<Decision>(drafted())
+        .when(withdraw("   "), &ctx(DURING))
+        .then_err(DomainError::invalid("reason", "must not be empty"));
+}
+
+#[test]
+fn decision_is_withdrawn_with_its_reason() {
+    given::<Decision>(drafted())
+        .when(withdraw(" 上位法调整 "), &ctx(DURING))
+        .then([withdrawn()]);
+}
+
+#[test]
+fn withdrawn_decision_rejects_every_further_command() {
+    for cmd in every_command_on_an_existing_decision() {
+        given::<Decision>(drafted_then_withdrawn())
+            .when(cmd, &ctx(DURING))
+            .then_err(DomainError::DecisionWithdrawn);
+    }
+}
+
+// --- stage -----------------------------------------------------------------------------
+
+fn stage(events: &[Event]) -> Stage {
+    Decision::fold(events).stage()
+}
+
+#[test]
+fn registered_decision_is_listed() {
+    assert_eq!(stage(&[registered()]), Stage::Listed);
+}
+
+#[test]
+fn decision_with_a_background_or_a_draft_is_drafting() {
+    assert_eq!(stage(&[registered(), background()]), Stage::Drafting);
+    assert_eq!(stage(&drafted()), Stage::Drafting);
+}
+
+#[test]
+fn decision_with_a_consultation_is_consulting_even_after_it_closed() {
+    assert_eq!(stage(&consulting()), Stage::Consulting);
+    let mut closed = consulting();
+    closed.push(consultation_closed(ONLINE, AFTER, false, None));
+    assert_eq!(stage(&closed), Stage::Consulting);
+}
+
+#[test]
+fn decision_with_an_opinion_or_a_feedback_report_is_in_feedback() {
+    assert_eq!(stage(&with_opinion()), Stage::Feedback);
+    assert_eq!(stage(&fed_back()), Stage::Feedback);
+    let mut report_only = consulting();
+    report_only.push(feedback_report(AFTER));
+    assert_eq!(stage(&report_only), Stage::Feedback);
+}
+
+#[test]
+fn deliberated_decision_is_in_deliberation() {
+    assert_eq!(stage(&deliberated()), Stage::Deliberation);
+}
+
+#[test]
+fn decision_with_a_result_is_decided() {
+    assert_eq!(stage(&decided()), Stage::Decided);
+}
+
+#[test]
+fn withdrawn_decision_is_withdrawn_at_any_stage() {
+    assert_eq!(stage(&[registered(), withdrawn()]), Stage::Withdrawn);
+    assert_eq!(stage(&drafted_then_withdrawn()), Stage::Withdrawn);
+    let mut late = deliberated();
+    late.push(withdrawn());
+    assert_eq!(stage(&late), Stage::Withdrawn);
+}
+
+#[test]
+fn stage_follows_the_decision_through_its_whole_life() {
+    let history = decided();
+    let stages: Vec<Stage> = (1..=history.len()).map(|n| stage(&history[..n])).collect();
+    assert_eq!(
+        stages,
+        [
+            Stage::Listed,       // registered
+            Stage::Drafting,     // draft 1
+            Stage::Consulting,   // online consultation
+            Stage::Feedback,     // opinion
+            Stage::Feedback,     // adoption
+            Stage::Feedback,     // feedback report
+            Stage::Deliberation, // deliberation
+            Stage::Decided,      // result
+        ]
+    );
+}

@@ -1,0 +1,761 @@
+//! Rules of the hearing aggregate (Decree 713 Art. 16-17), one given/when/then test per rule.
+
+mod common;
+
+use canyu_domain::DomainError;
+use canyu_domain::decision::DecisionState;
+use canyu_domain::events::*;
+use canyu_domain::hearing::{Hearing, HearingCommand};
+use canyu_domain::lottery;
+use canyu_domain::testing::given;
+use common::*;
+
+const GROUPS: &[&str] = &["居民", "企业", "律师"];
+
+/// The decision the hearing is about: registered, with draft 1.
+fn decision() -> DecisionState {
+    decision_state(&drafted())
+}
+
+fn schedule(edit: impl FnOnce(&mut HearingScheduled)) -> HearingCommand {
+    let Event::HearingScheduled(mut e) = scheduled("FIRST_COME", 2, GROUPS) else {
+        unreachable!("scheduled() builds a HearingScheduled")
+    };
+    edit(&mut e);
+    HearingCommand::Schedule {
+        hearing_id: e.hearing_id,
+        decision_id: e.decision_id,
+        starts_at: e.starts_at,
+        venue: e.venue,
+        capacity: i64::from(e.capacity),
+        signup_closes_at: e.signup_closes_at,
+        selection_method: e.selection_method,
+        selection_rules: e.selection_rules,
+        stakeholder_groups: e.stakeholder_groups,
+    }
+}
+
+fn sign_up(signup_id: &str, account: &str, group: &str) -> HearingCommand {
+    HearingCommand::SignUp {
+        signup_id: signup_id.into(),
+        account_id: account.into(),
+        display_name: display_name(account),
+        stakeholder_group: group.into(),
+        statement: "希望保留老年人优惠".into(),
+        personal: sealed(account),
+    }
+}
+
+fn withdraw(signup_id: &str, account: &str) -> HearingCommand {
+    HearingCommand::Withdraw {
+        signup_id: signup_id.into(),
+        account_id: account.into(),
+    }
+}
+
+fn draw(seed: &str) -> HearingCommand {
+    HearingCommand::Draw { seed: seed.into() }
+}
+
+fn record_held() -> HearingCommand {
+    HearingCommand::RecordHeld {
+        record_summary: " 听证会按程序举行，参加人已确认笔录。 ".into(),
+    }
+}
+
+/// A first-come hearing with 2 seats.
+fn first_come() -> Vec<Event> {
+    vec![scheduled("FIRST_COME", 2, GROUPS)]
+}
+
+/// A first-come hearing with 2 seats taken by `s1` and `s2`, and `s3`, `s4` waitlisted.
+fn first_come_full() -> Vec<Event> {
+    vec![
+        scheduled("FIRST_COME", 2, GROUPS),
+        signed_up("s1", "a1", "居民", "ACCEPTED"),
+        signed_up("s2", "a2", "企业", "ACCEPTED"),
+        signed_up("s3", "a3", "居民", "WAITLISTED"),
+        signed_up("s4", "a4", "律师", "WAITLISTED"),
+    ]
+}
+
+/// A lottery hearing with `capacity` seats and sign-ups `(signup_id, group)`, each from
+/// account `a-<signup_id>`.
+fn lottery_with(capacity: u32, groups: &[&str], signups: &[(&str, &str)]) -> Vec<Event> {
+    let mut events = vec![scheduled("LOTTERY", capacity, groups)];
+    for (id, group) in signups {
+        events.push(signed_up(id, &format!("a-{id}"), group, "PENDING_DRAW"));
+    }
+    events
+}
+
+fn drawn(seed: &str, d: &lottery::Draw) -> Event {
+    HearingParticipantsDrawn {
+        hearing_id: HEARING.into(),
+        decision_id: DECISION.into(),
+        seed: seed.into(),
+        selected: d.selected.clone(),
+        not_selected: d.not_selected.clone(),
+    }
+    .into()
+}
+
+fn entries(signups: &[(&str, &str)]) -> Vec<(String, String)> {
+    signups
+        .iter()
+        .map(|(id, g)| (id.to_string(), g.to_string()))
+        .collect()
+}
+
+// --- scheduling ------------------------------------------------------------------------
+
+#[test]
+fn hearing_is_scheduled_with_its_stakeholder_groups_trimmed_and_deduplicated() {
+    let d = decision();
+    given::<Hearing>([])
+        .when(
+            schedule(|e| {
+                e.venue = " 市政府第一会议室 ".into();
+                e.stakeholder_groups = vec![
+                    " 居民 ".into(),
+                    "企业".into(),
+                    "居民".into(),
+                    "律师".into(),
+                    "企业 ".into(),
+                ];
+            }),
+            &hearing_ctx(SCHEDULING, &d),
+        )
+        .then([scheduled("FIRST_COME", 2, GROUPS)]);
+}
+
+#[test]
+fn hearing_before_any_draft_is_rejected() {
+    let d = decision_state(&[registered()]);
+    given::<Hearing>([])
+        .when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d))
+        .then_err(DomainError::NoDraftPublished);
+}
+
+#[test]
+fn hearing_on_a_withdrawn_decision_is_rejected() {
+    let d = decision_state(&drafted_then_withdrawn());
+    given::<Hearing>([])
+        .when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d))
+        .then_err(DomainError::DecisionWithdrawn);
+}
+
+#[test]
+fn hearing_on_a_decided_decision_is_rejected() {
+    let d = decision_state(&decided());
+    given::<Hearing>([])
+        .when(schedule(|_| {}), &hearing_ctx("2021-06-01T00:00:00Z", &d))
+        .then_err(DomainError::DecisionAlreadyDecided);
+}
+
+#[test]
+fn hearing_on_an_unknown_decision_is_rejected() {
+    let d = DecisionState::default();
+    given::<Hearing>([])
+        .when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d))
+        .then_err(DomainError::DecisionNotFound);
+}
+
+#[test]
+fn hearing_starting_now_or_in_the_past_is_rejected() {
+    let d = decision();
+    for now in [STARTS, "2021-04-21T00:00:00Z"] {
+        given::<Hearing>([])
+            .when(schedule(|_| {}), &hearing_ctx(now, &d))
+            .then_err(DomainError::invalid("startsAt", "must be in the future"));
+    }
+}
+
+#[test]
+fn sign_up_closing_less_than_7_days_before_the_hearing_is_rejected() {
+    let d = decision();
+    given::<Hearing>([])
+        .when(
+            schedule(|e| e.signup_closes_at = t("2021-04-13T09:00:01Z")),
+            &hearing_ctx(SCHEDULING, &d),
+        )
+        .then_err(DomainError::invalid(
+            "signupClosesAt",
+            "must be at least 7 days before the hearing, so materials reach participants in time",
+        ));
+}
+
+#[test]
+fn sign_up_closing_exactly_7_days_before_the_hearing_is_accepted() {
+    let d = decision();
+    let Event::HearingScheduled(mut expected) = scheduled("FIRST_COME", 2, GROUPS) else {
+        unreachable!()
+    };
+    expected.signup_closes_at = t("2021-04-13T09:00:00Z");
+    given::<Hearing>([])
+        .when(
+            schedule(|e| e.signup_closes_at = t("2021-04-13T09:00:00Z")),
+            &hearing_ctx(SCHEDULING, &d),
+        )
+        .then([expected.into()]);
+}
+
+#[test]
+fn hearing_capacity_outside_1_to_10000_is_rejected() {
+    let d = decision();
+    for capacity in [0_i64, -1, 10_001, i64::from(u32::MAX) + 1] {
+        let mut cmd = schedule(|_| {});
+        if let HearingCommand::Schedule { capacity: c, .. } = &mut cmd {
+            *c = capacity;
+        }
+        given::<Hearing>([])
+            .when(cmd, &hearing_ctx(SCHEDULING, &d))
+            .then_err(DomainError::invalid(
+                "capacity",
+                "must be between 1 and 10000",
+            ));
+    }
+}
+
+#[test]
+fn hearing_capacities_1_and_10000_are_accepted() {
+    let d = decision();
+    for capacity in [1, 10_000] {
+        given::<Hearing>([])
+            .when(
+                schedule(|e| e.capacity = capacity),
+                &hearing_ctx(SCHEDULING, &d),
+            )
+            .then([scheduled("FIRST_COME", capacity, GROUPS)]);
+    }
+}
+
+#[test]
+fn hearing_without_stakeholder_groups_is_rejected() {
+    let d = decision();
+    given::<Hearing>([])
+        .when(
+            schedule(|e| e.stakeholder_groups = vec![]),
+            &hearing_ctx(SCHEDULING, &d),
+        )
+        .then_err(DomainError::invalid(
+            "stakeholderGroups",
+            "must name 1 to 50 groups",
+        ));
+}
+
+#[test]
+fn hearing_with_more_than_50_stakeholder_groups_is_rejected() {
+    let d = decision();
+    given::<Hearing>([])
+        .when(
+            schedule(|e| e.stakeholder_groups = (1..=51).map(|i| format!("群体{i}")).collect()),
+            &hearing_ctx(SCHEDULING, &d),
+        )
+        .then_err(DomainError::invalid(
+            "stakeholderGroups",
+            "must name 1 to 50 groups",
+        ));
+}
+
+#[test]
+fn hearing_with_a_blank_stakeholder_group_is_rejected() {
+    let d = decision();
+    given::<Hearing>([])
+        .when(
+            schedule(|e| e.stakeholder_groups = vec!["居民".into(), "  ".into()]),
+            &hearing_ctx(SCHEDULING, &d),
+        )
+        .then_err(DomainError::invalid(
+            "stakeholderGroups",
+            "must not be empty",
+        ));
+}
+
+#[test]
+fn hearing_with_an_unknown_selection_method_is_rejected() {
+    let d = decision();
+    given::<Hearing>([])
+        .when(
+            schedule(|e| e.selection_method = "RANDOM".into()),
+            &hearing_ctx(SCHEDULING, &d),
+        )
+        .then_err(DomainError::invalid(
+            "selectionMethod",
+            "unknown value \"RANDOM\"",
+        ));
+}
+
+#[test]
+fn hearing_without_selection_rules_is_rejected() {
+    let d = decision();
+    given::<Hearing>([])
+        .when(
+            schedule(|e| e.selection_rules = " ".into()),
+            &hearing_ctx(SCHEDULING, &d),
+        )
+        .then_err(DomainError::invalid("selectionRules", "must not be empty"));
+}
+
+#[test]
+fn scheduling_an_existing_hearing_is_rejected() {
+    let d = decision();
+    given::<Hearing>(first_come())
+        .when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d))
+        .then_err(DomainError::HearingAlreadyExists);
+}
+
+// --- first-come sign-ups ---------------------------------------------------------------
+
+#[test]
+fn first_come_sign_up_is_accepted_while_seats_remain() {
+    let d = decision();
+    let mut history = first_come();
+    history.push(signed_up("s1", "a1", "居民", "ACCEPTED"));
+    given::<Hearing>(history)
+        .when(sign_up("s2", "a2", " 企业 "), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then([signed_up("s2", "a2", "企业", "ACCEPTED")]);
+}
+
+#[test]
+fn first_come_sign_up_beyond_capacity_is_waitlisted() {
+    let d = decision();
+    let mut history = first_come();
+    history.push(signed_up("s1", "a1", "居民", "ACCEPTED"));
+    history.push(signed_up("s2", "a2", "企业", "ACCEPTED"));
+    given::<Hearing>(history)
+        .when(sign_up("s3", "a3", "居民"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then([signed_up("s3", "a3", "居民", "WAITLISTED")]);
+}
+
+#[test]
+fn withdrawing_an_accepted_sign_up_promotes_the_first_waitlisted_in_arrival_order() {
+    let d = decision();
+    given::<Hearing>(first_come_full())
+        .when(withdraw("s2", "a2"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then([signup_withdrawn("s2"), signup_promoted("s3")]);
+}
+
+#[test]
+fn waitlisted_sign_up_that_withdrew_is_skipped_when_a_seat_frees() {
+    let d = decision();
+    let mut history = first_come_full();
+    history.push(signup_withdrawn("s3"));
+    given::<Hearing>(history)
+        .when(withdraw("s1", "a1"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then([signup_withdrawn("s1"), signup_promoted("s4")]);
+}
+
+#[test]
+fn promoted_sign_up_holds_its_seat_so_the_next_sign_up_is_waitlisted() {
+    let d = decision();
+    let mut history = first_come_full();
+    history.extend([signup_withdrawn("s2"), signup_promoted("s3")]);
+    given::<Hearing>(history)
+        .when(sign_up("s5", "a5", "律师"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then([signed_up("s5", "a5", "律师", "WAITLISTED")]);
+}
+
+#[test]
+fn withdrawing_a_waitlisted_sign_up_promotes_nobody() {
+    let d = decision();
+    given::<Hearing>(first_come_full())
+        .when(withdraw("s3", "a3"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then([signup_withdrawn("s3")]);
+}
+
+#[test]
+fn withdrawing_after_the_participant_list_is_published_promotes_nobody() {
+    let d = decision();
+    let mut history = first_come_full();
+    history.push(participants_published(&[
+        ("s1", "a1", "居民"),
+        ("s2", "a2", "企业"),
+    ]));
+    given::<Hearing>(history)
+        .when(withdraw("s1", "a1"), &hearing_ctx(SIGNUP_OVER, &d))
+        .then([signup_withdrawn("s1")]);
+}
+
+#[test]
+fn withdrawing_someone_elses_sign_up_is_rejected() {
+    let d = decision();
+    given::<Hearing>(first_come_full())
+        .when(withdraw("s1", "a2"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then_err(DomainError::NotYourSignup);
+}
+
+#[test]
+fn withdrawing_a_sign_up_twice_is_rejected() {
+    let d = decision();
+    let mut history = first_come_full();
+    history.push(signup_withdrawn("s3"));
+    given::<Hearing>(history)
+        .when(withdraw("s3", "a3"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then_err(DomainError::SignupAlreadyWithdrawn);
+}
+
+#[test]
+fn withdrawing_an_unknown_sign_up_is_rejected() {
+    let d = decision();
+    given::<Hearing>(first_come_full())
+        .when(withdraw("s404", "a1"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then_err(DomainError::SignupNotFound);
+}
+
+#[test]
+fn withdrawing_once_the_hearing_started_is_rejected() {
+    let d = decision();
+    given::<Hearing>(first_come_full())
+        .when(withdraw("s1", "a1"), &hearing_ctx(STARTS, &d))
+        .then_err(DomainError::HearingAlreadyStarted);
+}
+
+#[test]
+fn same_account_signing_up_twice_is_rejected() {
+    let d = decision();
+    for status_of_first in ["ACCEPTED", "WAITLISTED"] {
+        let history = vec![
+            scheduled("FIRST_COME", 1, GROUPS),
+            signed_up("s0", "a0", "居民", "ACCEPTED"),
+            signed_up("s1", "a1", "居民", status_of_first),
+        ];
+        given::<Hearing>(history)
+            .when(sign_up("s2", "a1", "企业"), &hearing_ctx(SIGNUP_OPEN, &d))
+            .then_err(DomainError::AlreadySignedUp);
+    }
+}
+
+#[test]
+fn account_may_sign_up_again_after_withdrawing() {
+    let d = decision();
+    let mut history = first_come_full();
+    history.extend([signup_withdrawn("s1"), signup_promoted("s3")]);
+    history.push(signup_withdrawn("s4"));
+    given::<Hearing>(history)
+        .when(sign_up("s5", "a1", "居民"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then([signed_up("s5", "a1", "居民", "WAITLISTED")]);
+}
+
+#[test]
+fn sign_up_for_an_undeclared_stakeholder_group_is_rejected() {
+    let d = decision();
+    given::<Hearing>(first_come())
+        .when(sign_up("s1", "a1", "记者"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then_err(DomainError::UnknownStakeholderGroup);
+}
+
+#[test]
+fn sign_up_at_or_after_the_deadline_is_rejected() {
+    let d = decision();
+    for now in [SIGNUP_CLOSES, SIGNUP_OVER] {
+        given::<Hearing>(first_come())
+            .when(sign_up("s1", "a1", "居民"), &hearing_ctx(now, &d))
+            .then_err(DomainError::SignupClosed);
+    }
+}
+
+#[test]
+fn sign_up_on_a_withdrawn_decision_is_rejected() {
+    let d = decision_state(&drafted_then_withdrawn());
+    given::<Hearing>(first_come())
+        .when(sign_up("s1", "a1", "居民"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then_err(DomainError::DecisionWithdrawn);
+}
+
+#[test]
+fn every_command_on_an_unscheduled_hearing_is_rejected() {
+    let d = decision();
+    for cmd in [
+        sign_up("s1", "a1", "居民"),
+        withdraw("s1", "a1"),
+        draw("seed"),
+        HearingCommand::PublishParticipants,
+        record_held(),
+    ] {
+        given::<Hearing>([])
+            .when(cmd, &hearing_ctx(SIGNUP_OPEN, &d))
+            .then_err(DomainError::HearingNotFound);
+    }
+}
+
+// --- lottery ---------------------------------------------------------------------------
+
+const LOTTERY_SIGNUPS: &[(&str, &str)] = &[
+    ("s1", "居民"),
+    ("s2", "居民"),
+    ("s3", "企业"),
+    ("s4", "居民"),
+    ("s5", "律师"),
+    ("s6", "居民"),
+    ("s7", "企业"),
+    ("s8", "居民"),
+];
+
+#[test]
+fn lottery_sign_ups_wait_for_the_draw_even_beyond_capacity() {
+    let d = decision();
+    let history = lottery_with(1, GROUPS, &[("s1", "居民"), ("s2", "居民")]);
+    given::<Hearing>(history)
+        .when(sign_up("s3", "a-s3", "企业"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then([signed_up("s3", "a-s3", "企业", "PENDING_DRAW")]);
+}
+
+#[test]
+fn draw_before_sign_up_closes_is_rejected() {
+    let d = decision();
+    given::<Hearing>(lottery_with(3, GROUPS, LOTTERY_SIGNUPS))
+        .when(
+            draw("2021-04-10 上证指数收盘价"),
+            &hearing_ctx(SIGNUP_OPEN, &d),
+        )
+        .then_err(DomainError::SignupStillOpen);
+}
+
+#[test]
+fn draw_is_deterministic_and_anyone_can_recompute_it_from_the_seed() {
+    let d = decision();
+    let mut history = lottery_with(3, GROUPS, LOTTERY_SIGNUPS);
+    history.push(signup_withdrawn("s4"));
+    // The published algorithm, over the sign-ups still waiting, in arrival order.
+    let waiting: Vec<(&str, &str)> = LOTTERY_SIGNUPS
+        .iter()
+        .copied()
+        .filter(|(id, _)| *id != "s4")
+        .collect();
+    let expected = lottery::draw("3421.07", 3, &entries(&waiting));
+    assert_eq!(expected.selected.len(), 3);
+    assert_eq!(expected.not_selected.len(), 4);
+
+    let first = given::<Hearing>(history.clone())
+        .when(draw(" 3421.07 "), &hearing_ctx(SIGNUP_OVER, &d))
+        .events();
+    assert_eq!(first, [drawn("3421.07", &expected)]);
+    let again = given::<Hearing>(history)
+        .when(draw("3421.07"), &hearing_ctx("2021-04-13T00:00:00Z", &d))
+        .events();
+    assert_eq!(again, first);
+}
+
+#[test]
+fn draw_gives_every_stakeholder_group_a_seat_when_capacity_allows() {
+    let d = decision();
+    let mut signups: Vec<(String, String)> = (1..=12)
+        .map(|i| (format!("r{i}"), "居民".to_string()))
+        .collect();
+    signups.push(("lawyer".into(), "律师".into()));
+    signups.push(("firm".into(), "企业".into()));
+    let refs: Vec<(&str, &str)> = signups
+        .iter()
+        .map(|(id, g)| (id.as_str(), g.as_str()))
+        .collect();
+    for seed in ["a", "b", "c", "d", "e", "f", "g", "h"] {
+        let events = given::<Hearing>(lottery_with(3, GROUPS, &refs))
+            .when(draw(seed), &hearing_ctx(SIGNUP_OVER, &d))
+            .events();
+        let [Event::HearingParticipantsDrawn(e)] = events.as_slice() else {
+            panic!("expected one draw event, got {events:?}");
+        };
+        assert_eq!(e.selected.len(), 3, "seed {seed}");
+        assert!(e.selected.contains(&"lawyer".to_string()), "seed {seed}");
+        assert!(e.selected.contains(&"firm".to_string()), "seed {seed}");
+        assert_eq!(e.not_selected.len(), 11, "seed {seed}");
+    }
+}
+
+#[test]
+fn drawing_twice_is_rejected() {
+    let d = decision();
+    let mut history = lottery_with(3, GROUPS, LOTTERY_SIGNUPS);
+    history.push(drawn(
+        "seed",
+        &lottery::draw("seed", 3, &entries(LOTTERY_SIGNUPS)),
+    ));
+    given::<Hearing>(history)
+        .when(draw("another seed"), &hearing_ctx(SIGNUP_OVER, &d))
+        .then_err(DomainError::AlreadyDrawn);
+}
+
+#[test]
+fn draw_on_a_first_come_hearing_is_rejected() {
+    let d = decision();
+    given::<Hearing>(first_come_full())
+        .when(draw("seed"), &hearing_ctx(SIGNUP_OVER, &d))
+        .then_err(DomainError::NotALottery);
+}
+
+#[test]
+fn draw_without_a_seed_is_rejected() {
+    let d = decision();
+    given::<Hearing>(lottery_with(3, GROUPS, LOTTERY_SIGNUPS))
+        .when(draw("  "), &hearing_ctx(SIGNUP_OVER, &d))
+        .then_err(DomainError::invalid("seed", "must not be empty"));
+}
+
+#[test]
+fn withdrawing_a_drawn_participant_promotes_the_first_not_selected_in_ticket_order() {
+    let d = decision();
+    let result = lottery::draw("seed", 3, &entries(LOTTERY_SIGNUPS));
+    let mut history = lottery_with(3, GROUPS, LOTTERY_SIGNUPS);
+    history.push(drawn("seed", &result));
+    // The first in ticket order already withdrew, so the second is promoted.
+    let gone = &result.not_selected[0];
+    history.push(signup_withdrawn(gone));
+    let leaving = &result.selected[0];
+    given::<Hearing>(history)
+        .when(
+            withdraw(leaving, &format!("a-{leaving}")),
+            &hearing_ctx(SIGNUP_OVER, &d),
+        )
+        .then([
+            signup_withdrawn(leaving),
+            signup_promoted(&result.not_selected[1]),
+        ]);
+}
+
+// --- participant list ------------------------------------------------------------------
+
+#[test]
+fn lottery_participants_cannot_be_published_before_the_draw() {
+    let d = decision();
+    given::<Hearing>(lottery_with(3, GROUPS, LOTTERY_SIGNUPS))
+        .when(
+            HearingCommand::PublishParticipants,
+            &hearing_ctx(SIGNUP_OVER, &d),
+        )
+        .then_err(DomainError::DrawRequired);
+}
+
+#[test]
+fn participants_cannot_be_published_once_the_hearing_started() {
+    let d = decision();
+    given::<Hearing>(first_come_full())
+        .when(
+            HearingCommand::PublishParticipants,
+            &hearing_ctx(STARTS, &d),
+        )
+        .then_err(DomainError::HearingAlreadyStarted);
+}
+
+#[test]
+fn participant_list_shows_display_names_and_groups_of_accepted_sign_ups_only() {
+    let d = decision();
+    let mut history = first_come_full();
+    history.extend([signup_withdrawn("s1"), signup_promoted("s3")]);
+    given::<Hearing>(history)
+        .when(
+            HearingCommand::PublishParticipants,
+            &hearing_ctx(SIGNUP_OVER, &d),
+        )
+        .then([participants_published(&[
+            ("s2", "a2", "企业"),
+            ("s3", "a3", "居民"),
+        ])]);
+}
+
+#[test]
+fn lottery_participant_list_shows_the_selected_in_arrival_order() {
+    let d = decision();
+    let result = lottery::draw("seed", 3, &entries(LOTTERY_SIGNUPS));
+    let mut history = lottery_with(3, GROUPS, LOTTERY_SIGNUPS);
+    history.push(drawn("seed", &result));
+    let accounts: Vec<String> = LOTTERY_SIGNUPS
+        .iter()
+        .map(|(id, _)| format!("a-{id}"))
+        .collect();
+    let expected: Vec<(&str, &str, &str)> = LOTTERY_SIGNUPS
+        .iter()
+        .zip(&accounts)
+        .filter(|((id, _), _)| result.selected.iter().any(|s| s == id))
+        .map(|((id, group), account)| (*id, account.as_str(), *group))
+        .collect();
+    assert_eq!(expected.len(), 3);
+    given::<Hearing>(history)
+        .when(
+            HearingCommand::PublishParticipants,
+            &hearing_ctx(SIGNUP_OVER, &d),
+        )
+        .then([participants_published(&expected)]);
+}
+
+#[test]
+fn participant_list_published_twice_is_rejected() {
+    let d = decision();
+    let mut history = first_come_full();
+    history.push(participants_published(&[
+        ("s1", "a1", "居民"),
+        ("s2", "a2", "企业"),
+    ]));
+    given::<Hearing>(history)
+        .when(
+            HearingCommand::PublishParticipants,
+            &hearing_ctx(SIGNUP_OVER, &d),
+        )
+        .then_err(DomainError::ParticipantsAlreadyPublished);
+}
+
+// --- the hearing itself ----------------------------------------------------------------
+
+fn published() -> Vec<Event> {
+    let mut history = first_come_full();
+    history.push(participants_published(&[
+        ("s1", "a1", "居民"),
+        ("s2", "a2", "企业"),
+    ]));
+    history
+}
+
+#[test]
+fn hearing_cannot_be_recorded_as_held_before_its_participant_list_is_published() {
+    let d = decision();
+    given::<Hearing>(first_come_full())
+        .when(record_held(), &hearing_ctx(STARTED, &d))
+        .then_err(DomainError::ParticipantsNotPublished);
+}
+
+#[test]
+fn hearing_cannot_be_recorded_as_held_before_it_starts() {
+    let d = decision();
+    given::<Hearing>(published())
+        .when(record_held(), &hearing_ctx(SIGNUP_OVER, &d))
+        .then_err(DomainError::HearingNotYetStarted);
+}
+
+#[test]
+fn hearing_is_recorded_as_held_with_its_record_summary() {
+    let d = decision();
+    given::<Hearing>(published())
+        .when(record_held(), &hearing_ctx(STARTED, &d))
+        .then([hearing_held()]);
+}
+
+#[test]
+fn hearing_record_without_a_summary_is_rejected() {
+    let d = decision();
+    given::<Hearing>(published())
+        .when(
+            HearingCommand::RecordHeld {
+                record_summary: String::new(),
+            },
+            &hearing_ctx(STARTED, &d),
+        )
+        .then_err(DomainError::invalid("recordSummary", "must not be empty"));
+}
+
+#[test]
+fn every_command_on_a_held_hearing_is_rejected() {
+    let d = decision();
+    let mut history = published();
+    history.push(hearing_held());
+    for cmd in [
+        sign_up("s9", "a9", "居民"),
+        withdraw("s1", "a1"),
+        draw("seed"),
+        HearingCommand::PublishParticipants,
+        record_held(),
+    ] {
+        given::<Hearing>(history.clone())
+            .when(cmd, &hearing_ctx(STARTED, &d))
+            .then_err(DomainError::HearingAlreadyHeld);
+    }
+}

@@ -1,0 +1,24 @@
+//! Personal-data keys for crypto-shredding.
+//!
+//! Each data subject (a person) gets one random 32-byte data key. Personal fields of events are
+//! encrypted with it; deleting the key erases them without rewriting the event log. Keys live
+//! apart from the log (see [`crate::sqlite::SqliteKeyStore`]), so a backup of the log never
+//! carries them.
+
+use async_trait::async_trait;
+
+use crate::Result;
+
+/// A store of per-subject data keys.
+#[async_trait]
+pub trait KeyStore: Send + Sync + 'static {
+    /// Returns the subject's key, creating a random one on first use. The key is durable before
+    /// this returns, and concurrent calls for the same subject return the same key.
+    async fn get_or_create(&self, subject: &str) -> Result<[u8; 32]>;
+
+    /// Returns the subject's key, or `None` if it never existed or was deleted.
+    async fn get(&self, subject: &str) -> Result<Option<[u8; 32]>>;
+
+    /// Deletes the subject's key for good (crypto-shredding). Returns whether a key existed.
+    async fn delete(&self, subject: &str) -> Result<bool>;
+}

@@ -1,0 +1,51 @@
+//! The one place where application errors become GraphQL errors with `extensions.code`.
+
+use async_graphql::{Error, ErrorExtensions};
+use canyu_app::AppError;
+
+/// Converts an [`AppError`] into a GraphQL error: a safe message, `extensions.code`, and
+/// `extensions.field` (validation) or `extensions.reason` (rule refusals). Unavailability is
+/// logged with its cause; the client sees only the code and a generic message.
+pub fn gql(e: AppError) -> Error {
+    let (code, field, reason) = match &e {
+        AppError::Rejected { reason, .. } => ("REJECTED", None, Some(reason.clone())),
+        AppError::Conflict(_) => ("CONFLICT", None, None),
+        AppError::NotFound(_) => ("NOT_FOUND", None, None),
+        AppError::Forbidden(_) => ("FORBIDDEN", None, None),
+        AppError::Unauthenticated(_) => ("UNAUTHENTICATED", None, None),
+        AppError::Invalid { field, .. } => ("VALIDATION", Some(field.clone()), None),
+        AppError::Unavailable(cause) => {
+            tracing::warn!(%cause, "request failed: unavailable");
+            ("UNAVAILABLE", None, None)
+        }
+    };
+    let message = match &e {
+        AppError::Unavailable(_) => "the service is temporarily unavailable; try again".to_string(),
+        other => other.to_string(),
+    };
+    Error::new(message).extend_with(|_, ext| {
+        ext.set("code", code);
+        if let Some(f) = &field {
+            ext.set("field", f.as_str());
+        }
+        if let Some(r) = &reason {
+            ext.set("reason", r.as_str());
+        }
+    })
+}
+
+/// `?`-friendly conversion of application results.
+pub trait OrGql<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> OrGql<T> for Result<T, AppError> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(gql)
+    }
+}
+
+/// A validation error on `field`.
+pub fn invalid(field: &str, message: &str) -> Error {
+    gql(AppError::invalid(field, message))
+}

@@ -1,0 +1,56 @@
+//! The GraphQL gateway: schema and thin resolvers, error mapping, bearer-token auth,
+//! subscriptions (graphql-transport-ws), the axum server with `/graphql`, `/healthz` and the
+//! static frontend.
+//!
+//! Depends on `canyu-app` (commands), `canyu-projections` (queries) and the event store port.
+//! The only crate that knows axum and async-graphql.
+
+pub mod error;
+pub mod inputs;
+pub mod schema;
+pub mod server;
+pub mod types;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Schema};
+use canyu_app::{App, Principal};
+use canyu_eventstore::EventStore;
+use canyu_projections::Projections;
+use canyu_projections::query::Viewer;
+
+pub use schema::{MutationRoot, QueryRoot, SubscriptionRoot};
+
+/// The GraphQL schema type.
+pub type CanyuSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
+
+/// What resolvers need: the application (writes), the read models (reads) and the store
+/// (for `asOf` replays).
+pub struct Services {
+    pub app: Arc<App>,
+    pub projections: Arc<Projections>,
+    pub store: Arc<dyn EventStore>,
+}
+
+/// The caller of one request (None: anonymous).
+#[derive(Debug, Clone, Default)]
+pub struct Auth(pub Option<Principal>);
+
+/// The viewer of the current request, for confidential-item visibility.
+pub fn viewer(ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
+    Ok(types::viewer_of(ctx.data::<Auth>()?))
+}
+
+/// Limits on every request.
+pub const MAX_DEPTH: usize = 12;
+pub const MAX_COMPLEXITY: usize = 5000;
+
+/// Builds the schema with its limits and services.
+pub fn build_schema(services: Arc<Services>) -> CanyuSchema {
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot).data(services).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish()
+}
+
+/// The schema in SDL, as checked in at `schema/schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot).finish().sdl()
+}

@@ -1,0 +1,111 @@
+//! The axum server: `/graphql` (POST; GET upgrades to graphql-transport-ws), `/healthz`, and
+//! the built frontend (or a small landing page when it is not built).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use async_graphql::{Data, ServerError};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use axum::Router;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::error::gql;
+use crate::{Auth, CanyuSchema, Services, build_schema};
+
+#[derive(Clone)]
+struct AppState {
+    schema: CanyuSchema,
+    services: Arc<Services>,
+}
+
+/// Builds the router. `static_dir` is the built frontend (`frontend/dist`), if present.
+pub fn router(services: Arc<Services>, static_dir: Option<PathBuf>) -> Router {
+    let state = AppState { schema: build_schema(services.clone()), services };
+    let app = Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(healthz))
+        .with_state(state);
+    match static_dir.filter(|d| d.join("index.html").is_file()) {
+        Some(dir) => app.fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
+        None => app.fallback(landing),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")).map(str::trim).filter(|t| !t.is_empty())
+}
+
+async fn authenticate(services: &Services, token: Option<&str>) -> Result<Auth, async_graphql::Error> {
+    match token {
+        None => Ok(Auth(None)),
+        Some(t) => services.app.authenticate(t).await.map(|p| Auth(Some(p))).map_err(gql),
+    }
+}
+
+async fn graphql_post(State(st): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+    let auth = match authenticate(&st.services, bearer(&headers)).await {
+        Ok(a) => a,
+        Err(e) => {
+            let err: ServerError = e.into_server_error(Default::default());
+            return async_graphql::Response::from_errors(vec![err]).into();
+        }
+    };
+    st.schema.execute(req.into_inner().data(auth)).await.into()
+}
+
+async fn graphql_get(
+    State(st): State<AppState>,
+    protocol: Result<GraphQLProtocol, StatusCode>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    let (Ok(protocol), Ok(upgrade)) = (protocol, upgrade) else {
+        return Html(GRAPHQL_GET_PAGE).into_response();
+    };
+    let schema = st.schema.clone();
+    let services = st.services.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = ["authorization", "Authorization"]
+                        .iter()
+                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
+                        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim().to_string());
+                    let auth = authenticate(&services, token.as_deref()).await?;
+                    let mut data = Data::default();
+                    data.insert(auth);
+                    Ok(data)
+                })
+                .serve()
+        })
+        .into_response()
+}
+
+async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
+    match st.services.store.head().await {
+        Ok(head) => (StatusCode::OK, format!("ok head={head} projected={}\n", st.services.projections.position())),
+        Err(e) => {
+            tracing::warn!(%e, "health check: event store unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "event store unavailable\n".to_string())
+        }
+    }
+}
+
+async fn landing() -> impl IntoResponse {
+    (StatusCode::OK, Html(LANDING_PAGE))
+}
+
+const GRAPHQL_GET_PAGE: &str = r#"<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>Canyu GraphQL</title>
+<body><h1>Canyu GraphQL</h1><p>POST GraphQL requests to this URL (<code>Content-Type: application/json</code>);
+subscriptions use WebSocket (graphql-transport-ws) on the same URL. The schema is in <code>schema/schema.graphql</code>.</p></body></html>"#;
+
+const LANDING_PAGE: &str = r#"<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>参与 Canyu</title>
+<body><h1>参与 Canyu — 重大行政决策公众参与平台</h1>
+<p>The web frontend is not built in this checkout. The GraphQL API is at <a href="/graphql">/graphql</a>.</p></body></html>"#;

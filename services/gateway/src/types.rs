@@ -1,0 +1,811 @@
+//! GraphQL output types: thin wrappers over read-model views.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use canyu_projections::query::{self, Viewer};
+use canyu_projections::{self as proj, DecisionView, HearingView};
+use chrono::{DateTime, Utc};
+
+use crate::error::OrGql;
+use crate::{Auth, Services};
+
+macro_rules! gql_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $s:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+        pub enum $name { $( #[graphql(name = $s)] $variant ),* }
+        impl $name {
+            /// The stored name.
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s),* } }
+            /// From the stored name (unknown names fall back to the first value).
+            pub fn from_name(s: &str) -> Self {
+                match s { $($s => $name::$variant,)* _ => gql_enum!(@first $($name::$variant),*) }
+            }
+        }
+    };
+    (@first $first:expr $(, $rest:expr)*) => { $first };
+}
+
+gql_enum!(
+    /// Stage of a decision, derived from its events.
+    Stage { Listed = "LISTED", Drafting = "DRAFTING", Consulting = "CONSULTING", Feedback = "FEEDBACK", Deliberation = "DELIBERATION", Decided = "DECIDED", Withdrawn = "WITHDRAWN" }
+);
+gql_enum!(
+    /// Disclosure attribute: 主动公开 / 依申请公开 / 不予公开.
+    Disclosure { Public = "PUBLIC", OnRequest = "ON_REQUEST", Confidential = "CONFIDENTIAL" }
+);
+gql_enum!(
+    /// Consultation channel (Decree 713 Art. 14).
+    Channel { Online = "ONLINE", Written = "WRITTEN", Symposium = "SYMPOSIUM", FieldVisit = "FIELD_VISIT", Questionnaire = "QUESTIONNAIRE", OpinionPoll = "OPINION_POLL" }
+);
+gql_enum!(
+    /// Kind of an offline participation activity.
+    ActivityKind { Symposium = "SYMPOSIUM", Written = "WRITTEN", FieldVisit = "FIELD_VISIT", Questionnaire = "QUESTIONNAIRE", OpinionPoll = "OPINION_POLL" }
+);
+gql_enum!(
+    /// SCHEDULED before it opens, OPEN, CLOSED after its end or an early close.
+    ConsultationStatus { Scheduled = "SCHEDULED", Open = "OPEN", Closed = "CLOSED" }
+);
+gql_enum!(
+    /// Account role.
+    Role { Resident = "RESIDENT", UnitStaff = "UNIT_STAFF", Admin = "ADMIN" }
+);
+gql_enum!(
+    /// How hearing participants are selected.
+    SelectionMethod { FirstCome = "FIRST_COME", Lottery = "LOTTERY" }
+);
+gql_enum!(
+    /// Status of a hearing.
+    HearingStatus { OpenForSignup = "OPEN_FOR_SIGNUP", SignupClosed = "SIGNUP_CLOSED", Drawn = "DRAWN", ParticipantsPublished = "PARTICIPANTS_PUBLISHED", Held = "HELD" }
+);
+gql_enum!(
+    /// Status of a hearing sign-up.
+    SignupStatus { Accepted = "ACCEPTED", Waitlisted = "WAITLISTED", PendingDraw = "PENDING_DRAW", NotSelected = "NOT_SELECTED", Withdrawn = "WITHDRAWN" }
+);
+gql_enum!(
+    /// Adoption outcome of an opinion.
+    AdoptionOutcome { Adopted = "ADOPTED", PartiallyAdopted = "PARTIALLY_ADOPTED", NotAdopted = "NOT_ADOPTED" }
+);
+gql_enum!(
+    /// Kind of the decision meeting.
+    MeetingKind { ExecutiveMeeting = "EXECUTIVE_MEETING", Plenary = "PLENARY" }
+);
+
+/// Pagination facts of a connection.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+fn page_info<T>(p: &query::Page<T>) -> PageInfo {
+    PageInfo { has_next_page: p.has_next, end_cursor: p.items.last().map(|(c, _)| c.clone()) }
+}
+
+/// An undertaking unit (承办单位).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Unit {
+    pub id: ID,
+    pub name: String,
+}
+
+impl Unit {
+    pub fn lookup(m: &proj::ReadModel, id: &str) -> Unit {
+        Unit { id: ID(id.to_string()), name: m.units.get(id).map(|u| u.name.clone()).unwrap_or_default() }
+    }
+}
+
+/// An account: public display name and role.
+#[derive(Clone, Debug)]
+pub struct Account(pub proj::AccountView);
+
+#[Object]
+impl Account {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    async fn role(&self) -> Role {
+        Role::from_name(&self.0.role)
+    }
+    async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
+        let s = ctx.data::<Arc<Services>>()?;
+        Ok(self.0.unit_id.as_ref().map(|u| s.projections.read(|m| Unit::lookup(m, u))))
+    }
+    /// The account's own comments and what became of them (only for the account itself).
+    async fn comments(&self, ctx: &Context<'_>) -> Result<Vec<MyComment>> {
+        let s = ctx.data::<Arc<Services>>()?;
+        self.ensure_self(ctx)?;
+        Ok(s.projections.read(|m| {
+            query::participation(m, &self.0.id)
+                .0
+                .into_iter()
+                .map(|c| {
+                    let opinion = c.opinion_id.as_ref().and_then(|o| m.decisions.get(&c.decision_id)?.opinions.iter().find(|x| &x.id == o).cloned());
+                    let title = m.decisions.get(&c.decision_id).map(|d| d.title.clone()).unwrap_or_default();
+                    MyComment { comment: Comment(c), opinion: opinion.map(Opinion), decision_title: title }
+                })
+                .collect()
+        }))
+    }
+    /// The account's own hearing sign-ups (only for the account itself).
+    async fn hearing_signups(&self, ctx: &Context<'_>) -> Result<Vec<HearingSignup>> {
+        let s = ctx.data::<Arc<Services>>()?;
+        self.ensure_self(ctx)?;
+        Ok(s.projections.read(|m| query::participation(m, &self.0.id).1.into_iter().map(|x| HearingSignup(x.signup)).collect()))
+    }
+}
+
+impl Account {
+    fn ensure_self(&self, ctx: &Context<'_>) -> Result<()> {
+        let auth = ctx.data::<Auth>()?;
+        match &auth.0 {
+            Some(p) if p.account_id == self.0.id => Ok(()),
+            _ => Err(crate::error::gql(canyu_app::AppError::forbidden("only the account itself may see this"))),
+        }
+    }
+}
+
+/// One of my comments, with the opinion it was grouped into.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct MyComment {
+    pub comment: Comment,
+    pub decision_title: String,
+    pub opinion: Option<Opinion>,
+}
+
+/// The annual catalogue of major decisions.
+#[derive(Clone, Debug)]
+pub struct Catalogue(pub query::CatalogueResult);
+
+#[Object]
+impl Catalogue {
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    async fn published(&self) -> bool {
+        self.0.published_at.is_some()
+    }
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+    /// Items visible to the viewer (confidential ones only to admins and their unit).
+    async fn items(&self) -> Vec<Decision> {
+        self.0.items.iter().map(|d| Decision::live(d.clone())).collect()
+    }
+    /// How many items are confidential (不予公开).
+    async fn confidential_count(&self) -> i32 {
+        self.0.confidential_count as i32
+    }
+    /// The legal bases of the confidential items.
+    async fn confidential_bases(&self) -> &[String] {
+        &self.0.confidential_bases
+    }
+}
+
+/// A major administrative decision (重大行政决策事项), live or as it stood at `asOf`.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub view: Arc<DecisionView>,
+    pub as_of: Option<DateTime<Utc>>,
+    /// Hearings as they stood at `as_of` (replayed); `None` for the live view.
+    pub hearings_as_of: Option<Arc<HashMap<String, Arc<HearingView>>>>,
+}
+
+impl Decision {
+    pub fn live(view: Arc<DecisionView>) -> Self {
+        Decision { view, as_of: None, hearings_as_of: None }
+    }
+}
+
+/// The drafting background (起草背景).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Background {
+    pub text: String,
+    pub published_at: DateTime<Utc>,
+}
+
+/// One clause of a draft.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Clause {
+    pub id: ID,
+    pub number: i32,
+    pub text: String,
+}
+
+/// A numbered draft version.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Draft {
+    pub version: i32,
+    pub text: String,
+    pub clauses: Vec<Clause>,
+    pub explanation: String,
+    pub change_note: String,
+    pub published_at: DateTime<Utc>,
+}
+
+impl From<&proj::DraftView> for Draft {
+    fn from(d: &proj::DraftView) -> Self {
+        Draft {
+            version: d.version as i32,
+            text: d.text.clone(),
+            clauses: d.clauses.iter().map(|c| Clause { id: ID(c.id.clone()), number: c.number as i32, text: c.text.clone() }).collect(),
+            explanation: d.explanation.clone(),
+            change_note: d.change_note.clone(),
+            published_at: d.published_at,
+        }
+    }
+}
+
+/// An offline participation activity.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ParticipationActivity {
+    pub id: ID,
+    pub kind: ActivityKind,
+    pub held_at: DateTime<Utc>,
+    pub summary: String,
+    pub participant_count: i32,
+}
+
+/// The feedback report (意见采纳情况).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct FeedbackReport {
+    pub summary: String,
+    pub published_at: DateTime<Utc>,
+}
+
+/// A stakeholder attending the meeting (列席).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Observer {
+    pub name: String,
+    pub affiliation: String,
+    pub opinion: String,
+    pub adoption: String,
+}
+
+/// The decision meeting.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Deliberation {
+    pub meeting_kind: MeetingKind,
+    pub held_at: DateTime<Utc>,
+    pub summary: String,
+    pub dissent: String,
+    pub observers: Vec<Observer>,
+}
+
+/// The published decision with its interpretation (政策解读).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DecisionResult {
+    pub text: String,
+    pub document_number: String,
+    pub effective_at: DateTime<Utc>,
+    pub interpretation: String,
+    pub published_at: DateTime<Utc>,
+}
+
+/// Why and when a decision was withdrawn.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Withdrawal {
+    pub reason: String,
+    pub withdrawn_at: DateTime<Utc>,
+}
+
+fn now_or(as_of: Option<DateTime<Utc>>, ctx: &Context<'_>) -> Result<DateTime<Utc>> {
+    Ok(match as_of {
+        Some(t) => t,
+        None => ctx.data::<Arc<Services>>()?.app.now(),
+    })
+}
+
+#[Object]
+impl Decision {
+    async fn id(&self) -> ID {
+        ID(self.view.id.clone())
+    }
+    async fn title(&self) -> &str {
+        &self.view.title
+    }
+    async fn summary(&self) -> &str {
+        &self.view.summary
+    }
+    async fn year(&self) -> i32 {
+        self.view.year
+    }
+    async fn stage(&self) -> Stage {
+        Stage::from_name(self.view.stage().as_str())
+    }
+    async fn disclosure(&self) -> Disclosure {
+        Disclosure::from_name(&self.view.disclosure)
+    }
+    /// Legal basis when CONFIDENTIAL.
+    async fn confidentiality_basis(&self) -> Option<&str> {
+        self.view.confidentiality_basis.as_deref()
+    }
+    /// Why the item was added after the catalogue was published.
+    async fn addition_reason(&self) -> Option<&str> {
+        self.view.late_addition_reason.as_deref()
+    }
+    async fn registered_at(&self) -> DateTime<Utc> {
+        self.view.registered_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.view.updated_at
+    }
+    /// The moment this view shows; null for the live view.
+    async fn as_of(&self) -> Option<DateTime<Utc>> {
+        self.as_of
+    }
+    async fn undertaking_unit(&self, ctx: &Context<'_>) -> Result<Unit> {
+        Ok(ctx.data::<Arc<Services>>()?.projections.read(|m| Unit::lookup(m, &self.view.unit_id)))
+    }
+    async fn background(&self) -> Option<Background> {
+        self.view.background.as_ref().map(|b| Background { text: b.text.clone(), published_at: b.published_at })
+    }
+    async fn drafts(&self) -> Vec<Draft> {
+        self.view.drafts.iter().map(Draft::from).collect()
+    }
+    async fn current_draft(&self) -> Option<Draft> {
+        self.view.drafts.last().map(Draft::from)
+    }
+    async fn consultations(&self) -> Vec<Consultation> {
+        self.view.consultations.iter().map(|c| Consultation { view: c.clone(), as_of: self.as_of }).collect()
+    }
+    async fn participation_activities(&self) -> Vec<ParticipationActivity> {
+        self.view
+            .activities
+            .iter()
+            .map(|a| ParticipationActivity {
+                id: ID(a.id.clone()),
+                kind: ActivityKind::from_name(&a.kind),
+                held_at: a.held_at,
+                summary: a.summary.clone(),
+                participant_count: a.participant_count as i32,
+            })
+            .collect()
+    }
+    async fn hearings(&self, ctx: &Context<'_>) -> Result<Vec<Hearing>> {
+        let ids = &self.view.hearing_ids;
+        Ok(match &self.hearings_as_of {
+            Some(hs) => ids.iter().filter_map(|h| hs.get(h)).map(|h| Hearing { view: h.clone(), as_of: self.as_of }).collect(),
+            None => ctx.data::<Arc<Services>>()?.projections.read(|m| ids.iter().filter_map(|h| m.hearings.get(h)).map(|h| Hearing { view: h.clone(), as_of: None }).collect()),
+        })
+    }
+    async fn opinions(&self) -> Vec<Opinion> {
+        self.view.opinions.iter().cloned().map(Opinion).collect()
+    }
+    async fn feedback_report(&self) -> Option<FeedbackReport> {
+        self.view.feedback_report.as_ref().map(|f| FeedbackReport { summary: f.summary.clone(), published_at: f.published_at })
+    }
+    async fn deliberation(&self) -> Option<Deliberation> {
+        self.view.deliberation.as_ref().map(|d| Deliberation {
+            meeting_kind: MeetingKind::from_name(&d.meeting_kind),
+            held_at: d.held_at,
+            summary: d.summary.clone(),
+            dissent: d.dissent.clone(),
+            observers: d.observers.iter().map(|o| Observer { name: o.name.clone(), affiliation: o.affiliation.clone(), opinion: o.opinion.clone(), adoption: o.adoption.clone() }).collect(),
+        })
+    }
+    async fn result(&self) -> Option<DecisionResult> {
+        self.view.result.as_ref().map(|r| DecisionResult {
+            text: r.text.clone(),
+            document_number: r.document_number.clone(),
+            effective_at: r.effective_at,
+            interpretation: r.interpretation.clone(),
+            published_at: r.published_at,
+        })
+    }
+    async fn withdrawal(&self) -> Option<Withdrawal> {
+        self.view.withdrawal.as_ref().map(|w| Withdrawal { reason: w.reason.clone(), withdrawn_at: w.withdrawn_at })
+    }
+    /// Every public event of the decision in commit order (up to `asOf` when set).
+    /// `kinds` filters by entry kind (e.g. `decision.draft_published`).
+    async fn history(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, kinds: Option<Vec<String>>) -> Result<HistoryConnection> {
+        let s = ctx.data::<Arc<Services>>()?;
+        let page = s.projections.read(|m| query::history(m, &self.view.id, self.as_of, kinds.as_deref(), first, after.as_deref()));
+        Ok(HistoryConnection {
+            total_count: page.total as i32,
+            page_info: page_info(&page),
+            edges: page.items.into_iter().map(|(cursor, e)| HistoryEdge { cursor, node: HistoryEntry::from(e) }).collect(),
+        })
+    }
+}
+
+/// One entry of a decision's history.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct HistoryEntry {
+    /// Global position (commit order), as a decimal string.
+    pub position: String,
+    pub at: DateTime<Utc>,
+    /// The event kind, e.g. `decision.draft_published`, `comment.submitted`.
+    pub kind: String,
+    pub summary: String,
+    /// The acting unit's name, or the role (`admin`, `resident`, `system`, `anonymous`).
+    pub actor: String,
+    /// The comment, hearing, opinion or consultation the entry is about.
+    pub subject_id: Option<ID>,
+}
+
+impl From<proj::HistoryEntry> for HistoryEntry {
+    fn from(e: proj::HistoryEntry) -> Self {
+        HistoryEntry { position: e.position.to_string(), at: e.at, kind: e.kind.to_string(), summary: e.summary, actor: e.actor.to_string(), subject_id: e.subject_id.map(ID) }
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct HistoryEdge {
+    pub cursor: String,
+    pub node: HistoryEntry,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct HistoryConnection {
+    pub total_count: i32,
+    pub page_info: PageInfo,
+    pub edges: Vec<HistoryEdge>,
+}
+
+/// A consultation (征求意见).
+#[derive(Clone, Debug)]
+pub struct Consultation {
+    pub view: proj::ConsultationView,
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+#[Object]
+impl Consultation {
+    async fn id(&self) -> ID {
+        ID(self.view.id.clone())
+    }
+    async fn decision_id(&self) -> ID {
+        ID(self.view.decision_id.clone())
+    }
+    async fn decision(&self, ctx: &Context<'_>) -> Result<Option<Decision>> {
+        let s = ctx.data::<Arc<Services>>()?;
+        let viewer = crate::viewer(ctx)?;
+        Ok(s.projections.read(|m| m.decisions.get(&self.view.decision_id).filter(|d| viewer.can_see(d)).cloned()).map(Decision::live))
+    }
+    async fn channel(&self) -> Channel {
+        Channel::from_name(&self.view.channel)
+    }
+    async fn draft_version(&self) -> i32 {
+        self.view.draft_version as i32
+    }
+    async fn opens_at(&self) -> DateTime<Utc> {
+        self.view.opens_at
+    }
+    async fn closes_at(&self) -> DateTime<Utc> {
+        self.view.closes_at
+    }
+    async fn how_to_submit(&self) -> &str {
+        &self.view.how_to_submit
+    }
+    /// Why the period is shorter than 30 days, stated when it was opened.
+    async fn shortened_reason(&self) -> Option<&str> {
+        self.view.shortened_reason.as_deref()
+    }
+    async fn status(&self, ctx: &Context<'_>) -> Result<ConsultationStatus> {
+        Ok(ConsultationStatus::from_name(self.view.status(now_or(self.as_of, ctx)?)))
+    }
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.view.closed_at
+    }
+    async fn closed_early(&self) -> bool {
+        self.view.closed_early
+    }
+    async fn close_reason(&self) -> Option<&str> {
+        self.view.close_reason.as_deref()
+    }
+    async fn comment_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        let s = ctx.data::<Arc<Services>>()?;
+        Ok(s.projections.read(|m| query::comment_count(m, &self.view.id, self.as_of)) as i32)
+    }
+    async fn comments(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<CommentConnection> {
+        let s = ctx.data::<Arc<Services>>()?;
+        let page = s.projections.read(|m| query::comments(m, &self.view.id, self.as_of, first, after.as_deref()));
+        Ok(CommentConnection {
+            total_count: page.total as i32,
+            page_info: page_info(&page),
+            edges: page.items.into_iter().map(|(cursor, c)| CommentEdge { cursor, node: Comment(c) }).collect(),
+        })
+    }
+}
+
+/// A comment. A hidden comment keeps its place, without its body, with the reason.
+#[derive(Clone, Debug)]
+pub struct Comment(pub proj::CommentView);
+
+#[Object]
+impl Comment {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn consultation_id(&self) -> ID {
+        ID(self.0.consultation_id.clone())
+    }
+    async fn decision_id(&self) -> ID {
+        ID(self.0.decision_id.clone())
+    }
+    async fn body(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
+    async fn clause_id(&self) -> Option<ID> {
+        self.0.clause_id.clone().map(ID)
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+    async fn hidden(&self) -> bool {
+        self.0.hidden_at.is_some()
+    }
+    async fn hidden_reason(&self) -> Option<&str> {
+        self.0.hidden_reason.as_deref()
+    }
+    /// The opinion this comment was grouped into.
+    async fn opinion_id(&self) -> Option<ID> {
+        self.0.opinion_id.clone().map(ID)
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CommentEdge {
+    pub cursor: String,
+    pub node: Comment,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct CommentConnection {
+    pub total_count: i32,
+    pub page_info: PageInfo,
+    pub edges: Vec<CommentEdge>,
+}
+
+/// The adoption decision on an opinion.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Adoption {
+    pub outcome: AdoptionOutcome,
+    pub rationale: Option<String>,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// A grouped opinion (意见) and its adoption.
+#[derive(Clone, Debug)]
+pub struct Opinion(pub proj::OpinionView);
+
+#[Object]
+impl Opinion {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn decision_id(&self) -> ID {
+        ID(self.0.decision_id.clone())
+    }
+    async fn summary(&self) -> &str {
+        &self.0.summary
+    }
+    /// 较为集中意见.
+    async fn concentrated(&self) -> bool {
+        self.0.concentrated
+    }
+    async fn comment_count(&self) -> i32 {
+        self.0.comment_ids.len() as i32
+    }
+    async fn comment_ids(&self) -> Vec<ID> {
+        self.0.comment_ids.iter().cloned().map(ID).collect()
+    }
+    async fn consolidated_at(&self) -> DateTime<Utc> {
+        self.0.consolidated_at
+    }
+    async fn adoption(&self) -> Option<Adoption> {
+        self.0.adoption.as_ref().map(|a| Adoption { outcome: AdoptionOutcome::from_name(&a.outcome), rationale: a.rationale.clone(), decided_at: a.decided_at })
+    }
+}
+
+/// A published hearing participant: display name and group only.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Participant {
+    pub display_name: String,
+    pub stakeholder_group: String,
+}
+
+/// A roster line for the organisers, with personal data.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct RosterEntry {
+    pub signup_id: ID,
+    pub display_name: String,
+    pub stakeholder_group: String,
+    pub statement: String,
+    pub status: SignupStatus,
+    /// Null once the person's data was erased.
+    pub full_name: Option<String>,
+    pub phone: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+/// A hearing sign-up (no personal data).
+#[derive(Clone, Debug)]
+pub struct HearingSignup(pub proj::SignupView);
+
+#[Object]
+impl HearingSignup {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn hearing_id(&self) -> ID {
+        ID(self.0.hearing_id.clone())
+    }
+    async fn status(&self) -> SignupStatus {
+        SignupStatus::from_name(self.0.status.as_str())
+    }
+    async fn stakeholder_group(&self) -> &str {
+        &self.0.stakeholder_group
+    }
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    async fn statement(&self) -> &str {
+        &self.0.statement
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+    /// The sign-up's place on the waitlist (1-based), when waitlisted.
+    async fn waitlist_position(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        if self.0.status != canyu_domain::values::SignupStatus::Waitlisted {
+            return Ok(None);
+        }
+        let s = ctx.data::<Arc<Services>>()?;
+        Ok(s.projections.read(|m| {
+            let h = m.hearings.get(&self.0.hearing_id)?;
+            let waiting: Vec<_> = h.signups.iter().filter(|x| x.status == canyu_domain::values::SignupStatus::Waitlisted).collect();
+            waiting.iter().position(|x| x.id == self.0.id).map(|p| p as i32 + 1)
+        }))
+    }
+}
+
+/// A hearing (听证会).
+#[derive(Clone, Debug)]
+pub struct Hearing {
+    pub view: Arc<HearingView>,
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+#[Object]
+impl Hearing {
+    async fn id(&self) -> ID {
+        ID(self.view.id.clone())
+    }
+    async fn decision_id(&self) -> ID {
+        ID(self.view.decision_id.clone())
+    }
+    async fn status(&self, ctx: &Context<'_>) -> Result<HearingStatus> {
+        Ok(HearingStatus::from_name(self.view.status(now_or(self.as_of, ctx)?)))
+    }
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.view.starts_at
+    }
+    async fn venue(&self) -> &str {
+        &self.view.venue
+    }
+    async fn capacity(&self) -> i32 {
+        self.view.capacity as i32
+    }
+    async fn seats_taken(&self) -> i32 {
+        self.view.seats_taken() as i32
+    }
+    async fn signup_count(&self) -> i32 {
+        self.view.signups.iter().filter(|s| s.status != canyu_domain::values::SignupStatus::Withdrawn).count() as i32
+    }
+    async fn waitlist_count(&self) -> i32 {
+        self.view.signups.iter().filter(|s| s.status == canyu_domain::values::SignupStatus::Waitlisted).count() as i32
+    }
+    async fn signup_closes_at(&self) -> DateTime<Utc> {
+        self.view.signup_closes_at
+    }
+    async fn selection_method(&self) -> SelectionMethod {
+        SelectionMethod::from_name(self.view.selection_method.as_str())
+    }
+    /// The selection rules, public from the moment the hearing is scheduled.
+    async fn selection_rules(&self) -> &str {
+        &self.view.selection_rules
+    }
+    async fn stakeholder_groups(&self) -> &[String] {
+        &self.view.stakeholder_groups
+    }
+    /// The lottery seed, once drawn: anyone can recompute the draw from it.
+    async fn draw_seed(&self) -> Option<&str> {
+        self.view.draw_seed.as_deref()
+    }
+    /// The published participant list (display names and groups only); empty until published.
+    async fn participants(&self) -> Vec<Participant> {
+        self.view
+            .participants
+            .iter()
+            .flatten()
+            .map(|p| Participant { display_name: p.display_name.clone(), stakeholder_group: p.stakeholder_group.clone() })
+            .collect()
+    }
+    async fn participants_published_at(&self) -> Option<DateTime<Utc>> {
+        self.view.participants_published_at
+    }
+    async fn record_summary(&self) -> Option<&str> {
+        self.view.record_summary.as_deref()
+    }
+    async fn held_at(&self) -> Option<DateTime<Utc>> {
+        self.view.held_at
+    }
+    /// The viewer's own sign-up, if any.
+    async fn my_signup(&self, ctx: &Context<'_>) -> Result<Option<HearingSignup>> {
+        let auth = ctx.data::<Auth>()?;
+        Ok(auth.0.as_ref().and_then(|p| {
+            self.view.signups.iter().rev().find(|s| s.account_id == p.account_id).cloned().map(HearingSignup)
+        }))
+    }
+    /// The organisers' roster with real names and phones: staff of the decision's unit and
+    /// admins only.
+    async fn roster(&self, ctx: &Context<'_>) -> Result<Vec<RosterEntry>> {
+        let s = ctx.data::<Arc<Services>>()?;
+        let auth = ctx.data::<Auth>()?;
+        let unit = s.projections.read(|m| m.decisions.get(&self.view.decision_id).map(|d| d.unit_id.clone())).unwrap_or_default();
+        canyu_app::policy::unit_staff(auth.0.as_ref(), &unit).gql()?;
+        let mut out = Vec::with_capacity(self.view.signups.len());
+        for x in &self.view.signups {
+            let personal = s.app.open_signup_personal(&x.personal).await.gql()?;
+            out.push(RosterEntry {
+                signup_id: ID(x.id.clone()),
+                display_name: x.display_name.clone(),
+                stakeholder_group: x.stakeholder_group.clone(),
+                statement: x.statement.clone(),
+                status: SignupStatus::from_name(x.status.as_str()),
+                full_name: personal.as_ref().map(|p| p.full_name.clone()),
+                phone: personal.map(|p| p.phone),
+                submitted_at: x.submitted_at,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// One decision of a unit's dashboard, with what awaits action.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DashboardItem {
+    pub decision: Decision,
+    /// UNGROUPED_COMMENTS, OPINIONS_AWAITING_DECISION, CONSULTATION_ENDED, FEEDBACK_REPORT_DUE,
+    /// DRAW_DUE, PARTICIPANT_LIST_DUE, HEARING_RECORD_DUE, DELIBERATION_DUE, RESULT_DUE.
+    pub awaiting: Vec<String>,
+    pub ungrouped_comments: i32,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DecisionEdge {
+    pub cursor: String,
+    pub node: Decision,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DecisionConnection {
+    pub total_count: i32,
+    pub page_info: PageInfo,
+    pub edges: Vec<DecisionEdge>,
+}
+
+impl DecisionConnection {
+    pub fn from_page(page: query::Page<Arc<DecisionView>>) -> Self {
+        DecisionConnection {
+            total_count: page.total as i32,
+            page_info: page_info(&page),
+            edges: page.items.into_iter().map(|(cursor, d)| DecisionEdge { cursor, node: Decision::live(d) }).collect(),
+        }
+    }
+}
+
+/// Viewer used by resolvers that filter confidential items.
+pub fn viewer_of(auth: &Auth) -> Viewer {
+    match &auth.0 {
+        Some(p) => Viewer { admin: p.is_admin(), unit_id: if p.role == canyu_domain::values::Role::UnitStaff { p.unit_id.clone() } else { None } },
+        None => Viewer::default(),
+    }
+}

@@ -1,0 +1,281 @@
+//! Read-model documents. Everything here is public data except `SignupView::personal`, which
+//! stays sealed (ciphertext) and is opened only for the organiser roster.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use canyu_domain::decision::DecisionState;
+use canyu_domain::events::{Clause, Observer, PublishedParticipant, Sealed};
+use canyu_domain::values::{SelectionMethod, SignupStatus, Stage};
+use chrono::{DateTime, Utc};
+
+/// An undertaking unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitView {
+    pub id: String,
+    pub name: String,
+}
+
+/// An account's public face and role. No personal data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountView {
+    pub id: String,
+    pub display_name: String,
+    pub role: String,
+    pub unit_id: Option<String>,
+}
+
+/// A year's catalogue publication.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CatalogueView {
+    pub year: i32,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackgroundView {
+    pub text: String,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DraftView {
+    pub version: u32,
+    pub text: String,
+    pub clauses: Vec<Clause>,
+    pub explanation: String,
+    pub change_note: String,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsultationView {
+    pub id: String,
+    pub decision_id: String,
+    pub channel: String,
+    pub draft_version: u32,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    pub how_to_submit: String,
+    pub shortened_reason: Option<String>,
+    pub opened_recorded_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closed_early: bool,
+    pub close_reason: Option<String>,
+}
+
+impl ConsultationView {
+    /// SCHEDULED, OPEN or CLOSED at `now`.
+    pub fn status(&self, now: DateTime<Utc>) -> &'static str {
+        if self.closed_at.is_some_and(|c| c <= now) || now >= self.closes_at {
+            "CLOSED"
+        } else if now < self.opens_at {
+            "SCHEDULED"
+        } else {
+            "OPEN"
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityView {
+    pub id: String,
+    pub kind: String,
+    pub held_at: DateTime<Utc>,
+    pub summary: String,
+    pub participant_count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdoptionView {
+    pub outcome: String,
+    pub rationale: Option<String>,
+    pub decided_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpinionView {
+    pub id: String,
+    pub decision_id: String,
+    pub summary: String,
+    pub comment_ids: Vec<String>,
+    pub concentrated: bool,
+    pub consolidated_at: DateTime<Utc>,
+    pub adoption: Option<AdoptionView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackReportView {
+    pub summary: String,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliberationView {
+    pub meeting_kind: String,
+    pub held_at: DateTime<Utc>,
+    pub summary: String,
+    pub dissent: String,
+    pub observers: Vec<Observer>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultView {
+    pub text: String,
+    pub document_number: String,
+    pub effective_at: DateTime<Utc>,
+    pub interpretation: String,
+    pub published_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithdrawalView {
+    pub reason: String,
+    pub withdrawn_at: DateTime<Utc>,
+}
+
+/// One major decision with everything published about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionView {
+    pub id: String,
+    pub year: i32,
+    pub title: String,
+    pub summary: String,
+    pub unit_id: String,
+    pub disclosure: String,
+    pub confidentiality_basis: Option<String>,
+    pub late_addition_reason: Option<String>,
+    pub registered_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub background: Option<BackgroundView>,
+    pub drafts: Vec<DraftView>,
+    pub consultations: Vec<ConsultationView>,
+    pub activities: Vec<ActivityView>,
+    pub hearing_ids: Vec<String>,
+    pub opinions: Vec<OpinionView>,
+    pub feedback_report: Option<FeedbackReportView>,
+    pub deliberation: Option<DeliberationView>,
+    pub result: Option<ResultView>,
+    pub withdrawal: Option<WithdrawalView>,
+    /// The domain's own fold, for the stage and rule-derived facts.
+    pub state: DecisionState,
+}
+
+impl DecisionView {
+    pub fn stage(&self) -> Stage {
+        self.state.stage()
+    }
+    pub fn is_confidential(&self) -> bool {
+        self.disclosure == "CONFIDENTIAL"
+    }
+}
+
+/// A hearing sign-up. `personal` is sealed and never leaves the roster query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignupView {
+    pub id: String,
+    pub hearing_id: String,
+    pub account_id: String,
+    pub display_name: String,
+    pub stakeholder_group: String,
+    pub statement: String,
+    pub status: SignupStatus,
+    pub submitted_at: DateTime<Utc>,
+    pub personal: Sealed,
+}
+
+/// A hearing (听证会).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HearingView {
+    pub id: String,
+    pub decision_id: String,
+    pub starts_at: DateTime<Utc>,
+    pub venue: String,
+    pub capacity: u32,
+    pub signup_closes_at: DateTime<Utc>,
+    pub selection_method: SelectionMethod,
+    pub selection_rules: String,
+    pub stakeholder_groups: Vec<String>,
+    pub scheduled_at: DateTime<Utc>,
+    pub signups: Vec<SignupView>,
+    pub draw_seed: Option<String>,
+    pub participants: Option<Vec<PublishedParticipant>>,
+    pub participants_published_at: Option<DateTime<Utc>>,
+    pub record_summary: Option<String>,
+    pub held_at: Option<DateTime<Utc>>,
+}
+
+impl HearingView {
+    pub fn seats_taken(&self) -> u32 {
+        self.signups.iter().filter(|s| s.status == SignupStatus::Accepted).count() as u32
+    }
+
+    /// SCHEDULED, SIGNUP_CLOSED, DRAWN, PARTICIPANTS_PUBLISHED or HELD at `now`.
+    pub fn status(&self, now: DateTime<Utc>) -> &'static str {
+        if self.held_at.is_some() {
+            "HELD"
+        } else if self.participants.is_some() {
+            "PARTICIPANTS_PUBLISHED"
+        } else if self.draw_seed.is_some() {
+            "DRAWN"
+        } else if now >= self.signup_closes_at {
+            "SIGNUP_CLOSED"
+        } else {
+            "OPEN_FOR_SIGNUP"
+        }
+    }
+}
+
+/// A comment. The body of a hidden comment is dropped from the read model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentView {
+    pub id: String,
+    pub decision_id: String,
+    pub consultation_id: String,
+    pub account_id: String,
+    pub clause_id: Option<String>,
+    pub body: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub hidden_reason: Option<String>,
+    pub hidden_at: Option<DateTime<Utc>>,
+    pub opinion_id: Option<String>,
+}
+
+/// One entry of a decision's public history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    pub position: u64,
+    pub at: DateTime<Utc>,
+    /// The stored event name without its version, e.g. `decision.draft_published`.
+    pub kind: &'static str,
+    pub summary: String,
+    /// The acting unit's name, or the role (`admin`, `resident`, `system`).
+    pub actor: Arc<str>,
+    /// The entity the entry is about (comment, hearing, opinion, consultation), if any.
+    pub subject_id: Option<String>,
+}
+
+/// All read models of one process, with the checkpoint they reflect.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReadModel {
+    /// Global position of the last event applied.
+    pub position: u64,
+    pub units: BTreeMap<String, UnitView>,
+    pub accounts: HashMap<String, AccountView>,
+    pub catalogues: BTreeMap<i32, CatalogueView>,
+    pub decisions: HashMap<String, Arc<DecisionView>>,
+    /// Decision ids in registration order.
+    pub decision_order: Vec<String>,
+    pub hearings: HashMap<String, Arc<HearingView>>,
+    pub comments: HashMap<String, CommentView>,
+    /// Comment ids per consultation, in submission order.
+    pub consultation_comments: HashMap<String, Vec<String>>,
+    pub consultation_decision: HashMap<String, String>,
+    pub opinion_decision: HashMap<String, String>,
+    pub signup_hearing: HashMap<String, String>,
+    /// Per account: comment ids and sign-up ids, in order ("my participation").
+    pub account_comments: HashMap<String, Vec<String>>,
+    pub account_signups: HashMap<String, Vec<String>>,
+    pub histories: HashMap<String, Vec<HistoryEntry>>,
+}

@@ -1,0 +1,282 @@
+//! Query functions over the read models: visibility, filters, pagination, the `asOf` replay.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use canyu_domain::values::{SelectionMethod, SignupStatus, Stage};
+use canyu_eventstore::{EventStore, StoreError};
+use chrono::{DateTime, Utc};
+
+use crate::model::*;
+
+/// Largest page any list returns.
+pub const MAX_PAGE: usize = 100;
+
+/// Who is looking: decides whether confidential items are visible.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub admin: bool,
+    pub unit_id: Option<String>,
+}
+
+impl Viewer {
+    /// Confidential items are visible only to admins and staff of their unit.
+    pub fn can_see(&self, d: &DecisionView) -> bool {
+        !d.is_confidential() || self.admin || self.unit_id.as_deref() == Some(d.unit_id.as_str())
+    }
+}
+
+/// A page of items with the total count and the cursor after the last item.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub total: usize,
+    pub items: Vec<(String, T)>,
+    pub has_next: bool,
+}
+
+/// Clamps a requested page size to 1..=MAX_PAGE (default 20).
+pub fn page_size(first: Option<i32>) -> usize {
+    first.map_or(20, |f| f.clamp(1, MAX_PAGE as i32) as usize)
+}
+
+fn offset_after(after: Option<&str>) -> usize {
+    after.and_then(|a| a.parse::<usize>().ok()).map_or(0, |a| a + 1)
+}
+
+/// Filter of the decision list.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionFilter {
+    pub year: Option<i32>,
+    pub unit_id: Option<String>,
+    pub stage: Option<Stage>,
+    /// Case-insensitive substring of title or summary.
+    pub text: Option<String>,
+}
+
+/// Decisions in registration order, filtered; cursors are indexes into the filtered list.
+pub fn decisions(m: &ReadModel, f: &DecisionFilter, viewer: &Viewer, first: Option<i32>, after: Option<&str>) -> Page<Arc<DecisionView>> {
+    let needle = f.text.as_ref().map(|t| t.to_lowercase());
+    let all: Vec<&Arc<DecisionView>> = m
+        .decision_order
+        .iter()
+        .filter_map(|id| m.decisions.get(id))
+        .filter(|d| viewer.can_see(d))
+        .filter(|d| f.year.is_none_or(|y| d.year == y))
+        .filter(|d| f.unit_id.as_ref().is_none_or(|u| &d.unit_id == u))
+        .filter(|d| f.stage.is_none_or(|s| d.stage() == s))
+        .filter(|d| needle.as_ref().is_none_or(|n| d.title.to_lowercase().contains(n) || d.summary.to_lowercase().contains(n)))
+        .collect();
+    slice(all.into_iter().cloned().collect(), first, after)
+}
+
+fn slice<T>(all: Vec<T>, first: Option<i32>, after: Option<&str>) -> Page<T> {
+    let total = all.len();
+    let start = offset_after(after).min(total);
+    let n = page_size(first);
+    let items: Vec<(String, T)> = all.into_iter().enumerate().skip(start).take(n).map(|(i, t)| (i.to_string(), t)).collect();
+    Page { total, has_next: start + n < total, items }
+}
+
+/// The public catalogue of a year.
+#[derive(Debug, Clone)]
+pub struct CatalogueResult {
+    pub year: i32,
+    pub published_at: Option<DateTime<Utc>>,
+    pub items: Vec<Arc<DecisionView>>,
+    pub confidential_count: usize,
+    pub confidential_bases: Vec<String>,
+}
+
+/// The catalogue: before publication only admins see its items; confidential items appear
+/// only as a count with their legal bases, except to admins and their unit's staff.
+pub fn catalogue(m: &ReadModel, year: i32, viewer: &Viewer) -> CatalogueResult {
+    let published_at = m.catalogues.get(&year).and_then(|c| c.published_at);
+    let mut items = Vec::new();
+    let mut confidential_count = 0;
+    let mut confidential_bases = Vec::new();
+    if published_at.is_some() || viewer.admin {
+        for d in m.decision_order.iter().filter_map(|id| m.decisions.get(id)).filter(|d| d.year == year) {
+            if d.is_confidential() {
+                confidential_count += 1;
+                if let Some(b) = &d.confidentiality_basis {
+                    confidential_bases.push(b.clone());
+                }
+            }
+            if viewer.can_see(d) {
+                items.push(d.clone());
+            }
+        }
+    }
+    CatalogueResult { year, published_at, items, confidential_count, confidential_bases }
+}
+
+/// Comments of a consultation, in submission order, optionally only those submitted by `until`.
+pub fn comments(m: &ReadModel, consultation_id: &str, until: Option<DateTime<Utc>>, first: Option<i32>, after: Option<&str>) -> Page<CommentView> {
+    let ids = m.consultation_comments.get(consultation_id).map(Vec::as_slice).unwrap_or(&[]);
+    match until {
+        None => {
+            let total = ids.len();
+            let start = offset_after(after).min(total);
+            let n = page_size(first);
+            let items = ids[start..total.min(start + n)].iter().enumerate().filter_map(|(i, id)| m.comments.get(id).map(|c| ((start + i).to_string(), c.clone()))).collect();
+            Page { total, has_next: start + n < total, items }
+        }
+        Some(t) => {
+            let all: Vec<CommentView> = ids.iter().filter_map(|id| m.comments.get(id)).filter(|c| c.submitted_at <= t).cloned().collect();
+            slice(all, first, after)
+        }
+    }
+}
+
+/// Number of comments of a consultation (submitted by `until`, if given).
+pub fn comment_count(m: &ReadModel, consultation_id: &str, until: Option<DateTime<Utc>>) -> usize {
+    let ids = m.consultation_comments.get(consultation_id).map(Vec::as_slice).unwrap_or(&[]);
+    match until {
+        None => ids.len(),
+        Some(t) => ids.iter().filter_map(|id| m.comments.get(id)).filter(|c| c.submitted_at <= t).count(),
+    }
+}
+
+/// A decision's history in commit order; cursors are global positions.
+pub fn history(m: &ReadModel, decision_id: &str, until: Option<DateTime<Utc>>, kinds: Option<&[String]>, first: Option<i32>, after: Option<&str>) -> Page<HistoryEntry> {
+    let all = m.histories.get(decision_id).map(Vec::as_slice).unwrap_or(&[]);
+    let end = match until {
+        Some(t) => all.partition_point(|e| e.at <= t),
+        None => all.len(),
+    };
+    let all = &all[..end];
+    let after_pos = after.and_then(|a| a.parse::<u64>().ok()).unwrap_or(0);
+    let n = page_size(first);
+    let keep = |e: &&HistoryEntry| kinds.is_none_or(|k| k.iter().any(|k| k == e.kind));
+    let total = if kinds.is_some() { all.iter().filter(keep).count() } else { all.len() };
+    let start = all.partition_point(|e| e.position <= after_pos);
+    let mut items: Vec<(String, HistoryEntry)> = all[start..].iter().filter(keep).take(n + 1).map(|e| (e.position.to_string(), e.clone())).collect();
+    let has_next = items.len() > n;
+    items.truncate(n);
+    Page { total, items, has_next }
+}
+
+/// History entries of a decision after `position` (for live subscriptions).
+pub fn history_after(m: &ReadModel, decision_id: &str, position: u64) -> Vec<HistoryEntry> {
+    let all = m.histories.get(decision_id).map(Vec::as_slice).unwrap_or(&[]);
+    all[all.partition_point(|e| e.position <= position)..].to_vec()
+}
+
+/// The decision as it stood at `at`: its own and its hearings' events up to `at` replayed
+/// through the same projector. Comments and history are filtered by time by the caller.
+/// `hearing_ids` are the decision's hearings (from the live view).
+pub async fn decision_as_of(
+    store: &dyn EventStore,
+    decision_id: &str,
+    hearing_ids: &[String],
+    at: DateTime<Utc>,
+) -> Result<Option<(Arc<DecisionView>, HashMap<String, Arc<HearingView>>)>, StoreError> {
+    let mut streams = vec![canyu_app::streams::decision(decision_id)];
+    streams.extend(hearing_ids.iter().map(|h| canyu_app::streams::hearing(h)));
+    let mut events = Vec::new();
+    for s in &streams {
+        let mut from = 0;
+        loop {
+            let page = store.read_stream(s, from, 1000).await?;
+            let n = page.len();
+            events.extend(page.into_iter().filter(|e| e.metadata.server_time <= at));
+            if n < 1000 {
+                break;
+            }
+            from += n as u64;
+        }
+    }
+    events.sort_by_key(|e| e.position);
+    let mut scratch = ReadModel::default();
+    scratch.apply_all(&events);
+    let Some(view) = scratch.decisions.remove(decision_id) else { return Ok(None) };
+    Ok(Some((view, scratch.hearings)))
+}
+
+/// One decision's pending actions for its unit.
+#[derive(Debug, Clone)]
+pub struct DashboardItem {
+    pub decision: Arc<DecisionView>,
+    /// Codes: UNGROUPED_COMMENTS, OPINIONS_AWAITING_DECISION, CONSULTATION_ENDED,
+    /// FEEDBACK_REPORT_DUE, DRAW_DUE, PARTICIPANT_LIST_DUE, HEARING_RECORD_DUE,
+    /// DELIBERATION_DUE, RESULT_DUE.
+    pub awaiting: Vec<String>,
+    pub ungrouped_comments: usize,
+}
+
+/// What awaits action for each of a unit's active decisions.
+pub fn dashboard(m: &ReadModel, unit_id: &str, now: DateTime<Utc>) -> Vec<DashboardItem> {
+    let mut out = Vec::new();
+    for d in m.decision_order.iter().filter_map(|id| m.decisions.get(id)).filter(|d| d.unit_id == unit_id) {
+        if matches!(d.stage(), Stage::Decided | Stage::Withdrawn) {
+            continue;
+        }
+        let mut awaiting = Vec::new();
+        let ungrouped = d
+            .consultations
+            .iter()
+            .flat_map(|c| m.consultation_comments.get(&c.id).into_iter().flatten())
+            .filter_map(|id| m.comments.get(id))
+            .filter(|c| c.opinion_id.is_none() && c.hidden_at.is_none())
+            .count();
+        let all_closed = d.consultations.iter().all(|c| c.status(now) == "CLOSED");
+        if ungrouped > 0 && all_closed {
+            awaiting.push("UNGROUPED_COMMENTS".into());
+        }
+        if d.opinions.iter().any(|o| o.adoption.is_none()) {
+            awaiting.push("OPINIONS_AWAITING_DECISION".into());
+        }
+        if d.consultations.iter().any(|c| c.closed_at.is_none() && now >= c.closes_at) {
+            awaiting.push("CONSULTATION_ENDED".into());
+        }
+        if !d.consultations.is_empty() && all_closed && d.feedback_report.is_none() && d.opinions.iter().all(|o| o.adoption.is_some()) {
+            awaiting.push("FEEDBACK_REPORT_DUE".into());
+        }
+        for h in d.hearing_ids.iter().filter_map(|h| m.hearings.get(h)) {
+            if h.selection_method == SelectionMethod::Lottery && h.draw_seed.is_none() && now >= h.signup_closes_at {
+                awaiting.push("DRAW_DUE".into());
+            } else if h.participants.is_none() && now >= h.signup_closes_at && now < h.starts_at {
+                awaiting.push("PARTICIPANT_LIST_DUE".into());
+            } else if h.participants.is_some() && h.held_at.is_none() && now >= h.starts_at {
+                awaiting.push("HEARING_RECORD_DUE".into());
+            }
+        }
+        if (d.feedback_report.is_some() || d.consultations.is_empty()) && d.deliberation.is_none() && !d.drafts.is_empty() {
+            awaiting.push("DELIBERATION_DUE".into());
+        }
+        if d.deliberation.is_some() && d.result.is_none() {
+            awaiting.push("RESULT_DUE".into());
+        }
+        out.push(DashboardItem { decision: d.clone(), awaiting, ungrouped_comments: ungrouped });
+    }
+    out
+}
+
+/// A resident's own sign-up with its hearing.
+#[derive(Debug, Clone)]
+pub struct MySignup {
+    pub signup: SignupView,
+    pub hearing: Arc<HearingView>,
+}
+
+/// Everything an account took part in: comments (with their opinion) and sign-ups.
+pub fn participation(m: &ReadModel, account_id: &str) -> (Vec<CommentView>, Vec<MySignup>) {
+    let comments = m.account_comments.get(account_id).into_iter().flatten().filter_map(|id| m.comments.get(id)).cloned().collect();
+    let signups = m
+        .account_signups
+        .get(account_id)
+        .into_iter()
+        .flatten()
+        .filter_map(|sid| {
+            let h = m.hearings.get(m.signup_hearing.get(sid)?)?;
+            let s = h.signups.iter().find(|s| &s.id == sid)?;
+            Some(MySignup { signup: s.clone(), hearing: h.clone() })
+        })
+        .collect();
+    (comments, signups)
+}
+
+/// Whether a sign-up status counts as having a seat.
+pub fn has_seat(s: SignupStatus) -> bool {
+    s == SignupStatus::Accepted
+}

@@ -1,0 +1,139 @@
+//! The checkpointed runner: applies `$all` to the in-memory read models, in batches, each
+//! batch and its checkpoint under one write lock (atomic for readers).
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use canyu_eventstore::{EventStore, StoreError};
+use futures::StreamExt;
+use tokio::sync::watch;
+
+use crate::model::ReadModel;
+
+/// Events read per page when catching up.
+pub const PAGE: usize = 2000;
+
+/// The read models of this process and the position they have reached.
+pub struct Projections {
+    model: RwLock<ReadModel>,
+    position: watch::Sender<u64>,
+}
+
+impl std::fmt::Debug for Projections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Projections").field("position", &*self.position.borrow()).finish()
+    }
+}
+
+impl Default for Projections {
+    fn default() -> Self {
+        Projections { model: RwLock::new(ReadModel::default()), position: watch::channel(0).0 }
+    }
+}
+
+impl Projections {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Runs `f` with shared access to the read models. Keep `f` short: it blocks the projector.
+    pub fn read<R>(&self, f: impl FnOnce(&ReadModel) -> R) -> R {
+        f(&self.model.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// A copy of the whole read model (tests and the rebuild check).
+    pub fn snapshot(&self) -> ReadModel {
+        self.read(Clone::clone)
+    }
+
+    /// The global position the read models reflect.
+    pub fn position(&self) -> u64 {
+        *self.position.borrow()
+    }
+
+    /// Notified whenever the position advances.
+    pub fn watch(&self) -> watch::Receiver<u64> {
+        self.position.subscribe()
+    }
+
+    /// Applies a batch of events (already in global order) and publishes the new checkpoint.
+    pub fn apply_batch(&self, events: &[canyu_eventstore::RecordedEvent]) {
+        let position = {
+            let mut m = self.model.write().unwrap_or_else(|p| p.into_inner());
+            m.apply_all(events);
+            m.position
+        };
+        self.position.send_if_modified(|p| {
+            let moved = position > *p;
+            *p = position.max(*p);
+            moved
+        });
+    }
+
+    /// Waits until the read models reach `position`; false on timeout.
+    pub async fn wait_for(&self, position: u64, timeout: Duration) -> bool {
+        let mut rx = self.watch();
+        tokio::time::timeout(timeout, rx.wait_for(|p| *p >= position)).await.is_ok_and(|r| r.is_ok())
+    }
+
+    /// Reads everything up to the store's current head; calls `progress(position, head)` per
+    /// page. Returns the number of events applied.
+    pub async fn catch_up(&self, store: &dyn EventStore, mut progress: impl FnMut(u64, u64)) -> Result<u64, StoreError> {
+        let head = store.head().await?;
+        let mut applied = 0u64;
+        loop {
+            let from = self.position();
+            if from >= head {
+                return Ok(applied);
+            }
+            let page = store.read_all(from, PAGE).await?;
+            if page.is_empty() {
+                return Ok(applied);
+            }
+            applied += page.len() as u64;
+            self.apply_batch(&page);
+            progress(self.position(), head);
+        }
+    }
+
+    /// Follows the store from the current checkpoint, forever; on a store error, waits and
+    /// resubscribes from the checkpoint (nothing is skipped or applied twice).
+    pub async fn run(self: Arc<Self>, store: Arc<dyn EventStore>) {
+        loop {
+            let mut events = store.subscribe_all(self.position()).ready_chunks(PAGE);
+            while let Some(chunk) = events.next().await {
+                let mut batch = Vec::with_capacity(chunk.len());
+                let mut failed = None;
+                for e in chunk {
+                    match e {
+                        Ok(e) => batch.push(e),
+                        Err(err) => {
+                            failed = Some(err);
+                            break;
+                        }
+                    }
+                }
+                self.apply_batch(&batch);
+                if let Some(err) = failed {
+                    tracing::warn!(%err, "projection subscription failed; resubscribing");
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+#[async_trait]
+impl canyu_app::Lookup for Projections {
+    async fn consultation_decision(&self, consultation_id: &str) -> Option<String> {
+        self.read(|m| m.consultation_decision.get(consultation_id).cloned())
+    }
+    async fn opinion_decision(&self, opinion_id: &str) -> Option<String> {
+        self.read(|m| m.opinion_decision.get(opinion_id).cloned())
+    }
+    async fn signup_hearing(&self, signup_id: &str) -> Option<String> {
+        self.read(|m| m.signup_hearing.get(signup_id).cloned())
+    }
+}
