@@ -33,7 +33,8 @@ struct Seeder {
     clock: Arc<ManualClock>,
 }
 
-fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+/// A time in China (UTC+8) on the given day and hour.
+pub fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     // Local time in China is UTC+8; the demo's office hours are expressed in UTC.
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().unwrap_or_default() - Days::hours(8)
 }
@@ -84,8 +85,7 @@ pub async fn run(data_dir: &Path) -> Result<(), SeedError> {
         return Err(SeedError::NotEmpty);
     }
     platform.spawn_projector();
-    let s = Seeder { platform, clock };
-    seed(&s).await?;
+    seed_platform(platform, clock).await?;
     println!("Demo data loaded into {}. Logins (password for all: {DEMO_PASSWORD}):", data_dir.display());
     for (user, who) in [
         ("admin", "市政务公开办（管理员）"),
@@ -101,6 +101,13 @@ pub async fn run(data_dir: &Path) -> Result<(), SeedError> {
         println!("  {user:<10} {who}");
     }
     Ok(())
+}
+
+/// Seeds an opened platform whose app runs on `clock` and whose projector is running.
+pub async fn seed_platform(platform: Platform, clock: Arc<ManualClock>) -> Result<Platform, SeedError> {
+    let s = Seeder { platform, clock };
+    seed(&s).await?;
+    Ok(s.platform)
 }
 
 async fn seed(s: &Seeder) -> Result<(), SeedError> {
