@@ -100,9 +100,11 @@ async fn one_decision_goes_through_every_stage_over_http() {
     let staff_reg = s.ok(None, register, json!({"u": "staff", "d": "住建局工作人员"})).await;
     let staff_id = staff_reg["registerAccount"]["account"]["id"].as_str().unwrap().to_string();
     let staff = staff_reg["registerAccount"]["token"].as_str().unwrap().to_string();
-    let resident = s.ok(None, register, json!({"u": "resident", "d": "荆河街道居民"})).await["registerAccount"]["token"].as_str().unwrap().to_string();
+    let resident =
+        s.ok(None, register, json!({"u": "resident", "d": "荆河街道居民"})).await["registerAccount"]["token"].as_str().unwrap().to_string();
     let (st, r) = (Some(staff.as_str()), Some(resident.as_str()));
-    let grant = "mutation($a: ID!, $u: ID!) { grantRole(input: {accountId: $a, role: UNIT_STAFF, unitId: $u}) { account { role unit { name } } } }";
+    let grant =
+        "mutation($a: ID!, $u: ID!) { grantRole(input: {accountId: $a, role: UNIT_STAFF, unitId: $u}) { account { role unit { name } } } }";
     let e = s.err(r, grant, json!({"a": staff_id, "u": unit})).await;
     assert_eq!(e["code"], "FORBIDDEN", "a resident cannot grant roles");
     let g = s.ok(a, grant, json!({"a": staff_id, "u": unit})).await;
@@ -123,7 +125,8 @@ async fn one_decision_goes_through_every_stage_over_http() {
     assert_eq!(e["code"], "FORBIDDEN", "residents cannot publish");
     let e = s.err(None, "mutation($id: ID!) { publishBackground(input: {decisionId: $id, text: \"背景\"}) { position } }", v.clone()).await;
     assert_eq!(e["code"], "UNAUTHENTICATED");
-    s.ok(st, "mutation($id: ID!) { publishBackground(input: {decisionId: $id, text: \"停车泊位缺口较大。\"}) { position } }", v.clone()).await;
+    s.ok(st, "mutation($id: ID!) { publishBackground(input: {decisionId: $id, text: \"停车泊位缺口较大。\"}) { position } }", v.clone())
+        .await;
     let draft = s
         .ok(st, "mutation($id: ID!) { publishDraft(input: {decisionId: $id, text: \"第一条 总则。\\n第二条 配建标准。\", explanation: \"起草说明\"}) { decision { stage currentDraft { version clauses { id number } } } } }", v.clone())
         .await;
@@ -134,7 +137,14 @@ async fn one_decision_goes_through_every_stage_over_http() {
     let open = "mutation($id: ID!, $o: DateTime!, $c: DateTime!, $r: String) { openConsultation(input: {decisionId: $id, channel: ONLINE, opensAt: $o, closesAt: $c, shortenedReason: $r}) { consultation { id status shortenedReason } } }";
     let e = s.err(st, open, json!({"id": id, "o": ts(chrono::Duration::zero()), "c": ts(chrono::Duration::days(10))})).await;
     assert_eq!((e["code"].as_str(), e["reason"].as_str()), (Some("REJECTED"), Some("PERIOD_TOO_SHORT_WITHOUT_REASON")));
-    let c = s.ok(st, open, json!({"id": id, "o": ts(chrono::Duration::seconds(-1)), "c": ts(chrono::Duration::days(10)), "r": "秋季学期前须完成"})).await["openConsultation"]["consultation"].clone();
+    let c = s
+        .ok(
+            st,
+            open,
+            json!({"id": id, "o": ts(chrono::Duration::seconds(-1)), "c": ts(chrono::Duration::days(10)), "r": "秋季学期前须完成"}),
+        )
+        .await["openConsultation"]["consultation"]
+        .clone();
     assert_eq!(c["status"], "OPEN");
     let consultation = c["id"].as_str().unwrap().to_string();
 
@@ -146,14 +156,27 @@ async fn one_decision_goes_through_every_stage_over_http() {
     assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("VALIDATION"), Some("body")));
     let e = s.err(r, comment, json!({"c": consultation, "b": "意".repeat(5001)})).await;
     assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("VALIDATION"), Some("body")));
-    let first = s.ok(r, comment, json!({"c": consultation, "b": "配建标准建议提高到1.5个。", "cl": clause, "k": "k-1"})).await["submitComment"].clone();
-    let again = s.ok(r, comment, json!({"c": consultation, "b": "配建标准建议提高到1.5个。", "cl": clause, "k": "k-1"})).await["submitComment"].clone();
+    let first =
+        s.ok(r, comment, json!({"c": consultation, "b": "配建标准建议提高到1.5个。", "cl": clause, "k": "k-1"})).await["submitComment"]
+            .clone();
+    let again =
+        s.ok(r, comment, json!({"c": consultation, "b": "配建标准建议提高到1.5个。", "cl": clause, "k": "k-1"})).await["submitComment"]
+            .clone();
     assert_eq!(first, again, "a retry with the same idempotency key returns the first result");
     let e = s.err(r, comment, json!({"c": consultation, "b": "不同的内容", "k": "k-1"})).await;
     assert_eq!(e["reason"], "IDEMPOTENCY_KEY_REUSED");
     let comment_id = first["comment"]["id"].as_str().unwrap().to_string();
-    let xss = s.ok(r, comment, json!({"c": consultation, "b": "<script>alert(1)</script>"})).await["submitComment"]["comment"]["id"].as_str().unwrap().to_string();
-    let hidden = s.ok(st, "mutation($c: ID!) { hideComment(input: {commentId: $c, reason: \"含有无关内容\"}) { comment { hidden hiddenReason body } } }", json!({"c": xss})).await;
+    let xss = s.ok(r, comment, json!({"c": consultation, "b": "<script>alert(1)</script>"})).await["submitComment"]["comment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let hidden = s
+        .ok(
+            st,
+            "mutation($c: ID!) { hideComment(input: {commentId: $c, reason: \"含有无关内容\"}) { comment { hidden hiddenReason body } } }",
+            json!({"c": xss}),
+        )
+        .await;
     assert_eq!(hidden["hideComment"]["comment"], json!({"hidden": true, "hiddenReason": "含有无关内容", "body": null}));
 
     // Hearing with personal data.
@@ -223,7 +246,8 @@ async fn one_decision_goes_through_every_stage_over_http() {
     assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("VALIDATION"), Some("interpretation")));
     let res = s.ok(st, "mutation($id: ID!) { publishDecisionResult(input: {decisionId: $id, text: \"办法全文\", documentNumber: \"滕政发〔2021〕8号\", effectiveAt: \"2021-07-01T00:00:00Z\", interpretation: \"政策解读\"}) { position decision { stage result { documentNumber interpretation } } } }", v.clone()).await;
     assert_eq!(res["publishDecisionResult"]["decision"]["stage"], "DECIDED");
-    let e = s.err(st, "mutation($id: ID!) { withdrawDecision(input: {decisionId: $id, reason: \"太迟了\"}) { position } }", v.clone()).await;
+    let e =
+        s.err(st, "mutation($id: ID!) { withdrawDecision(input: {decisionId: $id, reason: \"太迟了\"}) { position } }", v.clone()).await;
     assert_eq!(e["reason"], "DECISION_ALREADY_DECIDED");
 
     // The history, in commit order.
@@ -253,11 +277,15 @@ async fn one_decision_goes_through_every_stage_over_http() {
             "decision.result_published",
         ]
     );
-    let positions: Vec<u64> = live["history"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["position"].as_str().unwrap().parse().unwrap()).collect();
+    let positions: Vec<u64> =
+        live["history"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["position"].as_str().unwrap().parse().unwrap()).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "history is in commit order: {positions:?}");
     assert_eq!(live["history"]["edges"][2]["node"]["actor"], "市住房和城乡建设局", "unit staff act as their unit");
     assert_eq!(live["history"]["edges"][0]["node"]["actor"], "admin");
-    assert_eq!(live["consultations"][0]["comments"]["edges"][1]["node"], json!({"body": null, "hidden": true, "hiddenReason": "含有无关内容"}));
+    assert_eq!(
+        live["consultations"][0]["comments"]["edges"][1]["node"],
+        json!({"body": null, "hidden": true, "hiddenReason": "含有无关内容"})
+    );
 
     // As it stood before the result.
     let then = s.ok(None, full, json!({"id": id, "at": before_result.to_rfc3339()})).await["decision"].clone();
@@ -292,7 +320,9 @@ async fn subscribe(url: &str, decision: &str) -> Ws {
     let ack = ws.next().await.unwrap().unwrap();
     assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
     let q = "subscription($id: ID!) { decisionHistory(decisionId: $id) { position kind summary } }";
-    ws.send(Message::text(json!({"id": "1", "type": "subscribe", "payload": {"query": q, "variables": {"id": decision}}}).to_string())).await.unwrap();
+    ws.send(Message::text(json!({"id": "1", "type": "subscribe", "payload": {"query": q, "variables": {"id": decision}}}).to_string()))
+        .await
+        .unwrap();
     ws
 }
 

@@ -120,9 +120,13 @@ pub fn hash_password(password: &str) -> AppResult<String> {
     use argon2::password_hash::PasswordHasher;
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| AppError::Unavailable(format!("no randomness: {e}")))?;
-    PasswordHasher::<argon2::password_hash::phc::PasswordHash>::hash_password_with_salt(&argon2::Argon2::default(), password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Unavailable(format!("hashing failed: {e}")))
+    PasswordHasher::<argon2::password_hash::phc::PasswordHash>::hash_password_with_salt(
+        &argon2::Argon2::default(),
+        password.as_bytes(),
+        &salt,
+    )
+    .map(|h| h.to_string())
+    .map_err(|e| AppError::Unavailable(format!("hashing failed: {e}")))
 }
 
 /// Checks a password against an argon2 hash. CPU-heavy: call off the async runtime.

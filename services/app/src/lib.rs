@@ -119,7 +119,13 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(store: Arc<dyn EventStore>, keys: Arc<dyn KeyStore>, clock: Arc<dyn Clock>, tokens: Tokens, lookup: Arc<dyn Lookup>) -> Self {
+    pub fn new(
+        store: Arc<dyn EventStore>,
+        keys: Arc<dyn KeyStore>,
+        clock: Arc<dyn Clock>,
+        tokens: Tokens,
+        lookup: Arc<dyn Lookup>,
+    ) -> Self {
         App {
             decisions: Repo::new(store.clone(), true),
             hearings: Repo::new(store.clone(), true),
@@ -163,7 +169,12 @@ impl App {
         if !acc.exists {
             return Err(AppError::Unauthenticated("the account no longer exists".into()));
         }
-        Ok(Principal { account_id, display_name: acc.display_name.clone(), role: acc.role.unwrap_or(Role::Resident), unit_id: acc.unit_id.clone() })
+        Ok(Principal {
+            account_id,
+            display_name: acc.display_name.clone(),
+            role: acc.role.unwrap_or(Role::Resident),
+            unit_id: acc.unit_id.clone(),
+        })
     }
 
     /// Registers an account. `role` is RESIDENT for self-registration; operators may create
@@ -184,10 +195,13 @@ impl App {
         if self.accounts.load(&stream).await?.0.exists {
             return Err(DomainError::UsernameTaken.into());
         }
-        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(|e| AppError::Unavailable(e.to_string()))??;
+        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+            .await
+            .map_err(|e| AppError::Unavailable(e.to_string()))??;
         let credential = self.vault.seal(&account_id, purpose::CREDENTIAL, &Credential { username, password_hash: hash }).await?;
         let cmd = AccountCommand::Register { account_id: account_id.clone(), display_name: display_name.to_string(), credential, role };
-        let c = self.accounts.execute(&stream, &self.metadata(meta), |s| Ok(Account::decide(s, cmd.clone(), &AccountCtx::default())?)).await?;
+        let c =
+            self.accounts.execute(&stream, &self.metadata(meta), |s| Ok(Account::decide(s, cmd.clone(), &AccountCtx::default())?)).await?;
         Ok(Written { position: c.position, id: account_id })
     }
 
@@ -200,7 +214,9 @@ impl App {
         let Some(sealed) = acc.credential.clone() else { return Err(refused()) };
         let Some(cred) = self.vault.open::<Credential>(&sealed, purpose::CREDENTIAL).await? else { return Err(refused()) };
         let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &cred.password_hash)).await.map_err(|e| AppError::Unavailable(e.to_string()))?;
+        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &cred.password_hash))
+            .await
+            .map_err(|e| AppError::Unavailable(e.to_string()))?;
         if !ok {
             return Err(refused());
         }
@@ -216,7 +232,12 @@ impl App {
             _ => false,
         };
         let cmd = AccountCommand::GrantRole { role: role.to_string(), unit_id: unit_id.map(str::to_string) };
-        let c = self.accounts.execute(&streams::account(account_id), &self.metadata(meta), |s| Ok(Account::decide(s, cmd.clone(), &AccountCtx { unit_exists })?)).await?;
+        let c = self
+            .accounts
+            .execute(&streams::account(account_id), &self.metadata(meta), |s| {
+                Ok(Account::decide(s, cmd.clone(), &AccountCtx { unit_exists })?)
+            })
+            .await?;
         Ok(Written { position: c.position, id: account_id.to_string() })
     }
 
@@ -241,14 +262,17 @@ impl App {
         policy::admin(meta.principal.as_ref())?;
         let now = self.clock.now();
         let cmd = CatalogueCommand::Publish { year };
-        let c = self.catalogues.execute(&streams::catalogue(year), &self.metadata(meta), |s| Ok(Catalogue::decide(s, cmd.clone(), &now)?)).await?;
+        let c = self
+            .catalogues
+            .execute(&streams::catalogue(year), &self.metadata(meta), |s| Ok(Catalogue::decide(s, cmd.clone(), &now)?))
+            .await?;
         Ok(Written { position: c.position, id: year.to_string() })
     }
 
     // ----- decisions ----------------------------------------------------------------------
 
     /// Lists a decision in a year's catalogue (admins only).
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "mirrors the GraphQL input one to one")]
     pub async fn register_decision(
         &self,
         meta: &Meta,
@@ -262,8 +286,13 @@ impl App {
     ) -> AppResult<Written> {
         policy::admin(meta.principal.as_ref())?;
         let decision_id = self.new_id();
-        let catalogue_published = if (2000..=2100).contains(&year) { self.catalogues.load(&streams::catalogue(year)).await?.0.published_at.is_some() } else { false };
-        let ctx = DecisionCtx { now: self.clock.now(), catalogue_published, unit_exists: self.unit_exists(unit_id).await?, ..Default::default() };
+        let catalogue_published = if (2000..=2100).contains(&year) {
+            self.catalogues.load(&streams::catalogue(year)).await?.0.published_at.is_some()
+        } else {
+            false
+        };
+        let ctx =
+            DecisionCtx { now: self.clock.now(), catalogue_published, unit_exists: self.unit_exists(unit_id).await?, ..Default::default() };
         let cmd = DecisionCommand::Register {
             decision_id: decision_id.clone(),
             year,
@@ -274,7 +303,10 @@ impl App {
             confidentiality_basis: confidentiality_basis.map(str::to_string),
             late_addition_reason: addition_reason.map(str::to_string),
         };
-        let c = self.decisions.execute(&streams::decision(&decision_id), &self.metadata(meta), |s| Ok(Decision::decide(s, cmd.clone(), &ctx)?)).await?;
+        let c = self
+            .decisions
+            .execute(&streams::decision(&decision_id), &self.metadata(meta), |s| Ok(Decision::decide(s, cmd.clone(), &ctx)?))
+            .await?;
         Ok(Written { position: c.position, id: decision_id })
     }
 
@@ -303,12 +335,19 @@ impl App {
             }
         }
         let child = match &cmd {
-            DecisionCommand::OpenConsultation { consultation_id, .. } | DecisionCommand::CloseConsultation { consultation_id, .. } => Some(consultation_id.clone()),
+            DecisionCommand::OpenConsultation { consultation_id, .. } | DecisionCommand::CloseConsultation { consultation_id, .. } => {
+                Some(consultation_id.clone())
+            }
             DecisionCommand::RecordParticipationActivity { activity_id, .. } => Some(activity_id.clone()),
-            DecisionCommand::ConsolidateOpinion { opinion_id, .. } | DecisionCommand::DecideAdoption { opinion_id, .. } => Some(opinion_id.clone()),
+            DecisionCommand::ConsolidateOpinion { opinion_id, .. } | DecisionCommand::DecideAdoption { opinion_id, .. } => {
+                Some(opinion_id.clone())
+            }
             _ => None,
         };
-        let c = self.decisions.execute(&streams::decision(decision_id), &self.metadata(meta), |s| Ok(Decision::decide(s, cmd.clone(), &ctx)?)).await?;
+        let c = self
+            .decisions
+            .execute(&streams::decision(decision_id), &self.metadata(meta), |s| Ok(Decision::decide(s, cmd.clone(), &ctx)?))
+            .await?;
         Ok(Written { position: c.position, id: child.unwrap_or_else(|| decision_id.to_string()) })
     }
 
@@ -348,11 +387,16 @@ impl App {
         {
             return Ok(w);
         }
-        let c = self.comments.execute(&stream, &self.metadata(meta), |s| Ok(Comment::decide(s, cmd.clone(), &CommentCtx { now, decision: &decision })?)).await;
+        let c = self
+            .comments
+            .execute(&stream, &self.metadata(meta), |s| Ok(Comment::decide(s, cmd.clone(), &CommentCtx { now, decision: &decision })?))
+            .await;
         match c {
             Ok(c) => Ok(Written { position: c.position, id: comment_id }),
             // Two concurrent retries with one key: the loser sees the winner's comment.
-            Err(AppError::Conflict(_)) if meta.idempotency_key.is_some() => self.replay_comment(&stream, &cmd).await?.ok_or_else(|| AppError::Conflict("try again".into())),
+            Err(AppError::Conflict(_)) if meta.idempotency_key.is_some() => {
+                self.replay_comment(&stream, &cmd).await?.ok_or_else(|| AppError::Conflict("try again".into()))
+            }
             Err(e) => Err(e),
         }
     }
@@ -368,7 +412,10 @@ impl App {
         if &e.consultation_id == consultation_id && e.body == body.trim().replace("\r\n", "\n") && same_clause {
             Ok(Some(Written { position: first.position, id: e.comment_id }))
         } else {
-            Err(AppError::Rejected { reason: "IDEMPOTENCY_KEY_REUSED".into(), message: "this idempotency key was already used for a different request".into() })
+            Err(AppError::Rejected {
+                reason: "IDEMPOTENCY_KEY_REUSED".into(),
+                message: "this idempotency key was already used for a different request".into(),
+            })
         }
     }
 
@@ -383,7 +430,10 @@ impl App {
         policy::unit_staff(meta.principal.as_ref(), &d.unit_id)?;
         let cmd = CommentCommand::Hide { reason: reason.to_string() };
         let now = self.clock.now();
-        let w = self.comments.execute(&stream, &self.metadata(meta), |s| Ok(Comment::decide(s, cmd.clone(), &CommentCtx { now, decision: &d })?)).await?;
+        let w = self
+            .comments
+            .execute(&stream, &self.metadata(meta), |s| Ok(Comment::decide(s, cmd.clone(), &CommentCtx { now, decision: &d })?))
+            .await?;
         Ok(Written { position: w.position, id: comment_id.to_string() })
     }
 
@@ -398,7 +448,12 @@ impl App {
         policy::unit_staff(meta.principal.as_ref(), &d.unit_id)?;
         let now = self.clock.now();
         let id = hearing_id.clone();
-        let c = self.hearings.execute(&streams::hearing(&id), &self.metadata(meta), |s| Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)).await?;
+        let c = self
+            .hearings
+            .execute(&streams::hearing(&id), &self.metadata(meta), |s| {
+                Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)
+            })
+            .await?;
         Ok(Written { position: c.position, id })
     }
 
@@ -412,7 +467,15 @@ impl App {
     }
 
     /// Signs the signed-in account up for a hearing; real name and phone are sealed.
-    pub async fn sign_up_for_hearing(&self, meta: &Meta, hearing_id: &str, full_name: &str, phone: &str, group: &str, statement: &str) -> AppResult<Written> {
+    pub async fn sign_up_for_hearing(
+        &self,
+        meta: &Meta,
+        hearing_id: &str,
+        full_name: &str,
+        phone: &str,
+        group: &str,
+        statement: &str,
+    ) -> AppResult<Written> {
         let p = policy::signed_in(meta.principal.as_ref())?;
         let full_name = values::text("fullName", full_name, 1, 50, false)?;
         let phone = values::phone(phone)?;
@@ -429,7 +492,12 @@ impl App {
             personal,
         };
         let now = self.clock.now();
-        let c = self.hearings.execute(&streams::hearing(hearing_id), &self.metadata(meta), |s| Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)).await?;
+        let c = self
+            .hearings
+            .execute(&streams::hearing(hearing_id), &self.metadata(meta), |s| {
+                Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)
+            })
+            .await?;
         Ok(Written { position: c.position, id: signup_id })
     }
 
@@ -441,7 +509,12 @@ impl App {
         let d = self.decision_state(&decision_id).await?;
         let cmd = HearingCommand::Withdraw { signup_id: signup_id.to_string(), account_id: p.account_id.clone() };
         let now = self.clock.now();
-        let c = self.hearings.execute(&streams::hearing(&hearing_id), &self.metadata(meta), |s| Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)).await?;
+        let c = self
+            .hearings
+            .execute(&streams::hearing(&hearing_id), &self.metadata(meta), |s| {
+                Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)
+            })
+            .await?;
         Ok((Written { position: c.position, id: signup_id.to_string() }, hearing_id))
     }
 
@@ -451,7 +524,12 @@ impl App {
         let d = self.decision_state(&decision_id).await?;
         policy::unit_staff(meta.principal.as_ref(), &d.unit_id)?;
         let now = self.clock.now();
-        let c = self.hearings.execute(&streams::hearing(hearing_id), &self.metadata(meta), |s| Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)).await?;
+        let c = self
+            .hearings
+            .execute(&streams::hearing(hearing_id), &self.metadata(meta), |s| {
+                Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)
+            })
+            .await?;
         Ok(Written { position: c.position, id: hearing_id.to_string() })
     }
 

@@ -15,6 +15,9 @@ use crate::{AppError, AppResult};
 /// How many times a command is re-decided after a version conflict before `CONFLICT`.
 pub const MAX_ATTEMPTS: usize = 8;
 
+/// One stream's cached state, behind its own async lock.
+type Slot<S> = Arc<tokio::sync::Mutex<Entry<S>>>;
+
 struct Entry<S> {
     version: Option<u64>,
     state: Arc<S>,
@@ -41,7 +44,7 @@ pub struct Repo<A: Aggregate> {
     store: Arc<dyn EventStore>,
     /// Keep folded state between commands (false for one-shot streams such as comments).
     cache: bool,
-    entries: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Entry<A::State>>>>>,
+    entries: Mutex<HashMap<String, Slot<A::State>>>,
     _a: PhantomData<A>,
 }
 
@@ -53,9 +56,11 @@ where
         Repo { store, cache, entries: Mutex::new(HashMap::new()), _a: PhantomData }
     }
 
-    fn entry(&self, stream: &str) -> Arc<tokio::sync::Mutex<Entry<A::State>>> {
+    fn entry(&self, stream: &str) -> Slot<A::State> {
         let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(stream.to_string()).or_insert_with(|| Arc::new(tokio::sync::Mutex::new(Entry { version: None, state: Arc::default() }))).clone()
+        map.entry(stream.to_string())
+            .or_insert_with(|| Arc::new(tokio::sync::Mutex::new(Entry { version: None, state: Arc::default() })))
+            .clone()
     }
 
     fn release(&self, stream: &str) {
@@ -119,7 +124,12 @@ where
                 let expected = guard.version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
                 let new: Vec<NewEvent> = events
                     .iter()
-                    .map(|e| NewEvent { id: Uuid::now_v7(), event_type: e.event_type().to_string(), data: e.to_data(), metadata: meta.clone() })
+                    .map(|e| NewEvent {
+                        id: Uuid::now_v7(),
+                        event_type: e.event_type().to_string(),
+                        data: e.to_data(),
+                        metadata: meta.clone(),
+                    })
                     .collect();
                 match self.store.append(stream, expected, new).await {
                     Ok(r) => {

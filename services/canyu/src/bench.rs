@@ -76,19 +76,31 @@ async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
     let admin = Meta::by(Some(app.authenticate(&token).await?));
     let unit = app.register_unit(&admin, "市住房和城乡建设局").await?.id;
     let d = app.register_decision(&admin, 2021, "基准测试决策事项", "用于基准测试", &unit, "PUBLIC", None, None).await?.id;
-    app.decision_command(&admin, &d, DecisionCommand::PublishDraft { text: "第一条 总则。\n第二条 适用范围。".into(), explanation: String::new(), change_note: String::new() })
-        .await?;
+    app.decision_command(
+        &admin,
+        &d,
+        DecisionCommand::PublishDraft {
+            text: "第一条 总则。\n第二条 适用范围。".into(),
+            explanation: String::new(),
+            change_note: String::new(),
+        },
+    )
+    .await?;
     let now = Utc::now();
     let c = app.new_id();
     let w = app
-        .decision_command(&admin, &d, DecisionCommand::OpenConsultation {
-            consultation_id: c.clone(),
-            channel: "ONLINE".into(),
-            opens_at: now,
-            closes_at: now + chrono::Duration::days(30),
-            how_to_submit: String::new(),
-            shortened_reason: None,
-        })
+        .decision_command(
+            &admin,
+            &d,
+            DecisionCommand::OpenConsultation {
+                consultation_id: c.clone(),
+                channel: "ONLINE".into(),
+                opens_at: now,
+                closes_at: now + chrono::Duration::days(30),
+                how_to_submit: String::new(),
+                shortened_reason: None,
+            },
+        )
         .await?;
     platform.projections.wait_for(w.position, Duration::from_secs(10)).await;
     let mut tokens = Vec::new();
@@ -100,7 +112,10 @@ async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
     // 45 comments + 5 decision events: the decision's history has 50 entries.
     let mut last = 0;
     for i in 0..45 {
-        last = app.submit_comment(&Meta::by(Some(resident.clone())), &c, &format!("第{i}条意见：建议进一步明确适用范围。"), None).await?.position;
+        last = app
+            .submit_comment(&Meta::by(Some(resident.clone())), &c, &format!("第{i}条意见：建议进一步明确适用范围。"), None)
+            .await?
+            .position;
     }
     platform.projections.wait_for(last, Duration::from_secs(10)).await;
     let router = canyu_gateway::server::router(platform.services(), None);
@@ -112,13 +127,15 @@ async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
 
 const DECISION_QUERY: &str = "query($id: ID!) { decision(id: $id) { id title stage undertakingUnit { name } \
     consultations { id status commentCount } history(first: 50) { totalCount edges { node { position at kind summary actor } } } } }";
-const COMMENT_MUTATION: &str = "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } } }";
+const COMMENT_MUTATION: &str =
+    "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } } }";
 
 async fn http(clients: usize, seconds: u64, write: bool) -> Result<(), BoxError> {
     let f = Arc::new(fixture(clients).await?);
     let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
     if !write {
-        let body: Value = http.post(&f.url).json(&json!({"query": DECISION_QUERY, "variables": {"id": f.decision_id}})).send().await?.json().await?;
+        let body: Value =
+            http.post(&f.url).json(&json!({"query": DECISION_QUERY, "variables": {"id": f.decision_id}})).send().await?.json().await?;
         let n = body["data"]["decision"]["history"]["edges"].as_array().map_or(0, Vec::len);
         println!("history entries per response: {n}");
     }
@@ -197,7 +214,9 @@ async fn fill(data_dir: &std::path::Path, comments: u64) -> Result<(), BoxError>
                     consultation_id: consultation.clone(),
                     account_id: format!("acc-{w}"),
                     clause_id: None,
-                    body: format!("第{i}条意见：建议在老旧小区增设分类投放点，并在早晚高峰安排督导员现场指导居民正确分类投放，避免混投混运。"),
+                    body: format!(
+                        "第{i}条意见：建议在老旧小区增设分类投放点，并在早晚高峰安排督导员现场指导居民正确分类投放，避免混投混运。"
+                    ),
                     submitted_at: Utc::now(),
                 });
                 let meta = EventMetadata {

@@ -122,7 +122,10 @@ async fn rebuild(data_dir: &std::path::Path) -> Result<(), Box<dyn std::error::E
     let p = Platform::open_default(data_dir)?;
     let head = canyu_eventstore::EventStore::head(p.store.as_ref()).await?;
     let bar = indicatif::ProgressBar::new(head);
-    bar.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} events {per_sec} eta {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} events {per_sec} eta {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
     let started = std::time::Instant::now();
     let n = p.catch_up(|pos, _| bar.set_position(pos)).await?;
     bar.finish();

@@ -116,7 +116,16 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     let admin = s.login("admin").await?;
 
     let mut units = std::collections::HashMap::new();
-    for name in ["市住房和城乡建设局", "市教育和体育局", "市城市管理局", "市发展和改革局", "市医疗保障局", "市自然资源局", "市应急管理局", "市交通运输局"] {
+    for name in [
+        "市住房和城乡建设局",
+        "市教育和体育局",
+        "市城市管理局",
+        "市发展和改革局",
+        "市医疗保障局",
+        "市自然资源局",
+        "市应急管理局",
+        "市交通运输局",
+    ] {
         let w = app.register_unit(&admin, name).await?;
         s.settle(&w).await;
         units.insert(name, w.id);
@@ -145,7 +154,13 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         ("滕州市中心城区集中供热价格调整方案", "根据成本监审结果调整中心城区居民集中供热价格。", "市发展和改革局", "PUBLIC", None),
         ("滕州市城乡居民基本医疗保险市级统筹实施办法", "统一城乡居民医保筹资标准和待遇水平。", "市医疗保障局", "ON_REQUEST", None),
         ("滕州市国土空间总体规划（2021-2035年）", "统筹全市国土空间开发保护格局。", "市自然资源局", "PUBLIC", None),
-        ("滕州市重大突发事件应急物资储备方案", "应急物资储备布局与调用机制。", "市应急管理局", "CONFIDENTIAL", Some("《中华人民共和国保守国家秘密法》第九条")),
+        (
+            "滕州市重大突发事件应急物资储备方案",
+            "应急物资储备布局与调用机制。",
+            "市应急管理局",
+            "CONFIDENTIAL",
+            Some("《中华人民共和国保守国家秘密法》第九条"),
+        ),
         ("滕州市城区出租汽车运营权有偿使用管理办法", "规范出租汽车经营权有偿使用。", "市交通运输局", "PUBLIC", None),
     ];
     let mut ids = Vec::new();
@@ -171,14 +186,19 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         change_note: String::new(),
     }).await?;
     let consult = s.app().new_id();
-    s.decision(&zhujian, &parking, DecisionCommand::OpenConsultation {
-        consultation_id: consult.clone(),
-        channel: "ONLINE".into(),
-        opens_at: at(2021, 3, 10, 0),
-        closes_at: at(2021, 4, 10, 0),
-        how_to_submit: "登录滕州市人民政府网站“政民互动”栏目或本平台提交意见；也可发送电子邮件至 tzzjj@example.gov.cn。".into(),
-        shortened_reason: None,
-    }).await?;
+    s.decision(
+        &zhujian,
+        &parking,
+        DecisionCommand::OpenConsultation {
+            consultation_id: consult.clone(),
+            channel: "ONLINE".into(),
+            opens_at: at(2021, 3, 10, 0),
+            closes_at: at(2021, 4, 10, 0),
+            how_to_submit: "登录滕州市人民政府网站“政民互动”栏目或本平台提交意见；也可发送电子邮件至 tzzjj@example.gov.cn。".into(),
+            shortened_reason: None,
+        },
+    )
+    .await?;
     s.clock.set(at(2021, 3, 12, 20));
     let c1 = s.comment(&r[0], &consult, "老旧小区停车难问题最突出，建议把老旧小区改造中的停车位建设也写进办法。", None).await?;
     s.clock.set(at(2021, 3, 15, 21));
@@ -189,17 +209,23 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     let c4 = s.comment(&r[0], &consult, "配建标准建议区分城区核心区和外围区域。", s.clause(&parking, 2).as_deref()).await?;
     s.clock.set(at(2021, 3, 22, 9));
     let hearing = s.app().new_id();
-    let w = app.schedule_hearing(&zhujian, HearingCommand::Schedule {
-        hearing_id: hearing.clone(),
-        decision_id: parking.clone(),
-        starts_at: at(2021, 4, 20, 9),
-        venue: "滕州市政务服务中心三楼听证室".into(),
-        capacity: 15,
-        signup_closes_at: at(2021, 4, 8, 17),
-        selection_method: "FIRST_COME".into(),
-        selection_rules: "按报名先后顺序确定听证参加人，每个利益相关群体至少保留一个名额；报满后进入候补，有人撤回时按候补顺序递补。".into(),
-        stakeholder_groups: vec!["城区居民".into(), "物业企业".into(), "停车场经营者".into(), "人大代表和政协委员".into()],
-    }).await?;
+    let w = app
+        .schedule_hearing(
+            &zhujian,
+            HearingCommand::Schedule {
+                hearing_id: hearing.clone(),
+                decision_id: parking.clone(),
+                starts_at: at(2021, 4, 20, 9),
+                venue: "滕州市政务服务中心三楼听证室".into(),
+                capacity: 15,
+                signup_closes_at: at(2021, 4, 8, 17),
+                selection_method: "FIRST_COME".into(),
+                selection_rules:
+                    "按报名先后顺序确定听证参加人，每个利益相关群体至少保留一个名额；报满后进入候补，有人撤回时按候补顺序递补。".into(),
+                stakeholder_groups: vec!["城区居民".into(), "物业企业".into(), "停车场经营者".into(), "人大代表和政协委员".into()],
+            },
+        )
+        .await?;
     s.settle(&w).await;
     s.clock.set(at(2021, 3, 25, 10));
     for (who, name, phone, group, statement) in [
@@ -215,109 +241,214 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     let w = app.hearing_command(&zhujian, &hearing, HearingCommand::PublishParticipants).await?;
     s.settle(&w).await;
     s.clock.set(at(2021, 4, 20, 12));
-    let w = app.hearing_command(&zhujian, &hearing, HearingCommand::RecordHeld {
-        record_summary: "听证会于4月20日举行，3名听证参加人发言，主要意见集中在配建标准和老旧小区停车问题，听证笔录已经参加人确认。".into(),
-    }).await?;
+    let w = app
+        .hearing_command(
+            &zhujian,
+            &hearing,
+            HearingCommand::RecordHeld {
+                record_summary:
+                    "听证会于4月20日举行，3名听证参加人发言，主要意见集中在配建标准和老旧小区停车问题，听证笔录已经参加人确认。".into(),
+            },
+        )
+        .await?;
     s.settle(&w).await;
     s.clock.set(at(2021, 4, 26, 10));
-    let o1 = s.decision(&zhujian, &parking, DecisionCommand::ConsolidateOpinion {
-        opinion_id: s.app().new_id(),
-        summary: "提高新建住宅配建标准，并区分核心区与外围区域".into(),
-        comment_ids: vec![c2, c4],
-        concentrated: true,
-    }).await?.id;
-    let o2 = s.decision(&zhujian, &parking, DecisionCommand::ConsolidateOpinion {
-        opinion_id: s.app().new_id(),
-        summary: "将老旧小区停车设施建设纳入办法".into(),
-        comment_ids: vec![c1],
-        concentrated: false,
-    }).await?.id;
-    let o3 = s.decision(&zhujian, &parking, DecisionCommand::ConsolidateOpinion {
-        opinion_id: s.app().new_id(),
-        summary: "明确机关单位停车场开放的安全管理责任".into(),
-        comment_ids: vec![c3],
-        concentrated: false,
-    }).await?.id;
+    let o1 = s
+        .decision(
+            &zhujian,
+            &parking,
+            DecisionCommand::ConsolidateOpinion {
+                opinion_id: s.app().new_id(),
+                summary: "提高新建住宅配建标准，并区分核心区与外围区域".into(),
+                comment_ids: vec![c2, c4],
+                concentrated: true,
+            },
+        )
+        .await?
+        .id;
+    let o2 = s
+        .decision(
+            &zhujian,
+            &parking,
+            DecisionCommand::ConsolidateOpinion {
+                opinion_id: s.app().new_id(),
+                summary: "将老旧小区停车设施建设纳入办法".into(),
+                comment_ids: vec![c1],
+                concentrated: false,
+            },
+        )
+        .await?
+        .id;
+    let o3 = s
+        .decision(
+            &zhujian,
+            &parking,
+            DecisionCommand::ConsolidateOpinion {
+                opinion_id: s.app().new_id(),
+                summary: "明确机关单位停车场开放的安全管理责任".into(),
+                comment_ids: vec![c3],
+                concentrated: false,
+            },
+        )
+        .await?
+        .id;
     s.clock.set(at(2021, 5, 6, 10));
-    s.decision(&zhujian, &parking, DecisionCommand::DecideAdoption { opinion_id: o1, outcome: "PARTIALLY_ADOPTED".into(), rationale: Some("采纳分区设置配建标准的意见，核心区提高至1.5个；外围区域维持1.2个，以免过度增加购房成本。".into()) }).await?;
-    s.decision(&zhujian, &parking, DecisionCommand::DecideAdoption { opinion_id: o2, outcome: "NOT_ADOPTED".into(), rationale: Some("老旧小区改造停车位建设已由《滕州市老旧小区改造实施方案》规定，本办法不再重复规定。".into()) }).await?;
+    s.decision(
+        &zhujian,
+        &parking,
+        DecisionCommand::DecideAdoption {
+            opinion_id: o1,
+            outcome: "PARTIALLY_ADOPTED".into(),
+            rationale: Some("采纳分区设置配建标准的意见，核心区提高至1.5个；外围区域维持1.2个，以免过度增加购房成本。".into()),
+        },
+    )
+    .await?;
+    s.decision(
+        &zhujian,
+        &parking,
+        DecisionCommand::DecideAdoption {
+            opinion_id: o2,
+            outcome: "NOT_ADOPTED".into(),
+            rationale: Some("老旧小区改造停车位建设已由《滕州市老旧小区改造实施方案》规定，本办法不再重复规定。".into()),
+        },
+    )
+    .await?;
     s.decision(&zhujian, &parking, DecisionCommand::DecideAdoption { opinion_id: o3, outcome: "ADOPTED".into(), rationale: None }).await?;
     s.decision(&zhujian, &parking, DecisionCommand::PublishDraft {
         text: "第一条 为加强城区停车设施规划建设管理，制定本办法。\n第二条 本办法适用于本市城区范围内停车设施的规划、建设和管理。\n第三条 新建住宅项目在城区核心区按每户不少于1.5个泊位、外围区域按每户不少于1.2个泊位配建停车位。\n第四条 鼓励机关、企事业单位内部停车场在夜间和节假日向社会开放，开放单位与管理单位签订安全管理协议，明确安全管理责任。\n第五条 占道停车泊位实行差别化收费，具体标准由价格主管部门制定。\n第六条 本办法自发布之日起施行。".into(),
         explanation: "根据征求意见和听证情况修改。".into(),
         change_note: "修改第三条配建标准，第四条增加安全管理协议。".into(),
     }).await?;
-    s.decision(&zhujian, &parking, DecisionCommand::PublishFeedbackReport {
-        summary: "共收到网上意见4条，听证会发言3人次，归纳为3项意见：采纳1项、部分采纳1项、不予采纳1项，不予采纳的理由已一并公布。".into(),
-    }).await?;
+    s.decision(
+        &zhujian,
+        &parking,
+        DecisionCommand::PublishFeedbackReport {
+            summary: "共收到网上意见4条，听证会发言3人次，归纳为3项意见：采纳1项、部分采纳1项、不予采纳1项，不予采纳的理由已一并公布。"
+                .into(),
+        },
+    )
+    .await?;
     s.clock.set(at(2021, 5, 20, 15));
-    s.decision(&zhujian, &parking, DecisionCommand::RecordDeliberation {
-        meeting_kind: "EXECUTIVE_MEETING".into(),
-        held_at: at(2021, 5, 20, 9),
-        summary: "市政府第12次常务会议审议通过《滕州市城区停车设施规划建设管理办法》。".into(),
-        dissent: "有参会人员提出差别化收费标准应尽快出台，会议要求市发展和改革局三个月内制定。".into(),
-        observers: vec![
-            Observer { name: "张建国".into(), affiliation: "荆河街道居民代表".into(), opinion: "建议加快老旧小区停车位建设。".into(), adoption: "未采纳：已由老旧小区改造方案规定。".into() },
-            Observer { name: "周丽".into(), affiliation: "市人大代表".into(), opinion: "建议明确共享停车的安全责任。".into(), adoption: "已采纳：第四条增加安全管理协议。".into() },
-        ],
-    }).await?;
+    s.decision(
+        &zhujian,
+        &parking,
+        DecisionCommand::RecordDeliberation {
+            meeting_kind: "EXECUTIVE_MEETING".into(),
+            held_at: at(2021, 5, 20, 9),
+            summary: "市政府第12次常务会议审议通过《滕州市城区停车设施规划建设管理办法》。".into(),
+            dissent: "有参会人员提出差别化收费标准应尽快出台，会议要求市发展和改革局三个月内制定。".into(),
+            observers: vec![
+                Observer {
+                    name: "张建国".into(),
+                    affiliation: "荆河街道居民代表".into(),
+                    opinion: "建议加快老旧小区停车位建设。".into(),
+                    adoption: "未采纳：已由老旧小区改造方案规定。".into(),
+                },
+                Observer {
+                    name: "周丽".into(),
+                    affiliation: "市人大代表".into(),
+                    opinion: "建议明确共享停车的安全责任。".into(),
+                    adoption: "已采纳：第四条增加安全管理协议。".into(),
+                },
+            ],
+        },
+    )
+    .await?;
     s.clock.set(at(2021, 6, 1, 10));
-    s.decision(&zhujian, &parking, DecisionCommand::PublishResult {
-        text: "《滕州市城区停车设施规划建设管理办法》已经市政府第12次常务会议审议通过，现予公布，自2021年7月1日起施行。".into(),
-        document_number: "滕政发〔2021〕8号".into(),
-        effective_at: at(2021, 7, 1, 0),
-        interpretation: "政策解读：一是分区提高新建住宅停车配建标准；二是推动机关单位停车场错时开放并明确安全责任；三是实行占道停车差别化收费。".into(),
-    }).await?;
+    s.decision(
+        &zhujian,
+        &parking,
+        DecisionCommand::PublishResult {
+            text: "《滕州市城区停车设施规划建设管理办法》已经市政府第12次常务会议审议通过，现予公布，自2021年7月1日起施行。".into(),
+            document_number: "滕政发〔2021〕8号".into(),
+            effective_at: at(2021, 7, 1, 0),
+            interpretation:
+                "政策解读：一是分区提高新建住宅停车配建标准；二是推动机关单位停车场错时开放并明确安全责任；三是实行占道停车差别化收费。"
+                    .into(),
+        },
+    )
+    .await?;
 
     // ---- 2. Preschool plan: opinions grouped, feedback stage -------------------------------------
     let jiaoti = s.login("jiaoti").await?;
     let preschool = ids[1].clone();
     s.clock.set(at(2021, 6, 7, 9));
-    s.decision(&jiaoti, &preschool, DecisionCommand::PublishBackground { text: "我市普惠性幼儿园覆盖率低于全省平均水平，城区入园难问题仍然存在。".into() }).await?;
+    s.decision(
+        &jiaoti,
+        &preschool,
+        DecisionCommand::PublishBackground {
+            text: "我市普惠性幼儿园覆盖率低于全省平均水平，城区入园难问题仍然存在。".into()
+        },
+    )
+    .await?;
     s.decision(&jiaoti, &preschool, DecisionCommand::PublishDraft {
         text: "一、到2023年，全市普惠性幼儿园覆盖率达到90%以上。\n二、三年新建、改扩建公办幼儿园30所。\n三、落实城镇小区配套幼儿园建设要求。\n四、加强幼儿园教师队伍建设。".into(),
         explanation: "起草说明：依据国家和省学前教育行动计划制定。".into(),
         change_note: String::new(),
     }).await?;
     let pc = s.app().new_id();
-    s.decision(&jiaoti, &preschool, DecisionCommand::OpenConsultation {
-        consultation_id: pc.clone(),
-        channel: "ONLINE".into(),
-        opens_at: at(2021, 6, 8, 0),
-        closes_at: at(2021, 6, 28, 0),
-        how_to_submit: "本平台在线提交。".into(),
-        shortened_reason: Some("秋季学期招生计划须于7月上旬确定，征求意见期限缩短为20日。".into()),
-    }).await?;
+    s.decision(
+        &jiaoti,
+        &preschool,
+        DecisionCommand::OpenConsultation {
+            consultation_id: pc.clone(),
+            channel: "ONLINE".into(),
+            opens_at: at(2021, 6, 8, 0),
+            closes_at: at(2021, 6, 28, 0),
+            how_to_submit: "本平台在线提交。".into(),
+            shortened_reason: Some("秋季学期招生计划须于7月上旬确定，征求意见期限缩短为20日。".into()),
+        },
+    )
+    .await?;
     s.clock.set(at(2021, 6, 10, 19));
     let p1 = s.comment(&r[0], &pc, "新建幼儿园要优先布局在新城区，那里适龄儿童最多。", s.clause(&preschool, 1).as_deref()).await?;
     s.clock.set(at(2021, 6, 15, 19));
     let p2 = s.comment(&r[1], &pc, "建议增加对民办普惠园的补助标准。", None).await?;
     s.clock.set(at(2021, 6, 18, 10));
-    s.decision(&jiaoti, &preschool, DecisionCommand::RecordParticipationActivity {
-        activity_id: s.app().new_id(),
-        kind: "SYMPOSIUM".into(),
-        held_at: at(2021, 6, 17, 15),
-        summary: "召开幼儿园园长和家长代表座谈会，听取对布局规划和收费的意见。".into(),
-        participant_count: 18,
-    }).await?;
+    s.decision(
+        &jiaoti,
+        &preschool,
+        DecisionCommand::RecordParticipationActivity {
+            activity_id: s.app().new_id(),
+            kind: "SYMPOSIUM".into(),
+            held_at: at(2021, 6, 17, 15),
+            summary: "召开幼儿园园长和家长代表座谈会，听取对布局规划和收费的意见。".into(),
+            participant_count: 18,
+        },
+    )
+    .await?;
     s.clock.set(at(2021, 7, 2, 10));
-    let po = s.decision(&jiaoti, &preschool, DecisionCommand::ConsolidateOpinion {
-        opinion_id: s.app().new_id(),
-        summary: "新建公办园优先布局在新城区等适龄儿童集中区域".into(),
-        comment_ids: vec![p1],
-        concentrated: true,
-    }).await?.id;
+    let po = s
+        .decision(
+            &jiaoti,
+            &preschool,
+            DecisionCommand::ConsolidateOpinion {
+                opinion_id: s.app().new_id(),
+                summary: "新建公办园优先布局在新城区等适龄儿童集中区域".into(),
+                comment_ids: vec![p1],
+                concentrated: true,
+            },
+        )
+        .await?
+        .id;
     s.decision(&jiaoti, &preschool, DecisionCommand::DecideAdoption { opinion_id: po, outcome: "ADOPTED".into(), rationale: None }).await?;
-    s.decision(&jiaoti, &preschool, DecisionCommand::ConsolidateOpinion {
-        opinion_id: s.app().new_id(),
-        summary: "提高民办普惠性幼儿园补助标准".into(),
-        comment_ids: vec![p2],
-        concentrated: false,
-    }).await?;
+    s.decision(
+        &jiaoti,
+        &preschool,
+        DecisionCommand::ConsolidateOpinion {
+            opinion_id: s.app().new_id(),
+            summary: "提高民办普惠性幼儿园补助标准".into(),
+            comment_ids: vec![p2],
+            concentrated: false,
+        },
+    )
+    .await?;
 
     // ---- 3. Transport: withdrawn ------------------------------------------------------------------
     s.clock.set(at(2021, 8, 2, 10));
-    let w = app.decision_command(&admin, &ids[7], DecisionCommand::Withdraw { reason: "上位法正在修订，待省级办法出台后重新启动。".into() }).await?;
+    let w = app
+        .decision_command(&admin, &ids[7], DecisionCommand::Withdraw { reason: "上位法正在修订，待省级办法出台后重新启动。".into() })
+        .await?;
     s.settle(&w).await;
 
     // ---- Live items: running at the real time now ---------------------------------------------
@@ -326,48 +457,87 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     // 4. Waste sorting: an online consultation open now, with comments.
     let chengguan = s.login("chengguan").await?;
     let waste = ids[2].clone();
-    s.decision(&chengguan, &waste, DecisionCommand::PublishBackground { text: "按照国家和省关于推行生活垃圾分类的部署，我市作为试点县级市，需在城区全面推行生活垃圾分类。".into() }).await?;
+    s.decision(
+        &chengguan,
+        &waste,
+        DecisionCommand::PublishBackground {
+            text: "按照国家和省关于推行生活垃圾分类的部署，我市作为试点县级市，需在城区全面推行生活垃圾分类。".into(),
+        },
+    )
+    .await?;
     s.decision(&chengguan, &waste, DecisionCommand::PublishDraft {
         text: "第一条 生活垃圾分为可回收物、有害垃圾、厨余垃圾和其他垃圾四类。\n第二条 城区居民小区按规定设置分类投放点。\n第三条 物业服务企业为分类投放管理责任人。\n第四条 对违反分类投放规定的单位和个人，依法予以处罚。".into(),
         explanation: "起草说明：参照《山东省生活垃圾管理条例》制定。".into(),
         change_note: String::new(),
     }).await?;
     let wc = s.app().new_id();
-    s.decision(&chengguan, &waste, DecisionCommand::OpenConsultation {
-        consultation_id: wc.clone(),
-        channel: "ONLINE".into(),
-        opens_at: now,
-        closes_at: now + Days::days(30),
-        how_to_submit: "本平台在线提交，或书面寄送至滕州市城市管理局（邮编277500）。".into(),
-        shortened_reason: None,
-    }).await?;
+    s.decision(
+        &chengguan,
+        &waste,
+        DecisionCommand::OpenConsultation {
+            consultation_id: wc.clone(),
+            channel: "ONLINE".into(),
+            opens_at: now,
+            closes_at: now + Days::days(30),
+            how_to_submit: "本平台在线提交，或书面寄送至滕州市城市管理局（邮编277500）。".into(),
+            shortened_reason: None,
+        },
+    )
+    .await?;
     s.comment(&r[2], &wc, "建议厨余垃圾定时定点投放，并配备督导员。", s.clause(&waste, 1).as_deref()).await?;
     s.comment(&r[0], &wc, "第四条处罚前应先教育劝导。", s.clause(&waste, 3).as_deref()).await?;
 
     // 5. Heating prices: a lottery hearing open for sign-up.
     let fagai = s.login("fagai").await?;
     let heating = ids[3].clone();
-    s.decision(&fagai, &heating, DecisionCommand::PublishBackground { text: "经成本监审，中心城区集中供热企业运行成本上升，现行价格已执行多年。".into() }).await?;
-    s.decision(&fagai, &heating, DecisionCommand::PublishDraft {
-        text: "一、居民供热价格由每平方米22元调整为24元。\n二、低保户、特困人员供热费用予以减免。\n三、调整后价格自下一个采暖季起执行。".into(),
-        explanation: "调价方案附成本监审报告。".into(),
-        change_note: String::new(),
-    }).await?;
-    let w = app.schedule_hearing(&fagai, HearingCommand::Schedule {
-        hearing_id: s.app().new_id(),
-        decision_id: heating,
-        starts_at: now + Days::days(40),
-        venue: "滕州市发展和改革局第一会议室".into(),
-        capacity: 9,
-        signup_closes_at: now + Days::days(20),
-        selection_method: "LOTTERY".into(),
-        selection_rules: "报名截止后以公开种子随机抽选9名听证参加人，每个利益相关群体至少1名；抽选结果任何人可按公布的种子复核。".into(),
-        stakeholder_groups: vec!["供热用户".into(), "供热企业".into(), "低收入群体代表".into(), "专家学者".into()],
-    }).await?;
+    s.decision(
+        &fagai,
+        &heating,
+        DecisionCommand::PublishBackground {
+            text: "经成本监审，中心城区集中供热企业运行成本上升，现行价格已执行多年。".into()
+        },
+    )
+    .await?;
+    s.decision(
+        &fagai,
+        &heating,
+        DecisionCommand::PublishDraft {
+            text:
+                "一、居民供热价格由每平方米22元调整为24元。\n二、低保户、特困人员供热费用予以减免。\n三、调整后价格自下一个采暖季起执行。"
+                    .into(),
+            explanation: "调价方案附成本监审报告。".into(),
+            change_note: String::new(),
+        },
+    )
+    .await?;
+    let w = app
+        .schedule_hearing(
+            &fagai,
+            HearingCommand::Schedule {
+                hearing_id: s.app().new_id(),
+                decision_id: heating,
+                starts_at: now + Days::days(40),
+                venue: "滕州市发展和改革局第一会议室".into(),
+                capacity: 9,
+                signup_closes_at: now + Days::days(20),
+                selection_method: "LOTTERY".into(),
+                selection_rules: "报名截止后以公开种子随机抽选9名听证参加人，每个利益相关群体至少1名；抽选结果任何人可按公布的种子复核。"
+                    .into(),
+                stakeholder_groups: vec!["供热用户".into(), "供热企业".into(), "低收入群体代表".into(), "专家学者".into()],
+            },
+        )
+        .await?;
     s.settle(&w).await;
 
     // 6. Health insurance: drafting.
     let yibao = s.login("yibao").await?;
-    s.decision(&yibao, &ids[4], DecisionCommand::PublishBackground { text: "按照省医保局部署，推进城乡居民基本医疗保险市级统筹。".into() }).await?;
+    s.decision(
+        &yibao,
+        &ids[4],
+        DecisionCommand::PublishBackground {
+            text: "按照省医保局部署，推进城乡居民基本医疗保险市级统筹。".into()
+        },
+    )
+    .await?;
     Ok(())
 }

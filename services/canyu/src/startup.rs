@@ -96,7 +96,10 @@ impl Platform {
 /// Where the built frontend is, if anywhere: `CANYU_STATIC_DIR`, else `frontend/dist` next to
 /// the working directory.
 pub fn static_dir() -> Option<PathBuf> {
-    std::env::var_os("CANYU_STATIC_DIR").map(PathBuf::from).or_else(|| Some(PathBuf::from("frontend/dist"))).filter(|d| d.join("index.html").is_file())
+    std::env::var_os("CANYU_STATIC_DIR")
+        .map(PathBuf::from)
+        .or_else(|| Some(PathBuf::from("frontend/dist")))
+        .filter(|d| d.join("index.html").is_file())
 }
 
 /// Runs the whole platform until Ctrl-C / SIGTERM. Prints `listening on http://ADDR` once

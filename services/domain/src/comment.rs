@@ -71,7 +71,16 @@ impl Aggregate for Comment {
                     }
                 }
                 Ok(vec![
-                    CommentSubmitted { comment_id, decision_id: d.id.clone(), consultation_id, account_id, clause_id, body, submitted_at: ctx.now }.into(),
+                    CommentSubmitted {
+                        comment_id,
+                        decision_id: d.id.clone(),
+                        consultation_id,
+                        account_id,
+                        clause_id,
+                        body,
+                        submitted_at: ctx.now,
+                    }
+                    .into(),
                 ])
             }
             CommentCommand::Hide { reason } => {

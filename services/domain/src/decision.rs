@@ -112,8 +112,14 @@ pub enum DecisionCommand {
         confidentiality_basis: Option<String>,
         late_addition_reason: Option<String>,
     },
-    PublishBackground { text: String },
-    PublishDraft { text: String, explanation: String, change_note: String },
+    PublishBackground {
+        text: String,
+    },
+    PublishDraft {
+        text: String,
+        explanation: String,
+        change_note: String,
+    },
     OpenConsultation {
         consultation_id: String,
         channel: String,
@@ -122,14 +128,47 @@ pub enum DecisionCommand {
         how_to_submit: String,
         shortened_reason: Option<String>,
     },
-    CloseConsultation { consultation_id: String, reason: Option<String> },
-    RecordParticipationActivity { activity_id: String, kind: String, held_at: DateTime<Utc>, summary: String, participant_count: i64 },
-    ConsolidateOpinion { opinion_id: String, summary: String, comment_ids: Vec<String>, concentrated: bool },
-    DecideAdoption { opinion_id: String, outcome: String, rationale: Option<String> },
-    PublishFeedbackReport { summary: String },
-    RecordDeliberation { meeting_kind: String, held_at: DateTime<Utc>, summary: String, dissent: String, observers: Vec<Observer> },
-    PublishResult { text: String, document_number: String, effective_at: DateTime<Utc>, interpretation: String },
-    Withdraw { reason: String },
+    CloseConsultation {
+        consultation_id: String,
+        reason: Option<String>,
+    },
+    RecordParticipationActivity {
+        activity_id: String,
+        kind: String,
+        held_at: DateTime<Utc>,
+        summary: String,
+        participant_count: i64,
+    },
+    ConsolidateOpinion {
+        opinion_id: String,
+        summary: String,
+        comment_ids: Vec<String>,
+        concentrated: bool,
+    },
+    DecideAdoption {
+        opinion_id: String,
+        outcome: String,
+        rationale: Option<String>,
+    },
+    PublishFeedbackReport {
+        summary: String,
+    },
+    RecordDeliberation {
+        meeting_kind: String,
+        held_at: DateTime<Utc>,
+        summary: String,
+        dissent: String,
+        observers: Vec<Observer>,
+    },
+    PublishResult {
+        text: String,
+        document_number: String,
+        effective_at: DateTime<Utc>,
+        interpretation: String,
+    },
+    Withdraw {
+        reason: String,
+    },
 }
 
 /// Outside facts a decision command may need, supplied by the application.
@@ -285,9 +324,17 @@ impl Aggregate for Decision {
                     return Err(DomainError::invalid("heldAt", "must not be in the future"));
                 }
                 let summary = text("summary", &summary, 1, 5000, true)?;
-                let participant_count =
-                    u32::try_from(participant_count).map_err(|_| DomainError::invalid("participantCount", "must be between 0 and 4294967295"))?;
-                ParticipationActivityRecorded { decision_id: id, activity_id, kind: kind.as_str().into(), held_at, summary, participant_count }.into()
+                let participant_count = u32::try_from(participant_count)
+                    .map_err(|_| DomainError::invalid("participantCount", "must be between 0 and 4294967295"))?;
+                ParticipationActivityRecorded {
+                    decision_id: id,
+                    activity_id,
+                    kind: kind.as_str().into(),
+                    held_at,
+                    summary,
+                    participant_count,
+                }
+                .into()
             }
             C::ConsolidateOpinion { opinion_id, summary, comment_ids, concentrated } => {
                 s.ensure_active()?;
@@ -366,7 +413,8 @@ impl Aggregate for Decision {
                 if (!s.consultations.is_empty() || !s.opinions.is_empty()) && !s.feedback_published {
                     return Err(DomainError::FeedbackReportRequired);
                 }
-                DeliberationRecorded { decision_id: id, meeting_kind: meeting_kind.as_str().into(), held_at, summary, dissent, observers }.into()
+                DeliberationRecorded { decision_id: id, meeting_kind: meeting_kind.as_str().into(), held_at, summary, dissent, observers }
+                    .into()
             }
             C::PublishResult { text: t, document_number, effective_at, interpretation } => {
                 s.ensure_active()?;

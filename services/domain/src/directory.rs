@@ -95,7 +95,8 @@ impl Aggregate for Account {
                 let role = Role::parse("role", &role)?;
                 let unit_id = match role {
                     Role::UnitStaff => {
-                        let unit = unit_id.filter(|u| !u.is_empty()).ok_or_else(|| DomainError::invalid("unitId", "UNIT_STAFF needs a unit"))?;
+                        let unit =
+                            unit_id.filter(|u| !u.is_empty()).ok_or_else(|| DomainError::invalid("unitId", "UNIT_STAFF needs a unit"))?;
                         if !ctx.unit_exists {
                             return Err(DomainError::UnitNotFound);
                         }

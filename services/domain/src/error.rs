@@ -148,7 +148,16 @@ impl DomainError {
     /// True for "already exists" errors (a concurrent or repeated create).
     pub fn is_already_exists(&self) -> bool {
         use DomainError::*;
-        matches!(self, DecisionAlreadyExists | OpinionAlreadyExists | ConsultationAlreadyExists | HearingAlreadyExists | CommentAlreadyExists | UnitAlreadyExists | UsernameTaken)
+        matches!(
+            self,
+            DecisionAlreadyExists
+                | OpinionAlreadyExists
+                | ConsultationAlreadyExists
+                | HearingAlreadyExists
+                | CommentAlreadyExists
+                | UnitAlreadyExists
+                | UsernameTaken
+        )
     }
 
     /// A stable upper-snake name for the reason, shown to clients as `extensions.reason`.

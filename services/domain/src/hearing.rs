@@ -67,11 +67,25 @@ pub enum HearingCommand {
         selection_rules: String,
         stakeholder_groups: Vec<String>,
     },
-    SignUp { signup_id: String, account_id: String, display_name: String, stakeholder_group: String, statement: String, personal: Sealed },
-    Withdraw { signup_id: String, account_id: String },
-    Draw { seed: String },
+    SignUp {
+        signup_id: String,
+        account_id: String,
+        display_name: String,
+        stakeholder_group: String,
+        statement: String,
+        personal: Sealed,
+    },
+    Withdraw {
+        signup_id: String,
+        account_id: String,
+    },
+    Draw {
+        seed: String,
+    },
     PublishParticipants,
-    RecordHeld { record_summary: String },
+    RecordHeld {
+        record_summary: String,
+    },
 }
 
 /// Outside facts for hearing commands.
@@ -103,7 +117,17 @@ impl Aggregate for Hearing {
             }
         }
         let events: Vec<Event> = match cmd {
-            C::Schedule { hearing_id, decision_id, starts_at, venue, capacity, signup_closes_at, selection_method, selection_rules, stakeholder_groups } => {
+            C::Schedule {
+                hearing_id,
+                decision_id,
+                starts_at,
+                venue,
+                capacity,
+                signup_closes_at,
+                selection_method,
+                selection_rules,
+                stakeholder_groups,
+            } => {
                 if s.exists {
                     return Err(DomainError::HearingAlreadyExists);
                 }
@@ -117,10 +141,16 @@ impl Aggregate for Hearing {
                     return Err(DomainError::invalid("startsAt", "must be in the future"));
                 }
                 if signup_closes_at + MATERIALS_LEAD_TIME > starts_at {
-                    return Err(DomainError::invalid("signupClosesAt", "must be at least 7 days before the hearing, so materials reach participants in time"));
+                    return Err(DomainError::invalid(
+                        "signupClosesAt",
+                        "must be at least 7 days before the hearing, so materials reach participants in time",
+                    ));
                 }
                 let venue = text("venue", &venue, 1, 500, false)?;
-                let capacity = u32::try_from(capacity).ok().filter(|c| (1..=10_000).contains(c)).ok_or_else(|| DomainError::invalid("capacity", "must be between 1 and 10000"))?;
+                let capacity = u32::try_from(capacity)
+                    .ok()
+                    .filter(|c| (1..=10_000).contains(c))
+                    .ok_or_else(|| DomainError::invalid("capacity", "must be between 1 and 10000"))?;
                 let method = SelectionMethod::parse("selectionMethod", &selection_method)?;
                 let selection_rules = text("selectionRules", &selection_rules, 1, 10_000, true)?;
                 let mut groups = Vec::new();
@@ -196,10 +226,15 @@ impl Aggregate for Hearing {
                 if ctx.now >= s.starts_at {
                     return Err(DomainError::HearingAlreadyStarted);
                 }
-                let mut out: Vec<Event> = vec![HearingSignupWithdrawn { hearing_id: hearing_id.clone(), decision_id: decision_id.clone(), signup_id }.into()];
+                let mut out: Vec<Event> =
+                    vec![HearingSignupWithdrawn { hearing_id: hearing_id.clone(), decision_id: decision_id.clone(), signup_id }.into()];
                 if signup.status == SignupStatus::Accepted && !s.published {
                     let next = match s.method {
-                        Some(SelectionMethod::Lottery) => s.draw_waitlist.iter().find(|id| s.signups.iter().any(|x| &x.id == *id && x.status == SignupStatus::NotSelected)).cloned(),
+                        Some(SelectionMethod::Lottery) => s
+                            .draw_waitlist
+                            .iter()
+                            .find(|id| s.signups.iter().any(|x| &x.id == *id && x.status == SignupStatus::NotSelected))
+                            .cloned(),
                         _ => s.signups.iter().find(|x| x.status == SignupStatus::Waitlisted).map(|x| x.id.clone()),
                     };
                     if let Some(next) = next {
@@ -243,7 +278,11 @@ impl Aggregate for Hearing {
                     .signups
                     .iter()
                     .filter(|x| x.status == SignupStatus::Accepted)
-                    .map(|x| PublishedParticipant { signup_id: x.id.clone(), display_name: x.display_name.clone(), stakeholder_group: x.group.clone() })
+                    .map(|x| PublishedParticipant {
+                        signup_id: x.id.clone(),
+                        display_name: x.display_name.clone(),
+                        stakeholder_group: x.group.clone(),
+                    })
                     .collect();
                 vec![HearingParticipantsPublished { hearing_id, decision_id, participants }.into()]
             }
@@ -255,7 +294,10 @@ impl Aggregate for Hearing {
                 if ctx.now < s.starts_at {
                     return Err(DomainError::HearingNotYetStarted);
                 }
-                vec![HearingHeld { hearing_id, decision_id, record_summary: text("recordSummary", &record_summary, 1, 50_000, true)? }.into()]
+                vec![
+                    HearingHeld { hearing_id, decision_id, record_summary: text("recordSummary", &record_summary, 1, 50_000, true)? }
+                        .into(),
+                ]
             }
         };
         Ok(events)

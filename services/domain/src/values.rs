@@ -13,7 +13,10 @@ pub fn text(field: &'static str, value: &str, min: usize, max: usize, multiline:
     }
     let n = v.chars().count();
     if n < min {
-        return Err(DomainError::invalid(field, if min == 1 { "must not be empty".to_string() } else { format!("must be at least {min} characters") }));
+        return Err(DomainError::invalid(
+            field,
+            if min == 1 { "must not be empty".to_string() } else { format!("must be at least {min} characters") },
+        ));
     }
     if n > max {
         return Err(DomainError::invalid(field, format!("must be at most {max} characters")));

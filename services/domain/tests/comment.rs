@@ -12,10 +12,7 @@ use common::*;
 const RESIDENT: &str = "resident-1";
 
 fn comment_ctx<'a>(now: &str, decision: &'a DecisionState) -> CommentCtx<'a> {
-    CommentCtx {
-        now: t(now),
-        decision,
-    }
+    CommentCtx { now: t(now), decision }
 }
 
 fn submit(consultation_id: &str, clause_id: Option<&str>, body: &str) -> CommentCommand {
@@ -42,18 +39,11 @@ fn submitted(clause_id: Option<&str>, body: &str, at: &str) -> Event {
 }
 
 fn hide(reason: &str) -> CommentCommand {
-    CommentCommand::Hide {
-        reason: reason.into(),
-    }
+    CommentCommand::Hide { reason: reason.into() }
 }
 
 fn hidden() -> Event {
-    CommentHidden {
-        comment_id: "k1".into(),
-        decision_id: DECISION.into(),
-        reason: "含有他人电话号码".into(),
-    }
-    .into()
+    CommentHidden { comment_id: "k1".into(), decision_id: DECISION.into(), reason: "含有他人电话号码".into() }.into()
 }
 
 /// The decision with `ONLINE` open from `OPENS` to `CLOSES`.
@@ -66,30 +56,24 @@ fn open_decision() -> DecisionState {
 #[test]
 fn comment_is_submitted_on_an_open_online_consultation() {
     let d = open_decision();
-    given::<Comment>([])
-        .when(
-            submit(ONLINE, None, "  建议保留老年人免费乘车。 \n"),
-            &comment_ctx(DURING, &d),
-        )
-        .then([submitted(None, "建议保留老年人免费乘车。", DURING)]);
+    given::<Comment>([]).when(submit(ONLINE, None, "  建议保留老年人免费乘车。 \n"), &comment_ctx(DURING, &d)).then([submitted(
+        None,
+        "建议保留老年人免费乘车。",
+        DURING,
+    )]);
 }
 
 #[test]
 fn comment_is_accepted_from_the_moment_the_consultation_opens() {
     let d = open_decision();
-    given::<Comment>([])
-        .when(submit(ONLINE, None, "支持"), &comment_ctx(OPENS, &d))
-        .then([submitted(None, "支持", OPENS)]);
+    given::<Comment>([]).when(submit(ONLINE, None, "支持"), &comment_ctx(OPENS, &d)).then([submitted(None, "支持", OPENS)]);
 }
 
 #[test]
 fn comment_before_the_consultation_opens_is_rejected() {
     let d = open_decision();
     given::<Comment>([])
-        .when(
-            submit(ONLINE, None, "支持"),
-            &comment_ctx("2021-02-28T23:59:59Z", &d),
-        )
+        .when(submit(ONLINE, None, "支持"), &comment_ctx("2021-02-28T23:59:59Z", &d))
         .then_err(DomainError::ConsultationNotYetOpen);
 }
 
@@ -97,9 +81,7 @@ fn comment_before_the_consultation_opens_is_rejected() {
 fn comment_is_rejected_once_the_consultation_reached_its_announced_end() {
     let d = open_decision();
     for now in [CLOSES, AFTER] {
-        given::<Comment>([])
-            .when(submit(ONLINE, None, "支持"), &comment_ctx(now, &d))
-            .then_err(DomainError::ConsultationClosed);
+        given::<Comment>([]).when(submit(ONLINE, None, "支持"), &comment_ctx(now, &d)).then_err(DomainError::ConsultationClosed);
     }
 }
 
@@ -109,55 +91,38 @@ fn comment_is_rejected_after_the_consultation_closed_early() {
     history.push(consultation_closed(ONLINE, DURING, true, Some("紧急情况")));
     let d = decision_state(&history);
     given::<Comment>([])
-        .when(
-            submit(ONLINE, None, "支持"),
-            &comment_ctx("2021-03-11T00:00:00Z", &d),
-        )
+        .when(submit(ONLINE, None, "支持"), &comment_ctx("2021-03-11T00:00:00Z", &d))
         .then_err(DomainError::ConsultationClosed);
 }
 
 #[test]
 fn comment_on_an_offline_consultation_is_rejected() {
     let mut history = drafted();
-    history.push(consultation(
-        "symposium",
-        "SYMPOSIUM",
-        1,
-        OPENS,
-        CLOSES,
-        None,
-    ));
+    history.push(consultation("symposium", "SYMPOSIUM", 1, OPENS, CLOSES, None));
     let d = decision_state(&history);
-    given::<Comment>([])
-        .when(submit("symposium", None, "支持"), &comment_ctx(DURING, &d))
-        .then_err(DomainError::NotAnOnlineConsultation);
+    given::<Comment>([]).when(submit("symposium", None, "支持"), &comment_ctx(DURING, &d)).then_err(DomainError::NotAnOnlineConsultation);
 }
 
 #[test]
 fn comment_on_an_unknown_consultation_is_rejected() {
     let d = open_decision();
-    given::<Comment>([])
-        .when(submit("nope", None, "支持"), &comment_ctx(DURING, &d))
-        .then_err(DomainError::ConsultationNotFound);
+    given::<Comment>([]).when(submit("nope", None, "支持"), &comment_ctx(DURING, &d)).then_err(DomainError::ConsultationNotFound);
 }
 
 #[test]
 fn comment_on_a_clause_of_the_consulted_draft_is_accepted() {
     let d = open_decision();
-    given::<Comment>([])
-        .when(
-            submit(ONLINE, Some("c2"), "建议改为政府指导价"),
-            &comment_ctx(DURING, &d),
-        )
-        .then([submitted(Some("c2"), "建议改为政府指导价", DURING)]);
+    given::<Comment>([]).when(submit(ONLINE, Some("c2"), "建议改为政府指导价"), &comment_ctx(DURING, &d)).then([submitted(
+        Some("c2"),
+        "建议改为政府指导价",
+        DURING,
+    )]);
 }
 
 #[test]
 fn comment_on_an_unknown_clause_is_rejected() {
     let d = open_decision();
-    given::<Comment>([])
-        .when(submit(ONLINE, Some("c9"), "支持"), &comment_ctx(DURING, &d))
-        .then_err(DomainError::UnknownClause);
+    given::<Comment>([]).when(submit(ONLINE, Some("c9"), "支持"), &comment_ctx(DURING, &d)).then_err(DomainError::UnknownClause);
 }
 
 /// `ONLINE` consults draft 1; draft 2 then replaced clause `c2` with `c4`.
@@ -179,25 +144,19 @@ fn consulting_on_a_superseded_draft() -> DecisionState {
 #[test]
 fn comment_on_a_clause_that_is_only_in_a_later_draft_is_rejected() {
     let d = consulting_on_a_superseded_draft();
-    given::<Comment>([])
-        .when(submit(ONLINE, Some("c4"), "支持"), &comment_ctx(DURING, &d))
-        .then_err(DomainError::UnknownClause);
+    given::<Comment>([]).when(submit(ONLINE, Some("c4"), "支持"), &comment_ctx(DURING, &d)).then_err(DomainError::UnknownClause);
 }
 
 #[test]
 fn comment_on_a_clause_of_the_consulted_draft_is_accepted_after_a_newer_draft() {
     let d = consulting_on_a_superseded_draft();
-    given::<Comment>([])
-        .when(submit(ONLINE, Some("c2"), "支持"), &comment_ctx(DURING, &d))
-        .then([submitted(Some("c2"), "支持", DURING)]);
+    given::<Comment>([]).when(submit(ONLINE, Some("c2"), "支持"), &comment_ctx(DURING, &d)).then([submitted(Some("c2"), "支持", DURING)]);
 }
 
 #[test]
 fn blank_clause_id_means_a_comment_on_the_whole_draft() {
     let d = open_decision();
-    given::<Comment>([])
-        .when(submit(ONLINE, Some("  "), "支持"), &comment_ctx(DURING, &d))
-        .then([submitted(None, "支持", DURING)]);
+    given::<Comment>([]).when(submit(ONLINE, Some("  "), "支持"), &comment_ctx(DURING, &d)).then([submitted(None, "支持", DURING)]);
 }
 
 #[test]
@@ -205,23 +164,15 @@ fn comment_of_5000_chinese_characters_is_accepted() {
     let d = open_decision();
     let body = "意".repeat(5000);
     assert_eq!(body.len(), 15_000);
-    given::<Comment>([])
-        .when(submit(ONLINE, None, &body), &comment_ctx(DURING, &d))
-        .then([submitted(None, &body, DURING)]);
+    given::<Comment>([]).when(submit(ONLINE, None, &body), &comment_ctx(DURING, &d)).then([submitted(None, &body, DURING)]);
 }
 
 #[test]
 fn comment_of_5001_characters_is_rejected() {
     let d = open_decision();
     given::<Comment>([])
-        .when(
-            submit(ONLINE, None, &"意".repeat(5001)),
-            &comment_ctx(DURING, &d),
-        )
-        .then_err(DomainError::invalid(
-            "body",
-            "must be at most 5000 characters",
-        ));
+        .when(submit(ONLINE, None, &"意".repeat(5001)), &comment_ctx(DURING, &d))
+        .then_err(DomainError::invalid("body", "must be at most 5000 characters"));
 }
 
 #[test]
@@ -238,29 +189,16 @@ fn empty_comment_is_rejected() {
 fn comment_with_a_control_character_is_rejected() {
     let d = open_decision();
     given::<Comment>([])
-        .when(
-            submit(ONLINE, None, "支持\u{7}调价"),
-            &comment_ctx(DURING, &d),
-        )
-        .then_err(DomainError::invalid(
-            "body",
-            "contains a control character U+0007",
-        ));
+        .when(submit(ONLINE, None, "支持\u{7}调价"), &comment_ctx(DURING, &d))
+        .then_err(DomainError::invalid("body", "contains a control character U+0007"));
 }
 
 #[test]
 fn comment_keeps_its_paragraphs_with_line_endings_normalised() {
     let d = open_decision();
     given::<Comment>([])
-        .when(
-            submit(ONLINE, None, "第一，支持。\r\n\r\n第二，\t建议分时段定价。"),
-            &comment_ctx(DURING, &d),
-        )
-        .then([submitted(
-            None,
-            "第一，支持。\n\n第二，\t建议分时段定价。",
-            DURING,
-        )]);
+        .when(submit(ONLINE, None, "第一，支持。\r\n\r\n第二，\t建议分时段定价。"), &comment_ctx(DURING, &d))
+        .then([submitted(None, "第一，支持。\n\n第二，\t建议分时段定价。", DURING)]);
 }
 
 #[test]
@@ -268,17 +206,13 @@ fn comment_on_a_withdrawn_decision_is_rejected() {
     let mut history = consulting();
     history.push(withdrawn());
     let d = decision_state(&history);
-    given::<Comment>([])
-        .when(submit(ONLINE, None, "支持"), &comment_ctx(DURING, &d))
-        .then_err(DomainError::DecisionWithdrawn);
+    given::<Comment>([]).when(submit(ONLINE, None, "支持"), &comment_ctx(DURING, &d)).then_err(DomainError::DecisionWithdrawn);
 }
 
 #[test]
 fn comment_on_an_unknown_decision_is_rejected() {
     let d = DecisionState::default();
-    given::<Comment>([])
-        .when(submit(ONLINE, None, "支持"), &comment_ctx(DURING, &d))
-        .then_err(DomainError::DecisionNotFound);
+    given::<Comment>([]).when(submit(ONLINE, None, "支持"), &comment_ctx(DURING, &d)).then_err(DomainError::DecisionNotFound);
 }
 
 #[test]
@@ -294,9 +228,7 @@ fn submitting_an_existing_comment_again_is_rejected() {
 #[test]
 fn comment_is_hidden_with_its_reason() {
     let d = open_decision();
-    given::<Comment>([submitted(None, "支持", DURING)])
-        .when(hide(" 含有他人电话号码 "), &comment_ctx(DURING, &d))
-        .then([hidden()]);
+    given::<Comment>([submitted(None, "支持", DURING)]).when(hide(" 含有他人电话号码 "), &comment_ctx(DURING, &d)).then([hidden()]);
 }
 
 #[test]
@@ -318,15 +250,11 @@ fn hiding_a_comment_twice_is_rejected() {
 #[test]
 fn hiding_a_missing_comment_is_rejected() {
     let d = open_decision();
-    given::<Comment>([])
-        .when(hide("含有他人电话号码"), &comment_ctx(DURING, &d))
-        .then_err(DomainError::CommentNotFound);
+    given::<Comment>([]).when(hide("含有他人电话号码"), &comment_ctx(DURING, &d)).then_err(DomainError::CommentNotFound);
 }
 
 #[test]
 fn comment_can_be_hidden_after_its_consultation_closed() {
     let d = open_decision();
-    given::<Comment>([submitted(None, "支持", DURING)])
-        .when(hide("含有他人电话号码"), &comment_ctx(AFTER, &d))
-        .then([hidden()]);
+    given::<Comment>([submitted(None, "支持", DURING)]).when(hide("含有他人电话号码"), &comment_ctx(AFTER, &d)).then([hidden()]);
 }

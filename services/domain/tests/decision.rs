@@ -44,28 +44,16 @@ fn register(edit: impl FnOnce(&mut Reg)) -> DecisionCommand {
 }
 
 fn registered_with(edit: impl FnOnce(&mut DecisionRegistered)) -> Event {
-    let Event::DecisionRegistered(mut e) = registered() else {
-        unreachable!("registered() builds a DecisionRegistered")
-    };
+    let Event::DecisionRegistered(mut e) = registered() else { unreachable!("registered() builds a DecisionRegistered") };
     edit(&mut e);
     e.into()
 }
 
 fn publish_draft(text: &str, change_note: &str) -> DecisionCommand {
-    DecisionCommand::PublishDraft {
-        text: text.into(),
-        explanation: "起草说明".into(),
-        change_note: change_note.into(),
-    }
+    DecisionCommand::PublishDraft { text: text.into(), explanation: "起草说明".into(), change_note: change_note.into() }
 }
 
-fn open(
-    id: &str,
-    channel: &str,
-    opens_at: &str,
-    closes_at: &str,
-    reason: Option<&str>,
-) -> DecisionCommand {
+fn open(id: &str, channel: &str, opens_at: &str, closes_at: &str, reason: Option<&str>) -> DecisionCommand {
     DecisionCommand::OpenConsultation {
         consultation_id: id.into(),
         channel: channel.into(),
@@ -77,10 +65,7 @@ fn open(
 }
 
 fn close(id: &str, reason: Option<&str>) -> DecisionCommand {
-    DecisionCommand::CloseConsultation {
-        consultation_id: id.into(),
-        reason: reason.map(Into::into),
-    }
+    DecisionCommand::CloseConsultation { consultation_id: id.into(), reason: reason.map(Into::into) }
 }
 
 fn activity(held_at: &str, participant_count: i64) -> DecisionCommand {
@@ -103,17 +88,11 @@ fn consolidate(opinion_id: &str, comment_ids: &[&str]) -> DecisionCommand {
 }
 
 fn decide_adoption(opinion_id: &str, outcome: &str, rationale: Option<&str>) -> DecisionCommand {
-    DecisionCommand::DecideAdoption {
-        opinion_id: opinion_id.into(),
-        outcome: outcome.into(),
-        rationale: rationale.map(Into::into),
-    }
+    DecisionCommand::DecideAdoption { opinion_id: opinion_id.into(), outcome: outcome.into(), rationale: rationale.map(Into::into) }
 }
 
 fn publish_feedback() -> DecisionCommand {
-    DecisionCommand::PublishFeedbackReport {
-        summary: "共收到意见120条，采纳35条。".into(),
-    }
+    DecisionCommand::PublishFeedbackReport { summary: "共收到意见120条，采纳35条。".into() }
 }
 
 fn record_deliberation(observers: Vec<Observer>) -> DecisionCommand {
@@ -136,25 +115,15 @@ fn publish_result(interpretation: &str) -> DecisionCommand {
 }
 
 fn withdraw(reason: &str) -> DecisionCommand {
-    DecisionCommand::Withdraw {
-        reason: reason.into(),
-    }
+    DecisionCommand::Withdraw { reason: reason.into() }
 }
 
 /// One of each command that needs an active decision.
 fn every_command_on_an_existing_decision() -> Vec<DecisionCommand> {
     vec![
-        DecisionCommand::PublishBackground {
-            text: "背景".into(),
-        },
+        DecisionCommand::PublishBackground { text: "背景".into() },
         publish_draft(DRAFT_V1, ""),
-        open(
-            "c2",
-            "ONLINE",
-            "2021-06-01T00:00:00Z",
-            "2021-07-01T00:00:00Z",
-            None,
-        ),
+        open("c2", "ONLINE", "2021-06-01T00:00:00Z", "2021-07-01T00:00:00Z", None),
         close(ONLINE, Some("提前结束")),
         activity("2021-03-12T09:00:00Z", 12),
         consolidate("op9", &[]),
@@ -192,55 +161,39 @@ fn decision_with_an_empty_title_is_rejected() {
 fn title_of_200_chinese_characters_is_accepted_though_it_is_600_bytes() {
     let title = "票".repeat(200);
     assert_eq!(title.len(), 600);
-    given::<Decision>([])
-        .when(register(|r| r.title = title.clone()), &ctx(OPENS))
-        .then([registered_with(|e| e.title = title.clone())]);
+    given::<Decision>([]).when(register(|r| r.title = title.clone()), &ctx(OPENS)).then([registered_with(|e| e.title = title.clone())]);
 }
 
 #[test]
 fn title_of_201_characters_is_rejected() {
     given::<Decision>([])
         .when(register(|r| r.title = "票".repeat(201)), &ctx(OPENS))
-        .then_err(DomainError::invalid(
-            "title",
-            "must be at most 200 characters",
-        ));
+        .then_err(DomainError::invalid("title", "must be at most 200 characters"));
 }
 
 #[test]
 fn title_with_a_line_break_is_rejected() {
     given::<Decision>([])
         .when(register(|r| r.title = "票价\n调整".into()), &ctx(OPENS))
-        .then_err(DomainError::invalid(
-            "title",
-            "contains a control character U+000A",
-        ));
+        .then_err(DomainError::invalid("title", "contains a control character U+000A"));
 }
 
 #[test]
 fn summary_of_5001_characters_is_rejected() {
     given::<Decision>([])
         .when(register(|r| r.summary = "要".repeat(5001)), &ctx(OPENS))
-        .then_err(DomainError::invalid(
-            "summary",
-            "must be at most 5000 characters",
-        ));
+        .then_err(DomainError::invalid("summary", "must be at most 5000 characters"));
 }
 
 #[test]
 fn decision_may_be_registered_without_a_summary() {
-    given::<Decision>([])
-        .when(register(|r| r.summary = String::new()), &ctx(OPENS))
-        .then([registered_with(|e| e.summary = String::new())]);
+    given::<Decision>([]).when(register(|r| r.summary = String::new()), &ctx(OPENS)).then([registered_with(|e| e.summary = String::new())]);
 }
 
 #[test]
 fn confidential_decision_without_a_legal_basis_is_rejected() {
     given::<Decision>([])
-        .when(
-            register(|r| r.disclosure = "CONFIDENTIAL".into()),
-            &ctx(OPENS),
-        )
+        .when(register(|r| r.disclosure = "CONFIDENTIAL".into()), &ctx(OPENS))
         .then_err(DomainError::ConfidentialityBasisRequired);
 }
 
@@ -292,19 +245,14 @@ fn confidentiality_basis_is_dropped_when_the_decision_is_not_confidential() {
 fn unknown_disclosure_attribute_is_rejected() {
     given::<Decision>([])
         .when(register(|r| r.disclosure = "SECRET".into()), &ctx(OPENS))
-        .then_err(DomainError::invalid(
-            "disclosure",
-            "unknown value \"SECRET\"",
-        ));
+        .then_err(DomainError::invalid("disclosure", "unknown value \"SECRET\""));
 }
 
 #[test]
 fn late_addition_after_the_catalogue_is_published_needs_a_reason() {
     let mut published = ctx(OPENS);
     published.catalogue_published = true;
-    given::<Decision>([])
-        .when(register(|_| {}), &published)
-        .then_err(DomainError::LateAdditionNeedsReason);
+    given::<Decision>([]).when(register(|_| {}), &published).then_err(DomainError::LateAdditionNeedsReason);
 }
 
 #[test]
@@ -312,32 +260,20 @@ fn late_addition_after_the_catalogue_is_published_records_its_reason() {
     let mut published = ctx(OPENS);
     published.catalogue_published = true;
     given::<Decision>([])
-        .when(
-            register(|r| r.late = Some("根据市政府常务会议新增".into())),
-            &published,
-        )
-        .then([registered_with(|e| {
-            e.late_addition_reason = Some("根据市政府常务会议新增".into())
-        })]);
+        .when(register(|r| r.late = Some("根据市政府常务会议新增".into())), &published)
+        .then([registered_with(|e| e.late_addition_reason = Some("根据市政府常务会议新增".into()))]);
 }
 
 #[test]
 fn late_addition_reason_is_dropped_while_the_catalogue_is_unpublished() {
-    given::<Decision>([])
-        .when(
-            register(|r| r.late = Some("根据市政府常务会议新增".into())),
-            &ctx(OPENS),
-        )
-        .then([registered()]);
+    given::<Decision>([]).when(register(|r| r.late = Some("根据市政府常务会议新增".into())), &ctx(OPENS)).then([registered()]);
 }
 
 #[test]
 fn decision_of_an_unknown_unit_is_rejected() {
     let mut no_unit = ctx(OPENS);
     no_unit.unit_exists = false;
-    given::<Decision>([])
-        .when(register(|_| {}), &no_unit)
-        .then_err(DomainError::UnitNotFound);
+    given::<Decision>([]).when(register(|_| {}), &no_unit).then_err(DomainError::UnitNotFound);
 }
 
 #[test]
@@ -345,35 +281,26 @@ fn decision_year_outside_2000_to_2100_is_rejected() {
     for year in [1999, 2101, 0, -2021] {
         given::<Decision>([])
             .when(register(|r| r.year = year), &ctx(OPENS))
-            .then_err(DomainError::invalid(
-                "year",
-                "must be between 2000 and 2100",
-            ));
+            .then_err(DomainError::invalid("year", "must be between 2000 and 2100"));
     }
 }
 
 #[test]
 fn decision_years_2000_and_2100_are_accepted() {
     for year in [2000, 2100] {
-        given::<Decision>([])
-            .when(register(|r| r.year = year), &ctx(OPENS))
-            .then([registered_with(|e| e.year = year)]);
+        given::<Decision>([]).when(register(|r| r.year = year), &ctx(OPENS)).then([registered_with(|e| e.year = year)]);
     }
 }
 
 #[test]
 fn registering_an_existing_decision_is_rejected() {
-    given::<Decision>([registered()])
-        .when(register(|_| {}), &ctx(OPENS))
-        .then_err(DomainError::DecisionAlreadyExists);
+    given::<Decision>([registered()]).when(register(|_| {}), &ctx(OPENS)).then_err(DomainError::DecisionAlreadyExists);
 }
 
 #[test]
 fn every_command_on_an_unregistered_decision_is_rejected() {
     for cmd in every_command_on_an_existing_decision() {
-        given::<Decision>([])
-            .when(cmd, &ctx(DURING))
-            .then_err(DomainError::DecisionNotFound);
+        given::<Decision>([]).when(cmd, &ctx(DURING)).then_err(DomainError::DecisionNotFound);
     }
 }
 
@@ -382,57 +309,39 @@ fn every_command_on_an_unregistered_decision_is_rejected() {
 #[test]
 fn background_is_published() {
     given::<Decision>([registered()])
-        .when(
-            DecisionCommand::PublishBackground {
-                text: " 现行票价自2010年起未作调整。 ".into(),
-            },
-            &ctx(OPENS),
-        )
+        .when(DecisionCommand::PublishBackground { text: " 现行票价自2010年起未作调整。 ".into() }, &ctx(OPENS))
         .then([background()]);
 }
 
 #[test]
 fn empty_background_is_rejected() {
     given::<Decision>([registered()])
-        .when(
-            DecisionCommand::PublishBackground { text: " ".into() },
-            &ctx(OPENS),
-        )
+        .when(DecisionCommand::PublishBackground { text: " ".into() }, &ctx(OPENS))
         .then_err(DomainError::invalid("text", "must not be empty"));
 }
 
 #[test]
 fn first_draft_is_version_1_with_one_numbered_clause_per_paragraph() {
-    given::<Decision>([registered()])
-        .when(publish_draft(DRAFT_V1, ""), &ctx("2021-02-22T00:00:00Z"))
-        .then([draft_v1()]);
+    given::<Decision>([registered()]).when(publish_draft(DRAFT_V1, ""), &ctx("2021-02-22T00:00:00Z")).then([draft_v1()]);
 }
 
 #[test]
 fn blank_lines_in_a_draft_are_not_clauses() {
     let text = "第一条 总则。\n\n\n第二条 附则。";
-    given::<Decision>([registered()])
-        .when(publish_draft(text, ""), &ctx(OPENS))
-        .then([draft(
-            1,
-            text,
-            vec![
-                clause("c1", 1, "第一条 总则。"),
-                clause("c2", 2, "第二条 附则。"),
-            ],
-            OPENS,
-        )]);
+    given::<Decision>([registered()]).when(publish_draft(text, ""), &ctx(OPENS)).then([draft(
+        1,
+        text,
+        vec![clause("c1", 1, "第一条 总则。"), clause("c2", 2, "第二条 附则。")],
+        OPENS,
+    )]);
 }
 
 #[test]
 fn next_draft_is_numbered_on_keeps_ids_of_unchanged_clauses_and_records_its_change_note() {
-    let v2 = "第一条 为规范公共交通票价，制定本办法。\n第二条 票价实行政府指导价。\n第三条 本办法自发布之日起施行。\n第四条 老年人免费乘车。";
-    given::<Decision>(drafted())
-        .when(
-            publish_draft(v2, " 第二条改为政府指导价；新增第四条。 "),
-            &ctx("2021-04-20T00:00:00Z"),
-        )
-        .then([DraftPublished {
+    let v2 =
+        "第一条 为规范公共交通票价，制定本办法。\n第二条 票价实行政府指导价。\n第三条 本办法自发布之日起施行。\n第四条 老年人免费乘车。";
+    given::<Decision>(drafted()).when(publish_draft(v2, " 第二条改为政府指导价；新增第四条。 "), &ctx("2021-04-20T00:00:00Z")).then([
+        DraftPublished {
             decision_id: DECISION.into(),
             version: 2,
             text: v2.into(),
@@ -446,7 +355,8 @@ fn next_draft_is_numbered_on_keeps_ids_of_unchanged_clauses_and_records_its_chan
             change_note: "第二条改为政府指导价；新增第四条。".into(),
             published_at: t("2021-04-20T00:00:00Z"),
         }
-        .into()]);
+        .into(),
+    ]);
 }
 
 #[test]
@@ -455,18 +365,16 @@ fn clause_ids_of_removed_clauses_are_never_given_to_new_clauses() {
     let v3 = "第一条 为规范公共交通票价，制定本办法。\n第二条 票价实行政府定价。\n第三条 本办法自2022年起施行。";
     let mut history = drafted();
     history.push(draft(2, v2, draft_v1_clauses()[..2].to_vec(), OPENS));
-    given::<Decision>(history)
-        .when(publish_draft(v3, ""), &ctx(DURING))
-        .then([draft(
-            3,
-            v3,
-            vec![
-                clause("c1", 1, "第一条 为规范公共交通票价，制定本办法。"),
-                clause("c2", 2, "第二条 票价实行政府定价。"),
-                clause("c4", 3, "第三条 本办法自2022年起施行。"),
-            ],
-            DURING,
-        )]);
+    given::<Decision>(history).when(publish_draft(v3, ""), &ctx(DURING)).then([draft(
+        3,
+        v3,
+        vec![
+            clause("c1", 1, "第一条 为规范公共交通票价，制定本办法。"),
+            clause("c2", 2, "第二条 票价实行政府定价。"),
+            clause("c4", 3, "第三条 本办法自2022年起施行。"),
+        ],
+        DURING,
+    )]);
 }
 
 #[test]
@@ -483,88 +391,42 @@ const BEFORE_OPENING: &str = "2021-02-25T00:00:00Z";
 #[test]
 fn online_consultation_shorter_than_30_days_without_a_reason_is_rejected() {
     given::<Decision>(drafted())
-        .when(
-            open(ONLINE, "ONLINE", OPENS, "2021-03-30T00:00:00Z", None),
-            &ctx(BEFORE_OPENING),
-        )
+        .when(open(ONLINE, "ONLINE", OPENS, "2021-03-30T00:00:00Z", None), &ctx(BEFORE_OPENING))
         .then_err(DomainError::PeriodTooShortWithoutReason);
 }
 
 #[test]
 fn online_consultation_one_second_short_of_30_days_without_a_reason_is_rejected() {
     given::<Decision>(drafted())
-        .when(
-            open(ONLINE, "ONLINE", OPENS, "2021-03-30T23:59:59Z", None),
-            &ctx(BEFORE_OPENING),
-        )
+        .when(open(ONLINE, "ONLINE", OPENS, "2021-03-30T23:59:59Z", None), &ctx(BEFORE_OPENING))
         .then_err(DomainError::PeriodTooShortWithoutReason);
 }
 
 #[test]
 fn online_consultation_shorter_than_30_days_with_a_blank_reason_is_rejected() {
     given::<Decision>(drafted())
-        .when(
-            open(ONLINE, "ONLINE", OPENS, "2021-03-30T00:00:00Z", Some("  ")),
-            &ctx(BEFORE_OPENING),
-        )
+        .when(open(ONLINE, "ONLINE", OPENS, "2021-03-30T00:00:00Z", Some("  ")), &ctx(BEFORE_OPENING))
         .then_err(DomainError::PeriodTooShortWithoutReason);
 }
 
 #[test]
 fn online_consultation_shorter_than_30_days_opens_with_its_reason_stated() {
     given::<Decision>(drafted())
-        .when(
-            open(
-                ONLINE,
-                "ONLINE",
-                OPENS,
-                "2021-03-16T00:00:00Z",
-                Some(" 须在汛期前实施 "),
-            ),
-            &ctx(BEFORE_OPENING),
-        )
-        .then([consultation(
-            ONLINE,
-            "ONLINE",
-            1,
-            OPENS,
-            "2021-03-16T00:00:00Z",
-            Some("须在汛期前实施"),
-        )]);
+        .when(open(ONLINE, "ONLINE", OPENS, "2021-03-16T00:00:00Z", Some(" 须在汛期前实施 ")), &ctx(BEFORE_OPENING))
+        .then([consultation(ONLINE, "ONLINE", 1, OPENS, "2021-03-16T00:00:00Z", Some("须在汛期前实施"))]);
 }
 
 #[test]
 fn online_consultation_of_exactly_30_days_needs_no_reason() {
-    given::<Decision>(drafted())
-        .when(
-            open(ONLINE, "ONLINE", OPENS, CLOSES, None),
-            &ctx(BEFORE_OPENING),
-        )
-        .then([online_consultation()]);
+    given::<Decision>(drafted()).when(open(ONLINE, "ONLINE", OPENS, CLOSES, None), &ctx(BEFORE_OPENING)).then([online_consultation()]);
 }
 
 #[test]
 fn offline_consultation_shorter_than_30_days_needs_no_reason() {
-    for channel in [
-        "WRITTEN",
-        "SYMPOSIUM",
-        "FIELD_VISIT",
-        "QUESTIONNAIRE",
-        "OPINION_POLL",
-    ] {
+    for channel in ["WRITTEN", "SYMPOSIUM", "FIELD_VISIT", "QUESTIONNAIRE", "OPINION_POLL"] {
         given::<Decision>(drafted())
-            .when(
-                open("offline", channel, OPENS, "2021-03-02T00:00:00Z", None),
-                &ctx(BEFORE_OPENING),
-            )
-            .then([consultation(
-                "offline",
-                channel,
-                1,
-                OPENS,
-                "2021-03-02T00:00:00Z",
-                None,
-            )]);
+            .when(open("offline", channel, OPENS, "2021-03-02T00:00:00Z", None), &ctx(BEFORE_OPENING))
+            .then([consultation("offline", channel, 1, OPENS, "2021-03-02T00:00:00Z", None)]);
     }
 }
 
@@ -572,10 +434,7 @@ fn offline_consultation_shorter_than_30_days_needs_no_reason() {
 fn consultation_closing_before_it_opens_is_rejected() {
     for closes_at in ["2021-02-28T00:00:00Z", OPENS] {
         given::<Decision>(drafted())
-            .when(
-                open(ONLINE, "ONLINE", OPENS, closes_at, Some("紧急")),
-                &ctx(BEFORE_OPENING),
-            )
+            .when(open(ONLINE, "ONLINE", OPENS, closes_at, Some("紧急")), &ctx(BEFORE_OPENING))
             .then_err(DomainError::invalid("closesAt", "must be after opensAt"));
     }
 }
@@ -592,33 +451,21 @@ fn consultation_closing_now_or_in_the_past_is_rejected() {
 #[test]
 fn consultation_times_outside_2000_to_2100_are_rejected() {
     given::<Decision>(drafted())
-        .when(
-            open(ONLINE, "ONLINE", "1999-12-31T23:59:59Z", CLOSES, None),
-            &ctx(BEFORE_OPENING),
-        )
-        .then_err(DomainError::invalid(
-            "opensAt",
-            "must be between the years 2000 and 2100",
-        ));
+        .when(open(ONLINE, "ONLINE", "1999-12-31T23:59:59Z", CLOSES, None), &ctx(BEFORE_OPENING))
+        .then_err(DomainError::invalid("opensAt", "must be between the years 2000 and 2100"));
 }
 
 #[test]
 fn consultation_before_any_draft_is_rejected() {
     given::<Decision>([registered()])
-        .when(
-            open(ONLINE, "ONLINE", OPENS, CLOSES, None),
-            &ctx(BEFORE_OPENING),
-        )
+        .when(open(ONLINE, "ONLINE", OPENS, CLOSES, None), &ctx(BEFORE_OPENING))
         .then_err(DomainError::NoDraftPublished);
 }
 
 #[test]
 fn consultation_on_an_unknown_channel_is_rejected() {
     given::<Decision>(drafted())
-        .when(
-            open(ONLINE, "HEARING", OPENS, CLOSES, None),
-            &ctx(BEFORE_OPENING),
-        )
+        .when(open(ONLINE, "HEARING", OPENS, CLOSES, None), &ctx(BEFORE_OPENING))
         .then_err(DomainError::invalid("channel", "unknown value \"HEARING\""));
 }
 
@@ -627,10 +474,7 @@ fn consultation_is_on_the_latest_draft_version() {
     let mut history = drafted();
     history.push(draft(2, DRAFT_V1, draft_v1_clauses(), BEFORE_OPENING));
     given::<Decision>(history)
-        .when(
-            open(ONLINE, "ONLINE", OPENS, CLOSES, None),
-            &ctx(BEFORE_OPENING),
-        )
+        .when(open(ONLINE, "ONLINE", OPENS, CLOSES, None), &ctx(BEFORE_OPENING))
         .then([consultation(ONLINE, "ONLINE", 2, OPENS, CLOSES, None)]);
 }
 
@@ -640,14 +484,7 @@ fn consultation_is_on_the_latest_draft_version() {
 /// longer than the 30-day minimum.
 fn consulting_for_45_days() -> Vec<Event> {
     let mut history = drafted();
-    history.push(consultation(
-        "long",
-        "ONLINE",
-        1,
-        OPENS,
-        "2021-04-15T00:00:00Z",
-        None,
-    ));
+    history.push(consultation("long", "ONLINE", 1, OPENS, "2021-04-15T00:00:00Z", None));
     history
 }
 
@@ -661,14 +498,7 @@ fn closing_a_consultation_before_its_announced_end_without_a_reason_is_rejected(
 #[test]
 fn closing_an_offline_consultation_early_without_a_reason_is_rejected() {
     let mut history = drafted();
-    history.push(consultation(
-        "symposium",
-        "SYMPOSIUM",
-        1,
-        OPENS,
-        "2021-03-05T00:00:00Z",
-        None,
-    ));
+    history.push(consultation("symposium", "SYMPOSIUM", 1, OPENS, "2021-03-05T00:00:00Z", None));
     given::<Decision>(history)
         .when(close("symposium", Some(" ")), &ctx("2021-03-03T00:00:00Z"))
         .then_err(DomainError::EarlyCloseNeedsReason);
@@ -677,30 +507,18 @@ fn closing_an_offline_consultation_early_without_a_reason_is_rejected() {
 #[test]
 fn closing_a_consultation_early_with_a_reason_is_recorded_as_early() {
     given::<Decision>(consulting_for_45_days())
-        .when(
-            close("long", Some(" 已收集足够意见 ")),
-            &ctx("2021-04-05T00:00:00Z"),
-        )
-        .then([consultation_closed(
-            "long",
-            "2021-04-05T00:00:00Z",
-            true,
-            Some("已收集足够意见"),
-        )]);
+        .when(close("long", Some(" 已收集足够意见 ")), &ctx("2021-04-05T00:00:00Z"))
+        .then([consultation_closed("long", "2021-04-05T00:00:00Z", true, Some("已收集足够意见"))]);
 }
 
 #[test]
 fn closing_a_consultation_after_its_announced_end_needs_no_reason() {
-    given::<Decision>(consulting())
-        .when(close(ONLINE, None), &ctx(AFTER))
-        .then([consultation_closed(ONLINE, AFTER, false, None)]);
+    given::<Decision>(consulting()).when(close(ONLINE, None), &ctx(AFTER)).then([consultation_closed(ONLINE, AFTER, false, None)]);
 }
 
 #[test]
 fn closing_a_consultation_exactly_at_its_announced_end_is_not_early() {
-    given::<Decision>(consulting())
-        .when(close(ONLINE, None), &ctx(CLOSES))
-        .then([consultation_closed(ONLINE, CLOSES, false, None)]);
+    given::<Decision>(consulting()).when(close(ONLINE, None), &ctx(CLOSES)).then([consultation_closed(ONLINE, CLOSES, false, None)]);
 }
 
 #[test]
@@ -708,30 +526,21 @@ fn closing_an_already_closed_consultation_is_rejected() {
     let mut history = consulting();
     history.push(consultation_closed(ONLINE, AFTER, false, None));
     given::<Decision>(history)
-        .when(
-            close(ONLINE, Some("再次关闭")),
-            &ctx("2021-04-03T00:00:00Z"),
-        )
+        .when(close(ONLINE, Some("再次关闭")), &ctx("2021-04-03T00:00:00Z"))
         .then_err(DomainError::ConsultationAlreadyClosed);
 }
 
 #[test]
 fn closing_an_unknown_consultation_is_rejected() {
-    given::<Decision>(consulting())
-        .when(close("nope", Some("理由")), &ctx(DURING))
-        .then_err(DomainError::ConsultationNotFound);
+    given::<Decision>(consulting()).when(close("nope", Some("理由")), &ctx(DURING)).then_err(DomainError::ConsultationNotFound);
 }
 
 // --- participation activities ----------------------------------------------------------
 
 #[test]
 fn participation_activity_is_recorded() {
-    given::<Decision>(drafted())
-        .when(
-            activity("2021-03-12T09:00:00Z", 12),
-            &ctx("2021-03-15T00:00:00Z"),
-        )
-        .then([ParticipationActivityRecorded {
+    given::<Decision>(drafted()).when(activity("2021-03-12T09:00:00Z", 12), &ctx("2021-03-15T00:00:00Z")).then([
+        ParticipationActivityRecorded {
             decision_id: DECISION.into(),
             activity_id: "act1".into(),
             kind: "SYMPOSIUM".into(),
@@ -739,27 +548,21 @@ fn participation_activity_is_recorded() {
             summary: "与公交企业、乘客代表座谈".into(),
             participant_count: 12,
         }
-        .into()]);
+        .into(),
+    ]);
 }
 
 #[test]
 fn participation_activity_held_in_the_future_is_rejected() {
     given::<Decision>(drafted())
-        .when(
-            activity("2021-03-15T00:00:01Z", 12),
-            &ctx("2021-03-15T00:00:00Z"),
-        )
+        .when(activity("2021-03-15T00:00:01Z", 12), &ctx("2021-03-15T00:00:00Z"))
         .then_err(DomainError::invalid("heldAt", "must not be in the future"));
 }
 
 #[test]
 fn participation_activity_may_be_recorded_the_moment_it_is_held() {
-    given::<Decision>(drafted())
-        .when(
-            activity("2021-03-15T00:00:00Z", 0),
-            &ctx("2021-03-15T00:00:00Z"),
-        )
-        .then([ParticipationActivityRecorded {
+    given::<Decision>(drafted()).when(activity("2021-03-15T00:00:00Z", 0), &ctx("2021-03-15T00:00:00Z")).then([
+        ParticipationActivityRecorded {
             decision_id: DECISION.into(),
             activity_id: "act1".into(),
             kind: "SYMPOSIUM".into(),
@@ -767,21 +570,16 @@ fn participation_activity_may_be_recorded_the_moment_it_is_held() {
             summary: "与公交企业、乘客代表座谈".into(),
             participant_count: 0,
         }
-        .into()]);
+        .into(),
+    ]);
 }
 
 #[test]
 fn participation_activity_with_a_negative_or_huge_participant_count_is_rejected() {
     for count in [-1, i64::from(u32::MAX) + 1] {
         given::<Decision>(drafted())
-            .when(
-                activity("2021-03-12T09:00:00Z", count),
-                &ctx("2021-03-15T00:00:00Z"),
-            )
-            .then_err(DomainError::invalid(
-                "participantCount",
-                "must be between 0 and 4294967295",
-            ));
+            .when(activity("2021-03-12T09:00:00Z", count), &ctx("2021-03-15T00:00:00Z"))
+            .then_err(DomainError::invalid("participantCount", "must be between 0 and 4294967295"));
     }
 }
 
@@ -804,24 +602,17 @@ fn participation_activity_of_an_online_kind_is_rejected() {
 // --- opinions --------------------------------------------------------------------------
 
 fn knowing_comments() -> canyu_domain::decision::DecisionCtx {
-    ctx_with_comments(
-        AFTER,
-        &[("k1", DECISION), ("k2", DECISION), ("k9", "d-2021-other")],
-    )
+    ctx_with_comments(AFTER, &[("k1", DECISION), ("k2", DECISION), ("k9", "d-2021-other")])
 }
 
 #[test]
 fn opinion_groups_comments_of_this_decision() {
-    given::<Decision>(consulting())
-        .when(consolidate("op1", &["k1", "k2"]), &knowing_comments())
-        .then([opinion("op1", &["k1", "k2"])]);
+    given::<Decision>(consulting()).when(consolidate("op1", &["k1", "k2"]), &knowing_comments()).then([opinion("op1", &["k1", "k2"])]);
 }
 
 #[test]
 fn opinion_from_offline_input_needs_no_comments() {
-    given::<Decision>(consulting())
-        .when(consolidate("op1", &[]), &knowing_comments())
-        .then([opinion("op1", &[])]);
+    given::<Decision>(consulting()).when(consolidate("op1", &[]), &knowing_comments()).then([opinion("op1", &[])]);
 }
 
 #[test]
@@ -850,10 +641,7 @@ fn comment_already_grouped_into_an_opinion_cannot_be_grouped_again() {
 #[test]
 fn duplicate_comment_ids_in_one_opinion_collapse() {
     given::<Decision>(consulting())
-        .when(
-            consolidate("op1", &["k1", "k2", "k1", "k2"]),
-            &knowing_comments(),
-        )
+        .when(consolidate("op1", &["k1", "k2", "k1", "k2"]), &knowing_comments())
         .then([opinion("op1", &["k1", "k2"])]);
 }
 
@@ -897,39 +685,30 @@ fn not_adopting_an_opinion_without_a_rationale_is_rejected() {
 #[test]
 fn partially_adopting_an_opinion_without_a_rationale_is_rejected() {
     given::<Decision>(with_opinion())
-        .when(
-            decide_adoption("op1", "PARTIALLY_ADOPTED", None),
-            &ctx(AFTER),
-        )
+        .when(decide_adoption("op1", "PARTIALLY_ADOPTED", None), &ctx(AFTER))
         .then_err(DomainError::RationaleRequired);
 }
 
 #[test]
 fn blank_rationale_counts_as_no_rationale() {
     given::<Decision>(with_opinion())
-        .when(
-            decide_adoption("op1", "NOT_ADOPTED", Some(" \n ")),
-            &ctx(AFTER),
-        )
+        .when(decide_adoption("op1", "NOT_ADOPTED", Some(" \n ")), &ctx(AFTER))
         .then_err(DomainError::RationaleRequired);
 }
 
 #[test]
 fn adopting_an_opinion_needs_no_rationale() {
-    given::<Decision>(with_opinion())
-        .when(decide_adoption("op1", "ADOPTED", None), &ctx(AFTER))
-        .then([adoption("op1", "ADOPTED", None)]);
+    given::<Decision>(with_opinion()).when(decide_adoption("op1", "ADOPTED", None), &ctx(AFTER)).then([adoption("op1", "ADOPTED", None)]);
 }
 
 #[test]
 fn not_adopting_an_opinion_records_its_rationale() {
     for outcome in ["NOT_ADOPTED", "PARTIALLY_ADOPTED"] {
-        given::<Decision>(with_opinion())
-            .when(
-                decide_adoption("op1", outcome, Some(" 与上位法规定不符 ")),
-                &ctx(AFTER),
-            )
-            .then([adoption("op1", outcome, Some("与上位法规定不符"))]);
+        given::<Decision>(with_opinion()).when(decide_adoption("op1", outcome, Some(" 与上位法规定不符 ")), &ctx(AFTER)).then([adoption(
+            "op1",
+            outcome,
+            Some("与上位法规定不符"),
+        )]);
     }
 }
 
@@ -938,31 +717,20 @@ fn adoption_decided_twice_is_rejected() {
     let mut history = with_opinion();
     history.push(adoption("op1", "ADOPTED", None));
     given::<Decision>(history)
-        .when(
-            decide_adoption("op1", "NOT_ADOPTED", Some("改变主意")),
-            &ctx(AFTER),
-        )
+        .when(decide_adoption("op1", "NOT_ADOPTED", Some("改变主意")), &ctx(AFTER))
         .then_err(DomainError::AdoptionAlreadyDecided);
 }
 
 #[test]
 fn adoption_of_an_unknown_opinion_is_rejected() {
-    given::<Decision>(with_opinion())
-        .when(decide_adoption("op404", "ADOPTED", None), &ctx(AFTER))
-        .then_err(DomainError::OpinionNotFound);
+    given::<Decision>(with_opinion()).when(decide_adoption("op404", "ADOPTED", None), &ctx(AFTER)).then_err(DomainError::OpinionNotFound);
 }
 
 #[test]
 fn adoption_with_an_unknown_outcome_is_rejected() {
     given::<Decision>(with_opinion())
-        .when(
-            decide_adoption("op1", "REJECTED", Some("理由")),
-            &ctx(AFTER),
-        )
-        .then_err(DomainError::invalid(
-            "outcome",
-            "unknown value \"REJECTED\"",
-        ));
+        .when(decide_adoption("op1", "REJECTED", Some("理由")), &ctx(AFTER))
+        .then_err(DomainError::invalid("outcome", "unknown value \"REJECTED\""));
 }
 
 // --- feedback report -------------------------------------------------------------------
@@ -975,48 +743,31 @@ fn ready_for_feedback() -> Vec<Event> {
 
 #[test]
 fn feedback_report_is_rejected_while_a_consultation_is_still_open() {
-    given::<Decision>(ready_for_feedback())
-        .when(publish_feedback(), &ctx(DURING))
-        .then_err(DomainError::ConsultationStillOpen);
+    given::<Decision>(ready_for_feedback()).when(publish_feedback(), &ctx(DURING)).then_err(DomainError::ConsultationStillOpen);
 }
 
 #[test]
 fn feedback_report_is_rejected_while_a_consultation_has_not_even_opened() {
     let mut history = ready_for_feedback();
-    history.push(consultation(
-        "later",
-        "SYMPOSIUM",
-        1,
-        "2021-05-01T00:00:00Z",
-        "2021-05-02T00:00:00Z",
-        None,
-    ));
-    given::<Decision>(history)
-        .when(publish_feedback(), &ctx(AFTER))
-        .then_err(DomainError::ConsultationStillOpen);
+    history.push(consultation("later", "SYMPOSIUM", 1, "2021-05-01T00:00:00Z", "2021-05-02T00:00:00Z", None));
+    given::<Decision>(history).when(publish_feedback(), &ctx(AFTER)).then_err(DomainError::ConsultationStillOpen);
 }
 
 #[test]
 fn feedback_report_is_published_once_an_unclosed_consultation_has_passed_its_end() {
-    given::<Decision>(ready_for_feedback())
-        .when(publish_feedback(), &ctx(AFTER))
-        .then([feedback_report(AFTER)]);
+    given::<Decision>(ready_for_feedback()).when(publish_feedback(), &ctx(AFTER)).then([feedback_report(AFTER)]);
 }
 
 #[test]
 fn feedback_report_is_published_after_a_consultation_closed_early() {
     let mut history = ready_for_feedback();
     history.push(consultation_closed(ONLINE, DURING, true, Some("紧急情况")));
-    given::<Decision>(history)
-        .when(publish_feedback(), &ctx("2021-03-11T00:00:00Z"))
-        .then([feedback_report("2021-03-11T00:00:00Z")]);
+    given::<Decision>(history).when(publish_feedback(), &ctx("2021-03-11T00:00:00Z")).then([feedback_report("2021-03-11T00:00:00Z")]);
 }
 
 #[test]
 fn feedback_report_is_rejected_while_an_opinion_has_no_adoption_decision() {
-    given::<Decision>(with_opinion())
-        .when(publish_feedback(), &ctx(AFTER))
-        .then_err(DomainError::OpinionWithoutDecision);
+    given::<Decision>(with_opinion()).when(publish_feedback(), &ctx(AFTER)).then_err(DomainError::OpinionWithoutDecision);
 }
 
 #[test]
@@ -1029,12 +780,7 @@ fn feedback_report_published_twice_is_rejected() {
 #[test]
 fn feedback_report_with_an_empty_summary_is_rejected() {
     given::<Decision>(ready_for_feedback())
-        .when(
-            DecisionCommand::PublishFeedbackReport {
-                summary: String::new(),
-            },
-            &ctx(AFTER),
-        )
+        .when(DecisionCommand::PublishFeedbackReport { summary: String::new() }, &ctx(AFTER))
         .then_err(DomainError::invalid("summary", "must not be empty"));
 }
 
@@ -1042,10 +788,7 @@ fn feedback_report_with_an_empty_summary_is_rejected() {
 
 fn observer(name: &str) -> Observer {
     Observer {
-        name: name.into(),
-        affiliation: "出租车行业协会".into(),
-        opinion: "建议分时段定价".into(),
-        adoption: "已采纳".into(),
+        name: name.into(), affiliation: "出租车行业协会".into(), opinion: "建议分时段定价".into(), adoption: "已采纳".into()
     }
 }
 
@@ -1090,24 +833,15 @@ fn deliberation_without_any_consultation_needs_no_feedback_report() {
 #[test]
 fn observer_without_a_name_is_rejected() {
     given::<Decision>(fed_back())
-        .when(
-            record_deliberation(vec![observer("王某"), observer("  ")]),
-            &ctx("2021-05-10T12:00:00Z"),
-        )
+        .when(record_deliberation(vec![observer("王某"), observer("  ")]), &ctx("2021-05-10T12:00:00Z"))
         .then_err(DomainError::invalid("observers.name", "must not be empty"));
 }
 
 #[test]
 fn observer_name_longer_than_100_characters_is_rejected() {
     given::<Decision>(fed_back())
-        .when(
-            record_deliberation(vec![observer(&"王".repeat(101))]),
-            &ctx("2021-05-10T12:00:00Z"),
-        )
-        .then_err(DomainError::invalid(
-            "observers.name",
-            "must be at most 100 characters",
-        ));
+        .when(record_deliberation(vec![observer(&"王".repeat(101))]), &ctx("2021-05-10T12:00:00Z"))
+        .then_err(DomainError::invalid("observers.name", "must be at most 100 characters"));
 }
 
 #[test]
@@ -1123,10 +857,7 @@ fn deliberation_of_an_unknown_meeting_kind_is_rejected() {
             },
             &ctx("2021-05-10T12:00:00Z"),
         )
-        .then_err(DomainError::invalid(
-            "meetingKind",
-            "unknown value \"HEARING\"",
-        ));
+        .then_err(DomainError::invalid("meetingKind", "unknown value \"HEARING\""));
 }
 
 #[test]
@@ -1141,10 +872,7 @@ fn deliberation_recorded_twice_is_rejected() {
 #[test]
 fn result_requires_the_deliberation() {
     given::<Decision>(fed_back())
-        .when(
-            publish_result("一图读懂新票价。"),
-            &ctx("2021-05-20T00:00:00Z"),
-        )
+        .when(publish_result("一图读懂新票价。"), &ctx("2021-05-20T00:00:00Z"))
         .then_err(DomainError::DeliberationRequired);
 }
 
@@ -1158,19 +886,14 @@ fn result_without_an_interpretation_is_rejected() {
 #[test]
 fn result_is_published_with_its_interpretation() {
     given::<Decision>(deliberated())
-        .when(
-            publish_result("一图读懂新票价。"),
-            &ctx("2021-05-20T00:00:00Z"),
-        )
+        .when(publish_result("一图读懂新票价。"), &ctx("2021-05-20T00:00:00Z"))
         .then([result("2021-05-20T00:00:00Z")]);
 }
 
 #[test]
 fn decided_decision_rejects_every_further_command() {
     for cmd in every_command_on_an_existing_decision() {
-        given::<Decision>(decided())
-            .when(cmd, &ctx("2021-06-01T00:00:00Z"))
-            .then_err(DomainError::DecisionAlreadyDecided);
+        given::<Decision>(decided()).when(cmd, &ctx("2021-06-01T00:00:00Z")).then_err(DomainError::DecisionAlreadyDecided);
     }
 }
 
@@ -1178,24 +901,18 @@ fn decided_decision_rejects_every_further_command() {
 
 #[test]
 fn withdrawal_without_a_reason_is_rejected() {
-    given::<Decision>(drafted())
-        .when(withdraw("   "), &ctx(DURING))
-        .then_err(DomainError::invalid("reason", "must not be empty"));
+    given::<Decision>(drafted()).when(withdraw("   "), &ctx(DURING)).then_err(DomainError::invalid("reason", "must not be empty"));
 }
 
 #[test]
 fn decision_is_withdrawn_with_its_reason() {
-    given::<Decision>(drafted())
-        .when(withdraw(" 上位法调整 "), &ctx(DURING))
-        .then([withdrawn()]);
+    given::<Decision>(drafted()).when(withdraw(" 上位法调整 "), &ctx(DURING)).then([withdrawn()]);
 }
 
 #[test]
 fn withdrawn_decision_rejects_every_further_command() {
     for cmd in every_command_on_an_existing_decision() {
-        given::<Decision>(drafted_then_withdrawn())
-            .when(cmd, &ctx(DURING))
-            .then_err(DomainError::DecisionWithdrawn);
+        given::<Decision>(drafted_then_withdrawn()).when(cmd, &ctx(DURING)).then_err(DomainError::DecisionWithdrawn);
     }
 }
 

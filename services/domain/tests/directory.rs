@@ -3,9 +3,7 @@
 mod common;
 
 use canyu_domain::DomainError;
-use canyu_domain::directory::{
-    Account, AccountCommand, AccountCtx, Catalogue, CatalogueCommand, Unit, UnitCommand,
-};
+use canyu_domain::directory::{Account, AccountCommand, AccountCtx, Catalogue, CatalogueCommand, Unit, UnitCommand};
 use canyu_domain::events::*;
 use canyu_domain::testing::given;
 use canyu_domain::values::Role;
@@ -14,57 +12,33 @@ use common::*;
 // --- units -----------------------------------------------------------------------------
 
 fn register_unit(name: &str) -> UnitCommand {
-    UnitCommand::Register {
-        unit_id: UNIT.into(),
-        name: name.into(),
-    }
+    UnitCommand::Register { unit_id: UNIT.into(), name: name.into() }
 }
 
 fn unit_registered() -> Event {
-    UnitRegistered {
-        unit_id: UNIT.into(),
-        name: "市交通运输局".into(),
-    }
-    .into()
+    UnitRegistered { unit_id: UNIT.into(), name: "市交通运输局".into() }.into()
 }
 
 #[test]
 fn unit_is_registered_with_its_name_trimmed() {
-    given::<Unit>([])
-        .when(register_unit("  市交通运输局 "), &())
-        .then([unit_registered()]);
+    given::<Unit>([]).when(register_unit("  市交通运输局 "), &()).then([unit_registered()]);
 }
 
 #[test]
 fn registering_an_existing_unit_is_rejected() {
-    given::<Unit>([unit_registered()])
-        .when(register_unit("市交通运输局"), &())
-        .then_err(DomainError::UnitAlreadyExists);
+    given::<Unit>([unit_registered()]).when(register_unit("市交通运输局"), &()).then_err(DomainError::UnitAlreadyExists);
 }
 
 #[test]
 fn unit_without_a_name_is_rejected() {
-    given::<Unit>([])
-        .when(register_unit(" "), &())
-        .then_err(DomainError::invalid("name", "must not be empty"));
+    given::<Unit>([]).when(register_unit(" "), &()).then_err(DomainError::invalid("name", "must not be empty"));
 }
 
 #[test]
 fn unit_name_of_100_characters_is_accepted_and_101_rejected() {
     let name = "局".repeat(100);
-    given::<Unit>([])
-        .when(register_unit(&name), &())
-        .then([UnitRegistered {
-            unit_id: UNIT.into(),
-            name,
-        }
-        .into()]);
-    given::<Unit>([])
-        .when(register_unit(&"局".repeat(101)), &())
-        .then_err(DomainError::invalid(
-            "name",
-            "must be at most 100 characters",
-        ));
+    given::<Unit>([]).when(register_unit(&name), &()).then([UnitRegistered { unit_id: UNIT.into(), name }.into()]);
+    given::<Unit>([]).when(register_unit(&"局".repeat(101)), &()).then_err(DomainError::invalid("name", "must be at most 100 characters"));
 }
 
 // --- accounts --------------------------------------------------------------------------
@@ -91,32 +65,20 @@ fn account_registered(display_name: &str) -> Event {
 }
 
 fn grant(role: &str, unit_id: Option<&str>) -> AccountCommand {
-    AccountCommand::GrantRole {
-        role: role.into(),
-        unit_id: unit_id.map(Into::into),
-    }
+    AccountCommand::GrantRole { role: role.into(), unit_id: unit_id.map(Into::into) }
 }
 
 fn role_granted(role: &str, unit_id: Option<&str>) -> Event {
-    RoleGranted {
-        account_id: ACCOUNT.into(),
-        role: role.into(),
-        unit_id: unit_id.map(Into::into),
-    }
-    .into()
+    RoleGranted { account_id: ACCOUNT.into(), role: role.into(), unit_id: unit_id.map(Into::into) }.into()
 }
 
 fn unit_exists(exists: bool) -> AccountCtx {
-    AccountCtx {
-        unit_exists: exists,
-    }
+    AccountCtx { unit_exists: exists }
 }
 
 #[test]
 fn account_is_registered_with_its_display_name_trimmed() {
-    given::<Account>([])
-        .when(register_account(" 李明 "), &unit_exists(false))
-        .then([account_registered("李明")]);
+    given::<Account>([]).when(register_account(" 李明 "), &unit_exists(false)).then([account_registered("李明")]);
 }
 
 #[test]
@@ -157,29 +119,21 @@ fn account_without_a_display_name_is_rejected() {
 #[test]
 fn display_name_of_50_chinese_characters_is_accepted() {
     let name = "明".repeat(50);
-    given::<Account>([])
-        .when(register_account(&name), &unit_exists(false))
-        .then([account_registered(&name)]);
+    given::<Account>([]).when(register_account(&name), &unit_exists(false)).then([account_registered(&name)]);
 }
 
 #[test]
 fn display_name_of_51_characters_is_rejected() {
     given::<Account>([])
         .when(register_account(&"明".repeat(51)), &unit_exists(false))
-        .then_err(DomainError::invalid(
-            "displayName",
-            "must be at most 50 characters",
-        ));
+        .then_err(DomainError::invalid("displayName", "must be at most 50 characters"));
 }
 
 #[test]
 fn display_name_with_a_line_break_is_rejected() {
     given::<Account>([])
         .when(register_account("李\n明"), &unit_exists(false))
-        .then_err(DomainError::invalid(
-            "displayName",
-            "contains a control character U+000A",
-        ));
+        .then_err(DomainError::invalid("displayName", "contains a control character U+000A"));
 }
 
 #[test]
@@ -208,12 +162,9 @@ fn unit_staff_role_for_a_missing_unit_is_rejected() {
 #[test]
 fn roles_other_than_unit_staff_drop_the_unit() {
     for role in ["ADMIN", "RESIDENT"] {
-        given::<Account>([
-            account_registered("李明"),
-            role_granted("UNIT_STAFF", Some(UNIT)),
-        ])
-        .when(grant(role, Some(UNIT)), &unit_exists(true))
-        .then([role_granted(role, None)]);
+        given::<Account>([account_registered("李明"), role_granted("UNIT_STAFF", Some(UNIT))])
+            .when(grant(role, Some(UNIT)), &unit_exists(true))
+            .then([role_granted(role, None)]);
     }
 }
 
@@ -226,9 +177,7 @@ fn granting_an_unknown_role_is_rejected() {
 
 #[test]
 fn granting_a_role_to_a_missing_account_is_rejected() {
-    given::<Account>([])
-        .when(grant("ADMIN", None), &unit_exists(false))
-        .then_err(DomainError::AccountNotFound);
+    given::<Account>([]).when(grant("ADMIN", None), &unit_exists(false)).then_err(DomainError::AccountNotFound);
 }
 
 #[test]
@@ -244,43 +193,25 @@ fn granted_role_and_unit_replace_the_previous_ones() {
 
 #[test]
 fn catalogue_is_published_at_the_current_time() {
-    given::<Catalogue>([])
-        .when(
-            CatalogueCommand::Publish { year: 2021 },
-            &t("2021-01-15T02:00:00Z"),
-        )
-        .then([CataloguePublished {
-            year: 2021,
-            published_at: t("2021-01-15T02:00:00Z"),
-        }
-        .into()]);
+    given::<Catalogue>([]).when(CatalogueCommand::Publish { year: 2021 }, &t("2021-01-15T02:00:00Z")).then([CataloguePublished {
+        year: 2021,
+        published_at: t("2021-01-15T02:00:00Z"),
+    }
+    .into()]);
 }
 
 #[test]
 fn catalogue_is_published_only_once() {
-    given::<Catalogue>([CataloguePublished {
-        year: 2021,
-        published_at: t("2021-01-15T02:00:00Z"),
-    }
-    .into()])
-    .when(
-        CatalogueCommand::Publish { year: 2021 },
-        &t("2021-02-01T00:00:00Z"),
-    )
-    .then_err(DomainError::CatalogueAlreadyPublished);
+    given::<Catalogue>([CataloguePublished { year: 2021, published_at: t("2021-01-15T02:00:00Z") }.into()])
+        .when(CatalogueCommand::Publish { year: 2021 }, &t("2021-02-01T00:00:00Z"))
+        .then_err(DomainError::CatalogueAlreadyPublished);
 }
 
 #[test]
 fn catalogue_year_outside_2000_to_2100_is_rejected() {
     for year in [1999, 2101] {
         given::<Catalogue>([])
-            .when(
-                CatalogueCommand::Publish { year },
-                &t("2021-01-15T02:00:00Z"),
-            )
-            .then_err(DomainError::invalid(
-                "year",
-                "must be between 2000 and 2100",
-            ));
+            .when(CatalogueCommand::Publish { year }, &t("2021-01-15T02:00:00Z"))
+            .then_err(DomainError::invalid("year", "must be between 2000 and 2100"));
     }
 }

@@ -18,9 +18,7 @@ fn decision() -> DecisionState {
 }
 
 fn schedule(edit: impl FnOnce(&mut HearingScheduled)) -> HearingCommand {
-    let Event::HearingScheduled(mut e) = scheduled("FIRST_COME", 2, GROUPS) else {
-        unreachable!("scheduled() builds a HearingScheduled")
-    };
+    let Event::HearingScheduled(mut e) = scheduled("FIRST_COME", 2, GROUPS) else { unreachable!("scheduled() builds a HearingScheduled") };
     edit(&mut e);
     HearingCommand::Schedule {
         hearing_id: e.hearing_id,
@@ -47,10 +45,7 @@ fn sign_up(signup_id: &str, account: &str, group: &str) -> HearingCommand {
 }
 
 fn withdraw(signup_id: &str, account: &str) -> HearingCommand {
-    HearingCommand::Withdraw {
-        signup_id: signup_id.into(),
-        account_id: account.into(),
-    }
+    HearingCommand::Withdraw { signup_id: signup_id.into(), account_id: account.into() }
 }
 
 fn draw(seed: &str) -> HearingCommand {
@@ -58,9 +53,7 @@ fn draw(seed: &str) -> HearingCommand {
 }
 
 fn record_held() -> HearingCommand {
-    HearingCommand::RecordHeld {
-        record_summary: " 听证会按程序举行，参加人已确认笔录。 ".into(),
-    }
+    HearingCommand::RecordHeld { record_summary: " 听证会按程序举行，参加人已确认笔录。 ".into() }
 }
 
 /// A first-come hearing with 2 seats.
@@ -101,10 +94,7 @@ fn drawn(seed: &str, d: &lottery::Draw) -> Event {
 }
 
 fn entries(signups: &[(&str, &str)]) -> Vec<(String, String)> {
-    signups
-        .iter()
-        .map(|(id, g)| (id.to_string(), g.to_string()))
-        .collect()
+    signups.iter().map(|(id, g)| (id.to_string(), g.to_string())).collect()
 }
 
 // --- scheduling ------------------------------------------------------------------------
@@ -116,13 +106,7 @@ fn hearing_is_scheduled_with_its_stakeholder_groups_trimmed_and_deduplicated() {
         .when(
             schedule(|e| {
                 e.venue = " 市政府第一会议室 ".into();
-                e.stakeholder_groups = vec![
-                    " 居民 ".into(),
-                    "企业".into(),
-                    "居民".into(),
-                    "律师".into(),
-                    "企业 ".into(),
-                ];
+                e.stakeholder_groups = vec![" 居民 ".into(), "企业".into(), "居民".into(), "律师".into(), "企业 ".into()];
             }),
             &hearing_ctx(SCHEDULING, &d),
         )
@@ -132,33 +116,25 @@ fn hearing_is_scheduled_with_its_stakeholder_groups_trimmed_and_deduplicated() {
 #[test]
 fn hearing_before_any_draft_is_rejected() {
     let d = decision_state(&[registered()]);
-    given::<Hearing>([])
-        .when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d))
-        .then_err(DomainError::NoDraftPublished);
+    given::<Hearing>([]).when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d)).then_err(DomainError::NoDraftPublished);
 }
 
 #[test]
 fn hearing_on_a_withdrawn_decision_is_rejected() {
     let d = decision_state(&drafted_then_withdrawn());
-    given::<Hearing>([])
-        .when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d))
-        .then_err(DomainError::DecisionWithdrawn);
+    given::<Hearing>([]).when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d)).then_err(DomainError::DecisionWithdrawn);
 }
 
 #[test]
 fn hearing_on_a_decided_decision_is_rejected() {
     let d = decision_state(&decided());
-    given::<Hearing>([])
-        .when(schedule(|_| {}), &hearing_ctx("2021-06-01T00:00:00Z", &d))
-        .then_err(DomainError::DecisionAlreadyDecided);
+    given::<Hearing>([]).when(schedule(|_| {}), &hearing_ctx("2021-06-01T00:00:00Z", &d)).then_err(DomainError::DecisionAlreadyDecided);
 }
 
 #[test]
 fn hearing_on_an_unknown_decision_is_rejected() {
     let d = DecisionState::default();
-    given::<Hearing>([])
-        .when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d))
-        .then_err(DomainError::DecisionNotFound);
+    given::<Hearing>([]).when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d)).then_err(DomainError::DecisionNotFound);
 }
 
 #[test]
@@ -174,29 +150,18 @@ fn hearing_starting_now_or_in_the_past_is_rejected() {
 #[test]
 fn sign_up_closing_less_than_7_days_before_the_hearing_is_rejected() {
     let d = decision();
-    given::<Hearing>([])
-        .when(
-            schedule(|e| e.signup_closes_at = t("2021-04-13T09:00:01Z")),
-            &hearing_ctx(SCHEDULING, &d),
-        )
-        .then_err(DomainError::invalid(
-            "signupClosesAt",
-            "must be at least 7 days before the hearing, so materials reach participants in time",
-        ));
+    given::<Hearing>([]).when(schedule(|e| e.signup_closes_at = t("2021-04-13T09:00:01Z")), &hearing_ctx(SCHEDULING, &d)).then_err(
+        DomainError::invalid("signupClosesAt", "must be at least 7 days before the hearing, so materials reach participants in time"),
+    );
 }
 
 #[test]
 fn sign_up_closing_exactly_7_days_before_the_hearing_is_accepted() {
     let d = decision();
-    let Event::HearingScheduled(mut expected) = scheduled("FIRST_COME", 2, GROUPS) else {
-        unreachable!()
-    };
+    let Event::HearingScheduled(mut expected) = scheduled("FIRST_COME", 2, GROUPS) else { unreachable!() };
     expected.signup_closes_at = t("2021-04-13T09:00:00Z");
     given::<Hearing>([])
-        .when(
-            schedule(|e| e.signup_closes_at = t("2021-04-13T09:00:00Z")),
-            &hearing_ctx(SCHEDULING, &d),
-        )
+        .when(schedule(|e| e.signup_closes_at = t("2021-04-13T09:00:00Z")), &hearing_ctx(SCHEDULING, &d))
         .then([expected.into()]);
 }
 
@@ -210,10 +175,7 @@ fn hearing_capacity_outside_1_to_10000_is_rejected() {
         }
         given::<Hearing>([])
             .when(cmd, &hearing_ctx(SCHEDULING, &d))
-            .then_err(DomainError::invalid(
-                "capacity",
-                "must be between 1 and 10000",
-            ));
+            .then_err(DomainError::invalid("capacity", "must be between 1 and 10000"));
     }
 }
 
@@ -221,12 +183,11 @@ fn hearing_capacity_outside_1_to_10000_is_rejected() {
 fn hearing_capacities_1_and_10000_are_accepted() {
     let d = decision();
     for capacity in [1, 10_000] {
-        given::<Hearing>([])
-            .when(
-                schedule(|e| e.capacity = capacity),
-                &hearing_ctx(SCHEDULING, &d),
-            )
-            .then([scheduled("FIRST_COME", capacity, GROUPS)]);
+        given::<Hearing>([]).when(schedule(|e| e.capacity = capacity), &hearing_ctx(SCHEDULING, &d)).then([scheduled(
+            "FIRST_COME",
+            capacity,
+            GROUPS,
+        )]);
     }
 }
 
@@ -234,75 +195,46 @@ fn hearing_capacities_1_and_10000_are_accepted() {
 fn hearing_without_stakeholder_groups_is_rejected() {
     let d = decision();
     given::<Hearing>([])
-        .when(
-            schedule(|e| e.stakeholder_groups = vec![]),
-            &hearing_ctx(SCHEDULING, &d),
-        )
-        .then_err(DomainError::invalid(
-            "stakeholderGroups",
-            "must name 1 to 50 groups",
-        ));
+        .when(schedule(|e| e.stakeholder_groups = vec![]), &hearing_ctx(SCHEDULING, &d))
+        .then_err(DomainError::invalid("stakeholderGroups", "must name 1 to 50 groups"));
 }
 
 #[test]
 fn hearing_with_more_than_50_stakeholder_groups_is_rejected() {
     let d = decision();
     given::<Hearing>([])
-        .when(
-            schedule(|e| e.stakeholder_groups = (1..=51).map(|i| format!("群体{i}")).collect()),
-            &hearing_ctx(SCHEDULING, &d),
-        )
-        .then_err(DomainError::invalid(
-            "stakeholderGroups",
-            "must name 1 to 50 groups",
-        ));
+        .when(schedule(|e| e.stakeholder_groups = (1..=51).map(|i| format!("群体{i}")).collect()), &hearing_ctx(SCHEDULING, &d))
+        .then_err(DomainError::invalid("stakeholderGroups", "must name 1 to 50 groups"));
 }
 
 #[test]
 fn hearing_with_a_blank_stakeholder_group_is_rejected() {
     let d = decision();
     given::<Hearing>([])
-        .when(
-            schedule(|e| e.stakeholder_groups = vec!["居民".into(), "  ".into()]),
-            &hearing_ctx(SCHEDULING, &d),
-        )
-        .then_err(DomainError::invalid(
-            "stakeholderGroups",
-            "must not be empty",
-        ));
+        .when(schedule(|e| e.stakeholder_groups = vec!["居民".into(), "  ".into()]), &hearing_ctx(SCHEDULING, &d))
+        .then_err(DomainError::invalid("stakeholderGroups", "must not be empty"));
 }
 
 #[test]
 fn hearing_with_an_unknown_selection_method_is_rejected() {
     let d = decision();
     given::<Hearing>([])
-        .when(
-            schedule(|e| e.selection_method = "RANDOM".into()),
-            &hearing_ctx(SCHEDULING, &d),
-        )
-        .then_err(DomainError::invalid(
-            "selectionMethod",
-            "unknown value \"RANDOM\"",
-        ));
+        .when(schedule(|e| e.selection_method = "RANDOM".into()), &hearing_ctx(SCHEDULING, &d))
+        .then_err(DomainError::invalid("selectionMethod", "unknown value \"RANDOM\""));
 }
 
 #[test]
 fn hearing_without_selection_rules_is_rejected() {
     let d = decision();
     given::<Hearing>([])
-        .when(
-            schedule(|e| e.selection_rules = " ".into()),
-            &hearing_ctx(SCHEDULING, &d),
-        )
+        .when(schedule(|e| e.selection_rules = " ".into()), &hearing_ctx(SCHEDULING, &d))
         .then_err(DomainError::invalid("selectionRules", "must not be empty"));
 }
 
 #[test]
 fn scheduling_an_existing_hearing_is_rejected() {
     let d = decision();
-    given::<Hearing>(first_come())
-        .when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d))
-        .then_err(DomainError::HearingAlreadyExists);
+    given::<Hearing>(first_come()).when(schedule(|_| {}), &hearing_ctx(SCHEDULING, &d)).then_err(DomainError::HearingAlreadyExists);
 }
 
 // --- first-come sign-ups ---------------------------------------------------------------
@@ -323,9 +255,12 @@ fn first_come_sign_up_beyond_capacity_is_waitlisted() {
     let mut history = first_come();
     history.push(signed_up("s1", "a1", "居民", "ACCEPTED"));
     history.push(signed_up("s2", "a2", "企业", "ACCEPTED"));
-    given::<Hearing>(history)
-        .when(sign_up("s3", "a3", "居民"), &hearing_ctx(SIGNUP_OPEN, &d))
-        .then([signed_up("s3", "a3", "居民", "WAITLISTED")]);
+    given::<Hearing>(history).when(sign_up("s3", "a3", "居民"), &hearing_ctx(SIGNUP_OPEN, &d)).then([signed_up(
+        "s3",
+        "a3",
+        "居民",
+        "WAITLISTED",
+    )]);
 }
 
 #[test]
@@ -351,38 +286,32 @@ fn promoted_sign_up_holds_its_seat_so_the_next_sign_up_is_waitlisted() {
     let d = decision();
     let mut history = first_come_full();
     history.extend([signup_withdrawn("s2"), signup_promoted("s3")]);
-    given::<Hearing>(history)
-        .when(sign_up("s5", "a5", "律师"), &hearing_ctx(SIGNUP_OPEN, &d))
-        .then([signed_up("s5", "a5", "律师", "WAITLISTED")]);
+    given::<Hearing>(history).when(sign_up("s5", "a5", "律师"), &hearing_ctx(SIGNUP_OPEN, &d)).then([signed_up(
+        "s5",
+        "a5",
+        "律师",
+        "WAITLISTED",
+    )]);
 }
 
 #[test]
 fn withdrawing_a_waitlisted_sign_up_promotes_nobody() {
     let d = decision();
-    given::<Hearing>(first_come_full())
-        .when(withdraw("s3", "a3"), &hearing_ctx(SIGNUP_OPEN, &d))
-        .then([signup_withdrawn("s3")]);
+    given::<Hearing>(first_come_full()).when(withdraw("s3", "a3"), &hearing_ctx(SIGNUP_OPEN, &d)).then([signup_withdrawn("s3")]);
 }
 
 #[test]
 fn withdrawing_after_the_participant_list_is_published_promotes_nobody() {
     let d = decision();
     let mut history = first_come_full();
-    history.push(participants_published(&[
-        ("s1", "a1", "居民"),
-        ("s2", "a2", "企业"),
-    ]));
-    given::<Hearing>(history)
-        .when(withdraw("s1", "a1"), &hearing_ctx(SIGNUP_OVER, &d))
-        .then([signup_withdrawn("s1")]);
+    history.push(participants_published(&[("s1", "a1", "居民"), ("s2", "a2", "企业")]));
+    given::<Hearing>(history).when(withdraw("s1", "a1"), &hearing_ctx(SIGNUP_OVER, &d)).then([signup_withdrawn("s1")]);
 }
 
 #[test]
 fn withdrawing_someone_elses_sign_up_is_rejected() {
     let d = decision();
-    given::<Hearing>(first_come_full())
-        .when(withdraw("s1", "a2"), &hearing_ctx(SIGNUP_OPEN, &d))
-        .then_err(DomainError::NotYourSignup);
+    given::<Hearing>(first_come_full()).when(withdraw("s1", "a2"), &hearing_ctx(SIGNUP_OPEN, &d)).then_err(DomainError::NotYourSignup);
 }
 
 #[test]
@@ -390,25 +319,19 @@ fn withdrawing_a_sign_up_twice_is_rejected() {
     let d = decision();
     let mut history = first_come_full();
     history.push(signup_withdrawn("s3"));
-    given::<Hearing>(history)
-        .when(withdraw("s3", "a3"), &hearing_ctx(SIGNUP_OPEN, &d))
-        .then_err(DomainError::SignupAlreadyWithdrawn);
+    given::<Hearing>(history).when(withdraw("s3", "a3"), &hearing_ctx(SIGNUP_OPEN, &d)).then_err(DomainError::SignupAlreadyWithdrawn);
 }
 
 #[test]
 fn withdrawing_an_unknown_sign_up_is_rejected() {
     let d = decision();
-    given::<Hearing>(first_come_full())
-        .when(withdraw("s404", "a1"), &hearing_ctx(SIGNUP_OPEN, &d))
-        .then_err(DomainError::SignupNotFound);
+    given::<Hearing>(first_come_full()).when(withdraw("s404", "a1"), &hearing_ctx(SIGNUP_OPEN, &d)).then_err(DomainError::SignupNotFound);
 }
 
 #[test]
 fn withdrawing_once_the_hearing_started_is_rejected() {
     let d = decision();
-    given::<Hearing>(first_come_full())
-        .when(withdraw("s1", "a1"), &hearing_ctx(STARTS, &d))
-        .then_err(DomainError::HearingAlreadyStarted);
+    given::<Hearing>(first_come_full()).when(withdraw("s1", "a1"), &hearing_ctx(STARTS, &d)).then_err(DomainError::HearingAlreadyStarted);
 }
 
 #[test]
@@ -420,9 +343,7 @@ fn same_account_signing_up_twice_is_rejected() {
             signed_up("s0", "a0", "居民", "ACCEPTED"),
             signed_up("s1", "a1", "居民", status_of_first),
         ];
-        given::<Hearing>(history)
-            .when(sign_up("s2", "a1", "企业"), &hearing_ctx(SIGNUP_OPEN, &d))
-            .then_err(DomainError::AlreadySignedUp);
+        given::<Hearing>(history).when(sign_up("s2", "a1", "企业"), &hearing_ctx(SIGNUP_OPEN, &d)).then_err(DomainError::AlreadySignedUp);
     }
 }
 
@@ -432,9 +353,12 @@ fn account_may_sign_up_again_after_withdrawing() {
     let mut history = first_come_full();
     history.extend([signup_withdrawn("s1"), signup_promoted("s3")]);
     history.push(signup_withdrawn("s4"));
-    given::<Hearing>(history)
-        .when(sign_up("s5", "a1", "居民"), &hearing_ctx(SIGNUP_OPEN, &d))
-        .then([signed_up("s5", "a1", "居民", "WAITLISTED")]);
+    given::<Hearing>(history).when(sign_up("s5", "a1", "居民"), &hearing_ctx(SIGNUP_OPEN, &d)).then([signed_up(
+        "s5",
+        "a1",
+        "居民",
+        "WAITLISTED",
+    )]);
 }
 
 #[test]
@@ -449,9 +373,7 @@ fn sign_up_for_an_undeclared_stakeholder_group_is_rejected() {
 fn sign_up_at_or_after_the_deadline_is_rejected() {
     let d = decision();
     for now in [SIGNUP_CLOSES, SIGNUP_OVER] {
-        given::<Hearing>(first_come())
-            .when(sign_up("s1", "a1", "居民"), &hearing_ctx(now, &d))
-            .then_err(DomainError::SignupClosed);
+        given::<Hearing>(first_come()).when(sign_up("s1", "a1", "居民"), &hearing_ctx(now, &d)).then_err(DomainError::SignupClosed);
     }
 }
 
@@ -466,49 +388,33 @@ fn sign_up_on_a_withdrawn_decision_is_rejected() {
 #[test]
 fn every_command_on_an_unscheduled_hearing_is_rejected() {
     let d = decision();
-    for cmd in [
-        sign_up("s1", "a1", "居民"),
-        withdraw("s1", "a1"),
-        draw("seed"),
-        HearingCommand::PublishParticipants,
-        record_held(),
-    ] {
-        given::<Hearing>([])
-            .when(cmd, &hearing_ctx(SIGNUP_OPEN, &d))
-            .then_err(DomainError::HearingNotFound);
+    for cmd in [sign_up("s1", "a1", "居民"), withdraw("s1", "a1"), draw("seed"), HearingCommand::PublishParticipants, record_held()] {
+        given::<Hearing>([]).when(cmd, &hearing_ctx(SIGNUP_OPEN, &d)).then_err(DomainError::HearingNotFound);
     }
 }
 
 // --- lottery ---------------------------------------------------------------------------
 
-const LOTTERY_SIGNUPS: &[(&str, &str)] = &[
-    ("s1", "居民"),
-    ("s2", "居民"),
-    ("s3", "企业"),
-    ("s4", "居民"),
-    ("s5", "律师"),
-    ("s6", "居民"),
-    ("s7", "企业"),
-    ("s8", "居民"),
-];
+const LOTTERY_SIGNUPS: &[(&str, &str)] =
+    &[("s1", "居民"), ("s2", "居民"), ("s3", "企业"), ("s4", "居民"), ("s5", "律师"), ("s6", "居民"), ("s7", "企业"), ("s8", "居民")];
 
 #[test]
 fn lottery_sign_ups_wait_for_the_draw_even_beyond_capacity() {
     let d = decision();
     let history = lottery_with(1, GROUPS, &[("s1", "居民"), ("s2", "居民")]);
-    given::<Hearing>(history)
-        .when(sign_up("s3", "a-s3", "企业"), &hearing_ctx(SIGNUP_OPEN, &d))
-        .then([signed_up("s3", "a-s3", "企业", "PENDING_DRAW")]);
+    given::<Hearing>(history).when(sign_up("s3", "a-s3", "企业"), &hearing_ctx(SIGNUP_OPEN, &d)).then([signed_up(
+        "s3",
+        "a-s3",
+        "企业",
+        "PENDING_DRAW",
+    )]);
 }
 
 #[test]
 fn draw_before_sign_up_closes_is_rejected() {
     let d = decision();
     given::<Hearing>(lottery_with(3, GROUPS, LOTTERY_SIGNUPS))
-        .when(
-            draw("2021-04-10 上证指数收盘价"),
-            &hearing_ctx(SIGNUP_OPEN, &d),
-        )
+        .when(draw("2021-04-10 上证指数收盘价"), &hearing_ctx(SIGNUP_OPEN, &d))
         .then_err(DomainError::SignupStillOpen);
 }
 
@@ -518,41 +424,26 @@ fn draw_is_deterministic_and_anyone_can_recompute_it_from_the_seed() {
     let mut history = lottery_with(3, GROUPS, LOTTERY_SIGNUPS);
     history.push(signup_withdrawn("s4"));
     // The published algorithm, over the sign-ups still waiting, in arrival order.
-    let waiting: Vec<(&str, &str)> = LOTTERY_SIGNUPS
-        .iter()
-        .copied()
-        .filter(|(id, _)| *id != "s4")
-        .collect();
+    let waiting: Vec<(&str, &str)> = LOTTERY_SIGNUPS.iter().copied().filter(|(id, _)| *id != "s4").collect();
     let expected = lottery::draw("3421.07", 3, &entries(&waiting));
     assert_eq!(expected.selected.len(), 3);
     assert_eq!(expected.not_selected.len(), 4);
 
-    let first = given::<Hearing>(history.clone())
-        .when(draw(" 3421.07 "), &hearing_ctx(SIGNUP_OVER, &d))
-        .events();
+    let first = given::<Hearing>(history.clone()).when(draw(" 3421.07 "), &hearing_ctx(SIGNUP_OVER, &d)).events();
     assert_eq!(first, [drawn("3421.07", &expected)]);
-    let again = given::<Hearing>(history)
-        .when(draw("3421.07"), &hearing_ctx("2021-04-13T00:00:00Z", &d))
-        .events();
+    let again = given::<Hearing>(history).when(draw("3421.07"), &hearing_ctx("2021-04-13T00:00:00Z", &d)).events();
     assert_eq!(again, first);
 }
 
 #[test]
 fn draw_gives_every_stakeholder_group_a_seat_when_capacity_allows() {
     let d = decision();
-    let mut signups: Vec<(String, String)> = (1..=12)
-        .map(|i| (format!("r{i}"), "居民".to_string()))
-        .collect();
+    let mut signups: Vec<(String, String)> = (1..=12).map(|i| (format!("r{i}"), "居民".to_string())).collect();
     signups.push(("lawyer".into(), "律师".into()));
     signups.push(("firm".into(), "企业".into()));
-    let refs: Vec<(&str, &str)> = signups
-        .iter()
-        .map(|(id, g)| (id.as_str(), g.as_str()))
-        .collect();
+    let refs: Vec<(&str, &str)> = signups.iter().map(|(id, g)| (id.as_str(), g.as_str())).collect();
     for seed in ["a", "b", "c", "d", "e", "f", "g", "h"] {
-        let events = given::<Hearing>(lottery_with(3, GROUPS, &refs))
-            .when(draw(seed), &hearing_ctx(SIGNUP_OVER, &d))
-            .events();
+        let events = given::<Hearing>(lottery_with(3, GROUPS, &refs)).when(draw(seed), &hearing_ctx(SIGNUP_OVER, &d)).events();
         let [Event::HearingParticipantsDrawn(e)] = events.as_slice() else {
             panic!("expected one draw event, got {events:?}");
         };
@@ -567,21 +458,14 @@ fn draw_gives_every_stakeholder_group_a_seat_when_capacity_allows() {
 fn drawing_twice_is_rejected() {
     let d = decision();
     let mut history = lottery_with(3, GROUPS, LOTTERY_SIGNUPS);
-    history.push(drawn(
-        "seed",
-        &lottery::draw("seed", 3, &entries(LOTTERY_SIGNUPS)),
-    ));
-    given::<Hearing>(history)
-        .when(draw("another seed"), &hearing_ctx(SIGNUP_OVER, &d))
-        .then_err(DomainError::AlreadyDrawn);
+    history.push(drawn("seed", &lottery::draw("seed", 3, &entries(LOTTERY_SIGNUPS))));
+    given::<Hearing>(history).when(draw("another seed"), &hearing_ctx(SIGNUP_OVER, &d)).then_err(DomainError::AlreadyDrawn);
 }
 
 #[test]
 fn draw_on_a_first_come_hearing_is_rejected() {
     let d = decision();
-    given::<Hearing>(first_come_full())
-        .when(draw("seed"), &hearing_ctx(SIGNUP_OVER, &d))
-        .then_err(DomainError::NotALottery);
+    given::<Hearing>(first_come_full()).when(draw("seed"), &hearing_ctx(SIGNUP_OVER, &d)).then_err(DomainError::NotALottery);
 }
 
 #[test]
@@ -603,14 +487,8 @@ fn withdrawing_a_drawn_participant_promotes_the_first_not_selected_in_ticket_ord
     history.push(signup_withdrawn(gone));
     let leaving = &result.selected[0];
     given::<Hearing>(history)
-        .when(
-            withdraw(leaving, &format!("a-{leaving}")),
-            &hearing_ctx(SIGNUP_OVER, &d),
-        )
-        .then([
-            signup_withdrawn(leaving),
-            signup_promoted(&result.not_selected[1]),
-        ]);
+        .when(withdraw(leaving, &format!("a-{leaving}")), &hearing_ctx(SIGNUP_OVER, &d))
+        .then([signup_withdrawn(leaving), signup_promoted(&result.not_selected[1])]);
 }
 
 // --- participant list ------------------------------------------------------------------
@@ -619,10 +497,7 @@ fn withdrawing_a_drawn_participant_promotes_the_first_not_selected_in_ticket_ord
 fn lottery_participants_cannot_be_published_before_the_draw() {
     let d = decision();
     given::<Hearing>(lottery_with(3, GROUPS, LOTTERY_SIGNUPS))
-        .when(
-            HearingCommand::PublishParticipants,
-            &hearing_ctx(SIGNUP_OVER, &d),
-        )
+        .when(HearingCommand::PublishParticipants, &hearing_ctx(SIGNUP_OVER, &d))
         .then_err(DomainError::DrawRequired);
 }
 
@@ -630,10 +505,7 @@ fn lottery_participants_cannot_be_published_before_the_draw() {
 fn participants_cannot_be_published_once_the_hearing_started() {
     let d = decision();
     given::<Hearing>(first_come_full())
-        .when(
-            HearingCommand::PublishParticipants,
-            &hearing_ctx(STARTS, &d),
-        )
+        .when(HearingCommand::PublishParticipants, &hearing_ctx(STARTS, &d))
         .then_err(DomainError::HearingAlreadyStarted);
 }
 
@@ -643,14 +515,8 @@ fn participant_list_shows_display_names_and_groups_of_accepted_sign_ups_only() {
     let mut history = first_come_full();
     history.extend([signup_withdrawn("s1"), signup_promoted("s3")]);
     given::<Hearing>(history)
-        .when(
-            HearingCommand::PublishParticipants,
-            &hearing_ctx(SIGNUP_OVER, &d),
-        )
-        .then([participants_published(&[
-            ("s2", "a2", "企业"),
-            ("s3", "a3", "居民"),
-        ])]);
+        .when(HearingCommand::PublishParticipants, &hearing_ctx(SIGNUP_OVER, &d))
+        .then([participants_published(&[("s2", "a2", "企业"), ("s3", "a3", "居民")])]);
 }
 
 #[test]
@@ -659,10 +525,7 @@ fn lottery_participant_list_shows_the_selected_in_arrival_order() {
     let result = lottery::draw("seed", 3, &entries(LOTTERY_SIGNUPS));
     let mut history = lottery_with(3, GROUPS, LOTTERY_SIGNUPS);
     history.push(drawn("seed", &result));
-    let accounts: Vec<String> = LOTTERY_SIGNUPS
-        .iter()
-        .map(|(id, _)| format!("a-{id}"))
-        .collect();
+    let accounts: Vec<String> = LOTTERY_SIGNUPS.iter().map(|(id, _)| format!("a-{id}")).collect();
     let expected: Vec<(&str, &str, &str)> = LOTTERY_SIGNUPS
         .iter()
         .zip(&accounts)
@@ -671,10 +534,7 @@ fn lottery_participant_list_shows_the_selected_in_arrival_order() {
         .collect();
     assert_eq!(expected.len(), 3);
     given::<Hearing>(history)
-        .when(
-            HearingCommand::PublishParticipants,
-            &hearing_ctx(SIGNUP_OVER, &d),
-        )
+        .when(HearingCommand::PublishParticipants, &hearing_ctx(SIGNUP_OVER, &d))
         .then([participants_published(&expected)]);
 }
 
@@ -682,15 +542,9 @@ fn lottery_participant_list_shows_the_selected_in_arrival_order() {
 fn participant_list_published_twice_is_rejected() {
     let d = decision();
     let mut history = first_come_full();
-    history.push(participants_published(&[
-        ("s1", "a1", "居民"),
-        ("s2", "a2", "企业"),
-    ]));
+    history.push(participants_published(&[("s1", "a1", "居民"), ("s2", "a2", "企业")]));
     given::<Hearing>(history)
-        .when(
-            HearingCommand::PublishParticipants,
-            &hearing_ctx(SIGNUP_OVER, &d),
-        )
+        .when(HearingCommand::PublishParticipants, &hearing_ctx(SIGNUP_OVER, &d))
         .then_err(DomainError::ParticipantsAlreadyPublished);
 }
 
@@ -698,47 +552,33 @@ fn participant_list_published_twice_is_rejected() {
 
 fn published() -> Vec<Event> {
     let mut history = first_come_full();
-    history.push(participants_published(&[
-        ("s1", "a1", "居民"),
-        ("s2", "a2", "企业"),
-    ]));
+    history.push(participants_published(&[("s1", "a1", "居民"), ("s2", "a2", "企业")]));
     history
 }
 
 #[test]
 fn hearing_cannot_be_recorded_as_held_before_its_participant_list_is_published() {
     let d = decision();
-    given::<Hearing>(first_come_full())
-        .when(record_held(), &hearing_ctx(STARTED, &d))
-        .then_err(DomainError::ParticipantsNotPublished);
+    given::<Hearing>(first_come_full()).when(record_held(), &hearing_ctx(STARTED, &d)).then_err(DomainError::ParticipantsNotPublished);
 }
 
 #[test]
 fn hearing_cannot_be_recorded_as_held_before_it_starts() {
     let d = decision();
-    given::<Hearing>(published())
-        .when(record_held(), &hearing_ctx(SIGNUP_OVER, &d))
-        .then_err(DomainError::HearingNotYetStarted);
+    given::<Hearing>(published()).when(record_held(), &hearing_ctx(SIGNUP_OVER, &d)).then_err(DomainError::HearingNotYetStarted);
 }
 
 #[test]
 fn hearing_is_recorded_as_held_with_its_record_summary() {
     let d = decision();
-    given::<Hearing>(published())
-        .when(record_held(), &hearing_ctx(STARTED, &d))
-        .then([hearing_held()]);
+    given::<Hearing>(published()).when(record_held(), &hearing_ctx(STARTED, &d)).then([hearing_held()]);
 }
 
 #[test]
 fn hearing_record_without_a_summary_is_rejected() {
     let d = decision();
     given::<Hearing>(published())
-        .when(
-            HearingCommand::RecordHeld {
-                record_summary: String::new(),
-            },
-            &hearing_ctx(STARTED, &d),
-        )
+        .when(HearingCommand::RecordHeld { record_summary: String::new() }, &hearing_ctx(STARTED, &d))
         .then_err(DomainError::invalid("recordSummary", "must not be empty"));
 }
 
@@ -747,15 +587,7 @@ fn every_command_on_a_held_hearing_is_rejected() {
     let d = decision();
     let mut history = published();
     history.push(hearing_held());
-    for cmd in [
-        sign_up("s9", "a9", "居民"),
-        withdraw("s1", "a1"),
-        draw("seed"),
-        HearingCommand::PublishParticipants,
-        record_held(),
-    ] {
-        given::<Hearing>(history.clone())
-            .when(cmd, &hearing_ctx(STARTED, &d))
-            .then_err(DomainError::HearingAlreadyHeld);
+    for cmd in [sign_up("s9", "a9", "居民"), withdraw("s1", "a1"), draw("seed"), HearingCommand::PublishParticipants, record_held()] {
+        given::<Hearing>(history.clone()).when(cmd, &hearing_ctx(STARTED, &d)).then_err(DomainError::HearingAlreadyHeld);
     }
 }

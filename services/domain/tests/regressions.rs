@@ -20,13 +20,7 @@ use common::*;
 #[test]
 fn online_consultation_closed_before_30_days_without_a_reason_stated_at_opening_is_rejected() {
     given::<Decision>(consulting())
-        .when(
-            DecisionCommand::CloseConsultation {
-                consultation_id: ONLINE.into(),
-                reason: Some("已收集足够意见".into()),
-            },
-            &ctx(DURING),
-        )
+        .when(DecisionCommand::CloseConsultation { consultation_id: ONLINE.into(), reason: Some("已收集足够意见".into()) }, &ctx(DURING))
         .then_err(DomainError::PeriodTooShortWithoutReason);
 }
 
@@ -59,10 +53,7 @@ fn online_consultation_announced_with_a_past_opening_time_counts_its_period_from
 #[test]
 fn consolidating_an_opinion_under_an_existing_opinion_id_is_rejected() {
     let mut history = consulting();
-    history.extend([
-        opinion("op1", &["k1"]),
-        adoption("op1", "NOT_ADOPTED", Some("与上位法规定不符")),
-    ]);
+    history.extend([opinion("op1", &["k1"]), adoption("op1", "NOT_ADOPTED", Some("与上位法规定不符"))]);
     let state = Decision::fold(&history);
     let result = Decision::decide(
         &state,
@@ -74,10 +65,7 @@ fn consolidating_an_opinion_under_an_existing_opinion_id_is_rejected() {
         },
         &ctx_with_comments(AFTER, &[("k1", DECISION), ("k2", DECISION)]),
     );
-    assert!(
-        result.is_err(),
-        "reusing opinion id op1 was accepted with {result:?}; folding it erases op1's adoption decision"
-    );
+    assert!(result.is_err(), "reusing opinion id op1 was accepted with {result:?}; folding it erases op1's adoption decision");
 }
 
 /// Same for consultations: `evolve` (src/decision.rs lines 391-401) replaces the existing
@@ -102,10 +90,7 @@ fn opening_a_consultation_under_an_existing_consultation_id_is_rejected() {
         },
         &ctx("2021-03-11T00:00:00Z"),
     );
-    assert!(
-        result.is_err(),
-        "re-opening closed consultation {ONLINE} was accepted with {result:?}"
-    );
+    assert!(result.is_err(), "re-opening closed consultation {ONLINE} was accepted with {result:?}");
 }
 
 /// `DeliberationRecorded` is "the decision meeting was held", with its summary and dissent;
@@ -172,15 +157,9 @@ fn deliberation_after_opinions_were_consolidated_requires_the_feedback_report() 
 #[test]
 fn participants_cannot_be_published_while_sign_up_is_still_open() {
     let d = decision_state(&drafted());
-    given::<Hearing>([
-        scheduled("FIRST_COME", 2, &["居民", "企业"]),
-        signed_up("s1", "a1", "居民", "ACCEPTED"),
-    ])
-    .when(
-        HearingCommand::PublishParticipants,
-        &hearing_ctx(SIGNUP_OPEN, &d),
-    )
-    .then_err(DomainError::SignupStillOpen);
+    given::<Hearing>([scheduled("FIRST_COME", 2, &["居民", "企业"]), signed_up("s1", "a1", "居民", "ACCEPTED")])
+        .when(HearingCommand::PublishParticipants, &hearing_ctx(SIGNUP_OPEN, &d))
+        .then_err(DomainError::SignupStillOpen);
 }
 
 /// `HearingCtx::decision` is documented (src/hearing.rs line 81) as given "to refuse work on
@@ -190,35 +169,15 @@ fn participants_cannot_be_published_while_sign_up_is_still_open() {
 #[test]
 fn hearing_work_on_a_withdrawn_decision_is_rejected() {
     let d = decision_state(&drafted_then_withdrawn());
-    let lottery = vec![
-        scheduled("LOTTERY", 2, &["居民"]),
-        signed_up("s1", "a1", "居民", "PENDING_DRAW"),
-    ];
-    let first_come = vec![
-        scheduled("FIRST_COME", 2, &["居民"]),
-        signed_up("s1", "a1", "居民", "ACCEPTED"),
-    ];
+    let lottery = vec![scheduled("LOTTERY", 2, &["居民"]), signed_up("s1", "a1", "居民", "PENDING_DRAW")];
+    let first_come = vec![scheduled("FIRST_COME", 2, &["居民"]), signed_up("s1", "a1", "居民", "ACCEPTED")];
     let mut published = first_come.clone();
     published.push(participants_published(&[("s1", "a1", "居民")]));
     for (history, cmd, now) in [
-        (
-            lottery,
-            HearingCommand::Draw {
-                seed: "seed".into(),
-            },
-            SIGNUP_OVER,
-        ),
+        (lottery, HearingCommand::Draw { seed: "seed".into() }, SIGNUP_OVER),
         (first_come, HearingCommand::PublishParticipants, SIGNUP_OVER),
-        (
-            published,
-            HearingCommand::RecordHeld {
-                record_summary: "听证会按程序举行。".into(),
-            },
-            STARTED,
-        ),
+        (published, HearingCommand::RecordHeld { record_summary: "听证会按程序举行。".into() }, STARTED),
     ] {
-        given::<Hearing>(history)
-            .when(cmd, &hearing_ctx(now, &d))
-            .then_err(DomainError::DecisionWithdrawn);
+        given::<Hearing>(history).when(cmd, &hearing_ctx(now, &d)).then_err(DomainError::DecisionWithdrawn);
     }
 }

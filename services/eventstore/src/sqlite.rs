@@ -8,6 +8,7 @@
 //! read while the writer commits. Personal-data keys live in a separate file
 //! ([`SqliteKeyStore`]).
 
+mod checkpoint;
 mod keys;
 mod read;
 mod schema;
@@ -45,7 +46,8 @@ impl SqliteEventStore {
         let head = schema::load_head(&conn)?;
         let readers = Arc::new(read::ReadPool::open(path)?);
         let (head_tx, head_rx) = watch::channel(head);
-        let writer = writer::spawn(conn, lock, head, head_tx)?;
+        let checkpointer = if std::env::var("XNOCKPT").is_ok() { None } else { Some(checkpoint::Checkpointer::spawn(path)?) };
+        let writer = writer::spawn(conn, checkpointer, lock, head, head_tx)?;
         Ok(Self {
             writer,
             readers,

@@ -69,7 +69,13 @@ impl QueryRoot {
     }
 
     /// Decisions, filtered by year, unit, stage or text, in catalogue order.
-    async fn decisions(&self, ctx: &Context<'_>, filter: Option<DecisionFilter>, first: Option<i32>, after: Option<String>) -> Result<DecisionConnection> {
+    async fn decisions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<DecisionFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<DecisionConnection> {
         let s = services(ctx)?;
         let v = viewer(ctx)?;
         let f = filter
@@ -128,7 +134,11 @@ impl QueryRoot {
         Ok(s.projections.read(|m| {
             query::dashboard(m, unit_id.as_str(), now)
                 .into_iter()
-                .map(|i| DashboardItem { decision: Decision::live(i.decision), awaiting: i.awaiting, ungrouped_comments: i.ungrouped_comments as i32 })
+                .map(|i| DashboardItem {
+                    decision: Decision::live(i.decision),
+                    awaiting: i.awaiting,
+                    ungrouped_comments: i.ungrouped_comments as i32,
+                })
                 .collect()
         }))
     }
@@ -176,8 +186,12 @@ impl MutationRoot {
 
     async fn consultation_payload(s: &Services, w: Written, decision_id: &str) -> Result<ConsultationPayload> {
         let position = settle(s, &w).await;
-        let view = s.projections.read(|m| m.decisions.get(decision_id).and_then(|d| d.consultations.iter().find(|c| c.id == w.id).cloned()));
-        Ok(ConsultationPayload { position, consultation: Consultation { view: view.ok_or_else(|| gql(AppError::NotFound("consultation not found".into())))?, as_of: None } })
+        let view =
+            s.projections.read(|m| m.decisions.get(decision_id).and_then(|d| d.consultations.iter().find(|c| c.id == w.id).cloned()));
+        Ok(ConsultationPayload {
+            position,
+            consultation: Consultation { view: view.ok_or_else(|| gql(AppError::NotFound("consultation not found".into())))?, as_of: None },
+        })
     }
 
     async fn opinion_payload(s: &Services, w: Written, decision_id: &str) -> Result<OpinionPayload> {
@@ -189,18 +203,25 @@ impl MutationRoot {
     async fn hearing_payload(s: &Services, w: Written, hearing_id: &str) -> Result<HearingPayload> {
         let position = settle(s, &w).await;
         let view = s.projections.read(|m| m.hearings.get(hearing_id).cloned());
-        Ok(HearingPayload { position, hearing: Hearing { view: view.ok_or_else(|| gql(AppError::NotFound("hearing not found".into())))?, as_of: None } })
+        Ok(HearingPayload {
+            position,
+            hearing: Hearing { view: view.ok_or_else(|| gql(AppError::NotFound("hearing not found".into())))?, as_of: None },
+        })
     }
 
     async fn signup_payload(s: &Services, w: Written, hearing_id: &str) -> Result<HearingSignupPayload> {
         let position = settle(s, &w).await;
         let view = s.projections.read(|m| m.hearings.get(hearing_id).and_then(|h| h.signups.iter().find(|x| x.id == w.id).cloned()));
-        Ok(HearingSignupPayload { position, signup: HearingSignup(view.ok_or_else(|| gql(AppError::NotFound("sign-up not found".into())))?) })
+        Ok(HearingSignupPayload {
+            position,
+            signup: HearingSignup(view.ok_or_else(|| gql(AppError::NotFound("sign-up not found".into())))?),
+        })
     }
 
     async fn account_payload(s: &Services, w: &Written) -> Result<(String, Account)> {
         let position = settle(s, w).await;
-        let acc = s.projections.read(|m| m.accounts.get(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("account not found".into())))?;
+        let acc =
+            s.projections.read(|m| m.accounts.get(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("account not found".into())))?;
         Ok((position, Account(acc)))
     }
 }
@@ -235,7 +256,11 @@ impl MutationRoot {
     /// Grants RESIDENT, UNIT_STAFF (with unitId) or ADMIN (admin).
     async fn grant_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> Result<AccountPayload> {
         let s = services(ctx)?;
-        let w = s.app.grant_role(&meta(ctx, None)?, input.account_id.as_str(), input.role.as_str(), input.unit_id.as_ref().map(|u| u.as_str())).await.gql()?;
+        let w = s
+            .app
+            .grant_role(&meta(ctx, None)?, input.account_id.as_str(), input.role.as_str(), input.unit_id.as_ref().map(|u| u.as_str()))
+            .await
+            .gql()?;
         let (position, account) = Self::account_payload(s, &w).await?;
         Ok(AccountPayload { position, account })
     }
@@ -324,9 +349,19 @@ impl MutationRoot {
         if input.idempotency_key.as_ref().is_some_and(|k| k.is_empty() || k.chars().count() > 100) {
             return Err(invalid("idempotencyKey", "must be 1 to 100 characters"));
         }
-        let w = s.app.submit_comment(&meta(ctx, input.idempotency_key)?, input.consultation_id.as_str(), &input.body, input.clause_id.as_ref().map(|c| c.as_str())).await.gql()?;
+        let w = s
+            .app
+            .submit_comment(
+                &meta(ctx, input.idempotency_key)?,
+                input.consultation_id.as_str(),
+                &input.body,
+                input.clause_id.as_ref().map(|c| c.as_str()),
+            )
+            .await
+            .gql()?;
         let position = settle(s, &w).await;
-        let c = s.projections.read(|m| m.comments.get(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
+        let c =
+            s.projections.read(|m| m.comments.get(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
     }
 
@@ -335,7 +370,8 @@ impl MutationRoot {
         let s = services(ctx)?;
         let w = s.app.hide_comment(&meta(ctx, None)?, input.comment_id.as_str(), &input.reason).await.gql()?;
         let position = settle(s, &w).await;
-        let c = s.projections.read(|m| m.comments.get(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
+        let c =
+            s.projections.read(|m| m.comments.get(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
     }
 
@@ -363,7 +399,14 @@ impl MutationRoot {
         let s = services(ctx)?;
         let w = s
             .app
-            .sign_up_for_hearing(&meta(ctx, None)?, input.hearing_id.as_str(), &input.full_name, &input.phone, &input.stakeholder_group, &input.statement)
+            .sign_up_for_hearing(
+                &meta(ctx, None)?,
+                input.hearing_id.as_str(),
+                &input.full_name,
+                &input.phone,
+                &input.stakeholder_group,
+                &input.statement,
+            )
             .await
             .gql()?;
         Self::signup_payload(s, w, input.hearing_id.as_str()).await
@@ -379,7 +422,8 @@ impl MutationRoot {
     /// Runs the lottery after the sign-up deadline, from a published seed (unit staff).
     async fn draw_hearing_participants(&self, ctx: &Context<'_>, input: DrawHearingParticipantsInput) -> Result<HearingPayload> {
         let s = services(ctx)?;
-        let w = s.app.hearing_command(&meta(ctx, None)?, input.hearing_id.as_str(), HearingCommand::Draw { seed: input.seed }).await.gql()?;
+        let w =
+            s.app.hearing_command(&meta(ctx, None)?, input.hearing_id.as_str(), HearingCommand::Draw { seed: input.seed }).await.gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
 
@@ -393,7 +437,15 @@ impl MutationRoot {
     /// Records that the hearing was held, with a summary of its record (unit staff).
     async fn record_hearing_held(&self, ctx: &Context<'_>, input: RecordHearingHeldInput) -> Result<HearingPayload> {
         let s = services(ctx)?;
-        let w = s.app.hearing_command(&meta(ctx, None)?, input.hearing_id.as_str(), HearingCommand::RecordHeld { record_summary: input.record_summary }).await.gql()?;
+        let w = s
+            .app
+            .hearing_command(
+                &meta(ctx, None)?,
+                input.hearing_id.as_str(),
+                HearingCommand::RecordHeld { record_summary: input.record_summary },
+            )
+            .await
+            .gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
 
@@ -414,7 +466,11 @@ impl MutationRoot {
     async fn decide_adoption(&self, ctx: &Context<'_>, input: DecideAdoptionInput) -> Result<OpinionPayload> {
         let s = services(ctx)?;
         let decision_id = s.app.decision_of_opinion(input.opinion_id.as_str()).await.gql()?;
-        let cmd = DecisionCommand::DecideAdoption { opinion_id: input.opinion_id.0.clone(), outcome: input.outcome.as_str().into(), rationale: input.rationale };
+        let cmd = DecisionCommand::DecideAdoption {
+            opinion_id: input.opinion_id.0.clone(),
+            outcome: input.outcome.as_str().into(),
+            rationale: input.rationale,
+        };
         let w = s.app.decision_command(&meta(ctx, None)?, &decision_id, cmd).await.gql()?;
         Self::opinion_payload(s, w, &decision_id).await
     }
@@ -432,7 +488,11 @@ impl MutationRoot {
             held_at: input.held_at,
             summary: input.summary,
             dissent: input.dissent,
-            observers: input.observers.into_iter().map(|o| DomainObserver { name: o.name, affiliation: o.affiliation, opinion: o.opinion, adoption: o.adoption }).collect(),
+            observers: input
+                .observers
+                .into_iter()
+                .map(|o| DomainObserver { name: o.name, affiliation: o.affiliation, opinion: o.opinion, adoption: o.adoption })
+                .collect(),
         };
         Self::decision_cmd(ctx, &input.decision_id, cmd).await
     }

@@ -26,10 +26,7 @@ struct AppState {
 /// Builds the router. `static_dir` is the built frontend (`frontend/dist`), if present.
 pub fn router(services: Arc<Services>, static_dir: Option<PathBuf>) -> Router {
     let state = AppState { schema: build_schema(services.clone()), services };
-    let app = Router::new()
-        .route("/graphql", get(graphql_get).post(graphql_post))
-        .route("/healthz", get(healthz))
-        .with_state(state);
+    let app = Router::new().route("/graphql", get(graphql_get).post(graphql_post)).route("/healthz", get(healthz)).with_state(state);
     match static_dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => app.fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
         None => app.fallback(landing),

@@ -125,7 +125,8 @@ impl Account {
                 .0
                 .into_iter()
                 .map(|c| {
-                    let opinion = c.opinion_id.as_ref().and_then(|o| m.decisions.get(&c.decision_id)?.opinions.iter().find(|x| &x.id == o).cloned());
+                    let opinion =
+                        c.opinion_id.as_ref().and_then(|o| m.decisions.get(&c.decision_id)?.opinions.iter().find(|x| &x.id == o).cloned());
                     let title = m.decisions.get(&c.decision_id).map(|d| d.title.clone()).unwrap_or_default();
                     MyComment { comment: Comment(c), opinion: opinion.map(Opinion), decision_title: title }
                 })
@@ -371,7 +372,10 @@ impl Decision {
         let ids = &self.view.hearing_ids;
         Ok(match &self.hearings_as_of {
             Some(hs) => ids.iter().filter_map(|h| hs.get(h)).map(|h| Hearing { view: h.clone(), as_of: self.as_of }).collect(),
-            None => ctx.data::<Arc<Services>>()?.projections.read(|m| ids.iter().filter_map(|h| m.hearings.get(h)).map(|h| Hearing { view: h.clone(), as_of: None }).collect()),
+            None => ctx
+                .data::<Arc<Services>>()?
+                .projections
+                .read(|m| ids.iter().filter_map(|h| m.hearings.get(h)).map(|h| Hearing { view: h.clone(), as_of: None }).collect()),
         })
     }
     async fn opinions(&self) -> Vec<Opinion> {
@@ -386,7 +390,16 @@ impl Decision {
             held_at: d.held_at,
             summary: d.summary.clone(),
             dissent: d.dissent.clone(),
-            observers: d.observers.iter().map(|o| Observer { name: o.name.clone(), affiliation: o.affiliation.clone(), opinion: o.opinion.clone(), adoption: o.adoption.clone() }).collect(),
+            observers: d
+                .observers
+                .iter()
+                .map(|o| Observer {
+                    name: o.name.clone(),
+                    affiliation: o.affiliation.clone(),
+                    opinion: o.opinion.clone(),
+                    adoption: o.adoption.clone(),
+                })
+                .collect(),
         })
     }
     async fn result(&self) -> Option<DecisionResult> {
@@ -403,7 +416,13 @@ impl Decision {
     }
     /// Every public event of the decision in commit order (up to `asOf` when set).
     /// `kinds` filters by entry kind (e.g. `decision.draft_published`).
-    async fn history(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, kinds: Option<Vec<String>>) -> Result<HistoryConnection> {
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        kinds: Option<Vec<String>>,
+    ) -> Result<HistoryConnection> {
         let s = ctx.data::<Arc<Services>>()?;
         let page = s.projections.read(|m| query::history(m, &self.view.id, self.as_of, kinds.as_deref(), first, after.as_deref()));
         Ok(HistoryConnection {
@@ -431,7 +450,14 @@ pub struct HistoryEntry {
 
 impl From<proj::HistoryEntry> for HistoryEntry {
     fn from(e: proj::HistoryEntry) -> Self {
-        HistoryEntry { position: e.position.to_string(), at: e.at, kind: e.kind.to_string(), summary: e.summary, actor: e.actor.to_string(), subject_id: e.subject_id.map(ID) }
+        HistoryEntry {
+            position: e.position.to_string(),
+            at: e.at,
+            kind: e.kind.to_string(),
+            summary: e.summary,
+            actor: e.actor.to_string(),
+            subject_id: e.subject_id.map(ID),
+        }
     }
 }
 
@@ -600,7 +626,11 @@ impl Opinion {
         self.0.consolidated_at
     }
     async fn adoption(&self) -> Option<Adoption> {
-        self.0.adoption.as_ref().map(|a| Adoption { outcome: AdoptionOutcome::from_name(&a.outcome), rationale: a.rationale.clone(), decided_at: a.decided_at })
+        self.0.adoption.as_ref().map(|a| Adoption {
+            outcome: AdoptionOutcome::from_name(&a.outcome),
+            rationale: a.rationale.clone(),
+            decided_at: a.decided_at,
+        })
     }
 }
 
@@ -740,9 +770,7 @@ impl Hearing {
     /// The viewer's own sign-up, if any.
     async fn my_signup(&self, ctx: &Context<'_>) -> Result<Option<HearingSignup>> {
         let auth = ctx.data::<Auth>()?;
-        Ok(auth.0.as_ref().and_then(|p| {
-            self.view.signups.iter().rev().find(|s| s.account_id == p.account_id).cloned().map(HearingSignup)
-        }))
+        Ok(auth.0.as_ref().and_then(|p| self.view.signups.iter().rev().find(|s| s.account_id == p.account_id).cloned().map(HearingSignup)))
     }
     /// The organisers' roster with real names and phones: staff of the decision's unit and
     /// admins only.
@@ -805,7 +833,9 @@ impl DecisionConnection {
 /// Viewer used by resolvers that filter confidential items.
 pub fn viewer_of(auth: &Auth) -> Viewer {
     match &auth.0 {
-        Some(p) => Viewer { admin: p.is_admin(), unit_id: if p.role == canyu_domain::values::Role::UnitStaff { p.unit_id.clone() } else { None } },
+        Some(p) => {
+            Viewer { admin: p.is_admin(), unit_id: if p.role == canyu_domain::values::Role::UnitStaff { p.unit_id.clone() } else { None } }
+        }
         None => Viewer::default(),
     }
 }

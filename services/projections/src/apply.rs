@@ -64,7 +64,9 @@ impl ReadModel {
         };
         let at = rec.metadata.server_time;
         let actor: Arc<str> = match rec.metadata.actor.role.as_str() {
-            "unit_staff" => rec.metadata.actor.unit_id.as_ref().and_then(|u| self.units.get(u)).map(|u| u.name.as_str()).unwrap_or("unit_staff").into(),
+            "unit_staff" => {
+                rec.metadata.actor.unit_id.as_ref().and_then(|u| self.units.get(u)).map(|u| u.name.as_str()).unwrap_or("unit_staff").into()
+            }
             other => other.into(),
         };
         let summary = self.apply_event(&event, at);
@@ -188,7 +190,13 @@ impl ReadModel {
                 let days = (e.closes_at - e.opens_at).num_days();
                 let short = e.shortened_reason.as_ref().map(|r| format!("；期限缩短理由：{}", clip(r, 60))).unwrap_or_default();
                 Some((
-                    format!("开展{}（第{}稿，{} 至 {}，共{days}天）{short}", channel_label(&e.channel), e.draft_version, e.opens_at.format("%Y-%m-%d"), e.closes_at.format("%Y-%m-%d")),
+                    format!(
+                        "开展{}（第{}稿，{} 至 {}，共{days}天）{short}",
+                        channel_label(&e.channel),
+                        e.draft_version,
+                        e.opens_at.format("%Y-%m-%d"),
+                        e.closes_at.format("%Y-%m-%d")
+                    ),
                     Some(e.consultation_id.clone()),
                 ))
             }
@@ -213,7 +221,10 @@ impl ReadModel {
                     summary: e.summary.clone(),
                     participant_count: e.participant_count,
                 });
-                Some((format!("记录{}（{}人参加）：{}", channel_label(&e.kind), e.participant_count, clip(&e.summary, 40)), Some(e.activity_id.clone())))
+                Some((
+                    format!("记录{}（{}人参加）：{}", channel_label(&e.kind), e.participant_count, clip(&e.summary, 40)),
+                    Some(e.activity_id.clone()),
+                ))
             }
             Event::OpinionConsolidated(e) => {
                 self.opinion_decision.insert(e.opinion_id.clone(), e.decision_id.clone());
@@ -314,7 +325,8 @@ impl ReadModel {
                         venue: e.venue.clone(),
                         capacity: e.capacity,
                         signup_closes_at: e.signup_closes_at,
-                        selection_method: SelectionMethod::parse("selectionMethod", &e.selection_method).unwrap_or(SelectionMethod::FirstCome),
+                        selection_method: SelectionMethod::parse("selectionMethod", &e.selection_method)
+                            .unwrap_or(SelectionMethod::FirstCome),
                         selection_rules: e.selection_rules.clone(),
                         stakeholder_groups: e.stakeholder_groups.clone(),
                         scheduled_at: at,
@@ -333,7 +345,14 @@ impl ReadModel {
                 }
                 let method = if e.selection_method == "LOTTERY" { "随机抽选" } else { "按报名先后" };
                 Some((
-                    format!("公告听证会：{}，{}，{}个名额，{}，报名截止{}", e.starts_at.format("%Y-%m-%d"), clip(&e.venue, 30), e.capacity, method, e.signup_closes_at.format("%Y-%m-%d")),
+                    format!(
+                        "公告听证会：{}，{}，{}个名额，{}，报名截止{}",
+                        e.starts_at.format("%Y-%m-%d"),
+                        clip(&e.venue, 30),
+                        e.capacity,
+                        method,
+                        e.signup_closes_at.format("%Y-%m-%d")
+                    ),
                     Some(e.hearing_id.clone()),
                 ))
             }
@@ -382,7 +401,10 @@ impl ReadModel {
                         s.status = SignupStatus::NotSelected;
                     }
                 }
-                Some((format!("随机抽选听证参加人（种子 {}）：{}人入选，{}人未入选", e.seed, e.selected.len(), e.not_selected.len()), Some(e.hearing_id.clone())))
+                Some((
+                    format!("随机抽选听证参加人（种子 {}）：{}人入选，{}人未入选", e.seed, e.selected.len(), e.not_selected.len()),
+                    Some(e.hearing_id.clone()),
+                ))
             }
             Event::HearingParticipantsPublished(e) => {
                 let h = self.hearing_mut(&e.hearing_id)?;

@@ -111,14 +111,24 @@ pub fn catalogue(m: &ReadModel, year: i32, viewer: &Viewer) -> CatalogueResult {
 }
 
 /// Comments of a consultation, in submission order, optionally only those submitted by `until`.
-pub fn comments(m: &ReadModel, consultation_id: &str, until: Option<DateTime<Utc>>, first: Option<i32>, after: Option<&str>) -> Page<CommentView> {
+pub fn comments(
+    m: &ReadModel,
+    consultation_id: &str,
+    until: Option<DateTime<Utc>>,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> Page<CommentView> {
     let ids = m.consultation_comments.get(consultation_id).map(Vec::as_slice).unwrap_or(&[]);
     match until {
         None => {
             let total = ids.len();
             let start = offset_after(after).min(total);
             let n = page_size(first);
-            let items = ids[start..total.min(start + n)].iter().enumerate().filter_map(|(i, id)| m.comments.get(id).map(|c| ((start + i).to_string(), c.clone()))).collect();
+            let items = ids[start..total.min(start + n)]
+                .iter()
+                .enumerate()
+                .filter_map(|(i, id)| m.comments.get(id).map(|c| ((start + i).to_string(), c.clone())))
+                .collect();
             Page { total, has_next: start + n < total, items }
         }
         Some(t) => {
@@ -138,7 +148,14 @@ pub fn comment_count(m: &ReadModel, consultation_id: &str, until: Option<DateTim
 }
 
 /// A decision's history in commit order; cursors are global positions.
-pub fn history(m: &ReadModel, decision_id: &str, until: Option<DateTime<Utc>>, kinds: Option<&[String]>, first: Option<i32>, after: Option<&str>) -> Page<HistoryEntry> {
+pub fn history(
+    m: &ReadModel,
+    decision_id: &str,
+    until: Option<DateTime<Utc>>,
+    kinds: Option<&[String]>,
+    first: Option<i32>,
+    after: Option<&str>,
+) -> Page<HistoryEntry> {
     let all = m.histories.get(decision_id).map(Vec::as_slice).unwrap_or(&[]);
     let end = match until {
         Some(t) => all.partition_point(|e| e.at <= t),
@@ -150,7 +167,8 @@ pub fn history(m: &ReadModel, decision_id: &str, until: Option<DateTime<Utc>>, k
     let keep = |e: &&HistoryEntry| kinds.is_none_or(|k| k.iter().any(|k| k == e.kind));
     let total = if kinds.is_some() { all.iter().filter(keep).count() } else { all.len() };
     let start = all.partition_point(|e| e.position <= after_pos);
-    let mut items: Vec<(String, HistoryEntry)> = all[start..].iter().filter(keep).take(n + 1).map(|e| (e.position.to_string(), e.clone())).collect();
+    let mut items: Vec<(String, HistoryEntry)> =
+        all[start..].iter().filter(keep).take(n + 1).map(|e| (e.position.to_string(), e.clone())).collect();
     let has_next = items.len() > n;
     items.truncate(n);
     Page { total, items, has_next }

@@ -2,10 +2,7 @@
 //! and contexts. Every builder returns exactly what the aggregate itself would have emitted,
 //! so a test's `given` reads like the decision's real history.
 
-#![allow(
-    dead_code,
-    reason = "each test crate uses a different subset of the fixtures"
-)]
+#![allow(dead_code, reason = "each test crate uses a different subset of the fixtures")]
 
 use std::collections::HashMap;
 
@@ -32,30 +29,17 @@ pub const DRAFT_V1: &str = "第一条 为规范公共交通票价，制定本办
 
 /// A fixed instant, e.g. `t("2021-03-01T00:00:00Z")`.
 pub fn t(rfc3339: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .unwrap_or_else(|e| panic!("bad test time {rfc3339:?}: {e}"))
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(rfc3339).unwrap_or_else(|e| panic!("bad test time {rfc3339:?}: {e}")).with_timezone(&Utc)
 }
 
 /// A decision context at `now`, for a registered unit and an unpublished catalogue.
 pub fn ctx(now: &str) -> DecisionCtx {
-    DecisionCtx {
-        now: t(now),
-        catalogue_published: false,
-        unit_exists: true,
-        comment_decisions: HashMap::new(),
-    }
+    DecisionCtx { now: t(now), catalogue_published: false, unit_exists: true, comment_decisions: HashMap::new() }
 }
 
 /// Like [`ctx`], knowing which decision each listed comment belongs to.
 pub fn ctx_with_comments(now: &str, comments: &[(&str, &str)]) -> DecisionCtx {
-    DecisionCtx {
-        comment_decisions: comments
-            .iter()
-            .map(|(c, d)| (c.to_string(), d.to_string()))
-            .collect(),
-        ..ctx(now)
-    }
+    DecisionCtx { comment_decisions: comments.iter().map(|(c, d)| (c.to_string(), d.to_string())).collect(), ..ctx(now) }
 }
 
 /// The decision state folded from `events` (for hearing and comment contexts).
@@ -80,19 +64,11 @@ pub fn registered() -> Event {
 }
 
 pub fn background() -> Event {
-    BackgroundPublished {
-        decision_id: DECISION.into(),
-        text: "现行票价自2010年起未作调整。".into(),
-    }
-    .into()
+    BackgroundPublished { decision_id: DECISION.into(), text: "现行票价自2010年起未作调整。".into() }.into()
 }
 
 pub fn clause(id: &str, number: u32, text: &str) -> Clause {
-    Clause {
-        id: id.into(),
-        number,
-        text: text.into(),
-    }
+    Clause { id: id.into(), number, text: text.into() }
 }
 
 /// The clauses of [`DRAFT_V1`].
@@ -122,14 +98,7 @@ pub fn draft_v1() -> Event {
     draft(1, DRAFT_V1, draft_v1_clauses(), "2021-02-22T00:00:00Z")
 }
 
-pub fn consultation(
-    id: &str,
-    channel: &str,
-    draft_version: u32,
-    opens_at: &str,
-    closes_at: &str,
-    shortened_reason: Option<&str>,
-) -> Event {
+pub fn consultation(id: &str, channel: &str, draft_version: u32, opens_at: &str, closes_at: &str, shortened_reason: Option<&str>) -> Event {
     ConsultationOpened {
         decision_id: DECISION.into(),
         consultation_id: id.into(),
@@ -181,12 +150,7 @@ pub fn adoption(opinion_id: &str, outcome: &str, rationale: Option<&str>) -> Eve
 }
 
 pub fn feedback_report(at: &str) -> Event {
-    FeedbackReportPublished {
-        decision_id: DECISION.into(),
-        summary: "共收到意见120条，采纳35条。".into(),
-        published_at: t(at),
-    }
-    .into()
+    FeedbackReportPublished { decision_id: DECISION.into(), summary: "共收到意见120条，采纳35条。".into(), published_at: t(at) }.into()
 }
 
 pub fn deliberation(held_at: &str) -> Event {
@@ -214,11 +178,7 @@ pub fn result(published_at: &str) -> Event {
 }
 
 pub fn withdrawn() -> Event {
-    DecisionWithdrawn {
-        decision_id: DECISION.into(),
-        reason: "上位法调整".into(),
-    }
-    .into()
+    DecisionWithdrawn { decision_id: DECISION.into(), reason: "上位法调整".into() }.into()
 }
 
 // --- histories -------------------------------------------------------------------------
@@ -238,11 +198,7 @@ pub fn consulting() -> Vec<Event> {
 /// Consulting, `ONLINE` over, one opinion `op1` adopted, feedback report published.
 pub fn fed_back() -> Vec<Event> {
     let mut events = consulting();
-    events.extend([
-        opinion("op1", &["k1"]),
-        adoption("op1", "ADOPTED", None),
-        feedback_report("2021-04-10T00:00:00Z"),
-    ]);
+    events.extend([opinion("op1", &["k1"]), adoption("op1", "ADOPTED", None), feedback_report("2021-04-10T00:00:00Z")]);
     events
 }
 
@@ -269,11 +225,7 @@ pub fn drafted_then_withdrawn() -> Vec<Event> {
 
 /// Personal data as the application would seal it (the domain never opens it).
 pub fn sealed(subject: &str) -> Sealed {
-    Sealed {
-        subject: subject.into(),
-        nonce: "bm9uY2U=".into(),
-        ciphertext: format!("Y2lwaGVy-{subject}"),
-    }
+    Sealed { subject: subject.into(), nonce: "bm9uY2U=".into(), ciphertext: format!("Y2lwaGVy-{subject}") }
 }
 
 // --- hearings --------------------------------------------------------------------------
@@ -291,14 +243,8 @@ pub const SIGNUP_OVER: &str = "2021-04-12T00:00:00Z";
 /// After the hearing started.
 pub const STARTED: &str = "2021-04-20T12:00:00Z";
 
-pub fn hearing_ctx<'a>(
-    now: &str,
-    decision: &'a DecisionState,
-) -> canyu_domain::hearing::HearingCtx<'a> {
-    canyu_domain::hearing::HearingCtx {
-        now: t(now),
-        decision,
-    }
+pub fn hearing_ctx<'a>(now: &str, decision: &'a DecisionState) -> canyu_domain::hearing::HearingCtx<'a> {
+    canyu_domain::hearing::HearingCtx { now: t(now), decision }
 }
 
 pub fn scheduled(method: &str, capacity: u32, groups: &[&str]) -> Event {
@@ -337,21 +283,11 @@ pub fn signed_up(signup_id: &str, account: &str, group: &str, status: &str) -> E
 }
 
 pub fn signup_withdrawn(signup_id: &str) -> Event {
-    HearingSignupWithdrawn {
-        hearing_id: HEARING.into(),
-        decision_id: DECISION.into(),
-        signup_id: signup_id.into(),
-    }
-    .into()
+    HearingSignupWithdrawn { hearing_id: HEARING.into(), decision_id: DECISION.into(), signup_id: signup_id.into() }.into()
 }
 
 pub fn signup_promoted(signup_id: &str) -> Event {
-    HearingSignupPromoted {
-        hearing_id: HEARING.into(),
-        decision_id: DECISION.into(),
-        signup_id: signup_id.into(),
-    }
-    .into()
+    HearingSignupPromoted { hearing_id: HEARING.into(), decision_id: DECISION.into(), signup_id: signup_id.into() }.into()
 }
 
 pub fn participants_published(participants: &[(&str, &str, &str)]) -> Event {
@@ -372,9 +308,7 @@ pub fn participants_published(participants: &[(&str, &str, &str)]) -> Event {
 
 pub fn hearing_held() -> Event {
     HearingHeld {
-        hearing_id: HEARING.into(),
-        decision_id: DECISION.into(),
-        record_summary: "听证会按程序举行，参加人已确认笔录。".into(),
+        hearing_id: HEARING.into(), decision_id: DECISION.into(), record_summary: "听证会按程序举行，参加人已确认笔录。".into()
     }
     .into()
 }

@@ -82,6 +82,9 @@ pub(super) fn open_events(path: &Path) -> Result<Connection> {
     let mut conn = open_durable(path)?;
     // SQLite's default page cache (2 MiB) on purpose: every COMMIT scans the whole cache's hash
     // table (pcache1Truncate), which cost 10% of the writer's CPU with a 64 MiB cache.
+    // Checkpoints are the background checkpointer's job (see `checkpoint`); this only bounds the
+    // WAL should that thread fall behind.
+    conn.execute_batch("PRAGMA wal_autocheckpoint = 8000;").map_err(db_err)?;
     if let Ok(p) = std::env::var("XPOST") { conn.execute_batch(&p).map_err(db_err)?; }
     migrate(&mut conn, EVENT_MIGRATIONS)?;
     Ok(conn)
@@ -95,6 +98,11 @@ pub(super) fn open_keys(path: &Path) -> Result<Connection> {
         .map_err(db_err)?;
     migrate(&mut conn, KEY_MIGRATIONS)?;
     Ok(conn)
+}
+
+/// Opens the background checkpointer's connection to the event file.
+pub(super) fn open_checkpointer(path: &Path) -> Result<Connection> {
+    open_durable(path)
 }
 
 /// Opens a reader of the event file. It is opened read-write but `query_only`, because a

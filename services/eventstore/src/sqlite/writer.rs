@@ -14,6 +14,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use tokio::sync::{oneshot, watch};
 use uuid::Uuid;
 
+use super::checkpoint::{self, Checkpointer};
 use super::schema::{db_err, load_head, to_u64};
 use crate::{
     AppendResult, ExpectedVersion, NewEvent, Result, StoreError, canonical_bytes_json, chain_hash,
@@ -23,9 +24,10 @@ use crate::{
 const MAX_BATCH: usize = 513;
 
 pub static COMMIT_NS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+pub static FIN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 pub static CH: [std::sync::atomic::AtomicU64; 6] = [const { std::sync::atomic::AtomicU64::new(0) }; 6];
 pub static CHT: [std::sync::atomic::AtomicU64; 6] = [const { std::sync::atomic::AtomicU64::new(0) }; 6];
-impl Drop for Writer { fn drop(&mut self) { eprintln!("commit-only {:?} buckets <200,<400,<800,<1600,<3200,more: {:?} total us {:?}", std::time::Duration::from_nanos(COMMIT_NS.load(std::sync::atomic::Ordering::Relaxed)), CH, CHT);
+impl Drop for Writer { fn drop(&mut self) { eprintln!("commit-only {:?} buckets <200,<400,<800,<1600,<3200,more: {:?} total us {:?} fin {:?}", std::time::Duration::from_nanos(COMMIT_NS.load(std::sync::atomic::Ordering::Relaxed)), CH, CHT, FIN);
  if let Ok(p) = std::env::var("XWAL") { eprintln!("wal size {:?}", std::fs::metadata(p).map(|m| m.len())); } } }
 /// Stream heads cached by the writer; the cache is emptied when it grows past this.
 const HEAD_CACHE_CAP: usize = 100_000;
@@ -113,6 +115,7 @@ impl Drop for WriterHandle {
 /// proves it and is held until the thread exits).
 pub(super) fn spawn(
     conn: Connection,
+    checkpointer: Option<Checkpointer>,
     lock: File,
     head: u64,
     head_tx: watch::Sender<u64>,
@@ -120,6 +123,7 @@ pub(super) fn spawn(
     let (queue, requests) = mpsc::channel();
     let writer = Writer {
         conn,
+        checkpointer,
         _lock: lock,
         heads: HashMap::new(),
         head,
@@ -139,6 +143,7 @@ pub(super) fn spawn(
 
 struct Writer {
     conn: Connection,
+    checkpointer: Option<Checkpointer>,
     _lock: File,
     /// Heads of recently written streams, as committed. Never holds uncommitted state.
     heads: HashMap<String, Head>,
@@ -172,6 +177,7 @@ impl Writer {
                 // The appender may have gone away (cancelled); its append stands regardless.
                 let _ = request.reply.send(outcome);
             }
+            if let Some(c) = &self.checkpointer && c.committed() { checkpoint::finish(&self.conn); FIN.fetch_add(1, std::sync::atomic::Ordering::Relaxed); }
             t_reply += t1.elapsed();
             t_commit += t1 - t0;
         }
