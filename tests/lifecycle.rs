@@ -335,3 +335,19 @@ async fn next_entry(ws: &mut Ws) -> Value {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_and_bad_tokens_get_clear_codes() {
+    let s = Server::start();
+    let e = s.err(None, "{ decisions { totalCount } ", json!({})).await;
+    assert_eq!(e["code"], "VALIDATION", "a syntax error is the client's input");
+    let e = s.err(None, "{ decision(id: 5, asOf: \"yesterday\") { id } }", json!({})).await;
+    assert_eq!(e["code"], "VALIDATION", "a bad DateTime literal");
+    let e = s.err(Some("v1.forged.token"), "{ me { id } }", json!({})).await;
+    assert_eq!(e["code"], "UNAUTHENTICATED");
+    let me = s.ok(None, "{ me { id } units { id } }", json!({})).await;
+    assert_eq!(me, json!({"me": null, "units": []}));
+    let missing =
+        s.ok(None, "{ decision(id: \"nope\") { id } consultation(id: \"nope\") { id } hearing(id: \"nope\") { id } }", json!({})).await;
+    assert_eq!(missing, json!({"decision": null, "consultation": null, "hearing": null}));
+}

@@ -96,7 +96,7 @@ async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
                 consultation_id: c.clone(),
                 channel: "ONLINE".into(),
                 opens_at: now,
-                closes_at: now + chrono::Duration::days(30),
+                closes_at: now + chrono::Duration::days(31),
                 how_to_submit: String::new(),
                 shortened_reason: None,
             },
@@ -109,9 +109,9 @@ async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
         tokens.push(t);
     }
     let resident: Principal = app.authenticate(&tokens[0]).await?;
-    // 45 comments + 5 decision events: the decision's history has 50 entries.
+    // 47 comments + 3 decision events: the decision's history has 50 entries.
     let mut last = 0;
-    for i in 0..45 {
+    for i in 0..47 {
         last = app
             .submit_comment(&Meta::by(Some(resident.clone())), &c, &format!("第{i}条意见：建议进一步明确适用范围。"), None)
             .await?

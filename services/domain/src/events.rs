@@ -72,6 +72,14 @@ macro_rules! events {
             pub fn event_type(&self) -> &'static str {
                 match self { $( Event::$variant(_) => $name, )* }
             }
+
+            /// Decodes a stored event from its stored name and JSON payload.
+            pub fn decode(event_type: &str, data: &str) -> Result<Event, serde_json::Error> {
+                match event_type {
+                    $( $name => serde_json::from_str::<$variant>(data).map(Event::$variant), )*
+                    other => Err(serde::de::Error::custom(format!("unknown event type {other:?}"))),
+                }
+            }
         }
 
         /// The JSON Schema of every event payload, keyed by stored name.
@@ -311,11 +319,10 @@ impl Event {
         serde_json::to_string(&tagged["data"]).expect("json value serialises")
     }
 
-    /// Decodes a stored event from its stored name and JSON payload.
-    pub fn decode(event_type: &str, data: &str) -> Result<Event, serde_json::Error> {
-        // Adjacently tagged: rebuild the envelope serde expects. `event_type` is JSON-escaped.
-        let tag = serde_json::to_string(event_type)?;
-        serde_json::from_str(&format!("{{\"type\":{tag},\"data\":{data}}}"))
+    /// The stored name without its version, e.g. `decision.draft_published`.
+    pub fn kind(&self) -> &'static str {
+        let t = self.event_type();
+        t.rsplit_once('.').map_or(t, |(k, _)| k)
     }
 }
 

@@ -34,14 +34,7 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, BoxError> {
-    let mut args = Args {
-        writers: 32,
-        events: 100_000,
-        streams: 8,
-        replay: 0,
-        page: 1000,
-        dir: None,
-    };
+    let mut args = Args { writers: 32, events: 100_000, streams: 8, replay: 0, page: 1000, dir: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -72,11 +65,7 @@ fn data(writer: u64, n: u64) -> String {
 
 fn metadata() -> EventMetadata {
     EventMetadata {
-        actor: Actor {
-            role: "unit_staff".into(),
-            account_id: Some("acct-7".into()),
-            unit_id: None,
-        },
+        actor: Actor { role: "unit_staff".into(), account_id: Some("acct-7".into()), unit_id: None },
         correlation_id: Uuid::now_v7(),
         causation_id: None,
         idempotency_key: None,
@@ -85,12 +74,7 @@ fn metadata() -> EventMetadata {
 }
 
 fn event(writer: u64, n: u64) -> NewEvent {
-    NewEvent {
-        id: Uuid::now_v7(),
-        event_type: "decision.draft_published.v1".into(),
-        data: data(writer, n),
-        metadata: metadata(),
-    }
+    NewEvent { id: Uuid::now_v7(), event_type: "decision.draft_published.v1".into(), data: data(writer, n), metadata: metadata() }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -124,8 +108,7 @@ async fn bench_appends(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(),
             let mut latencies = Vec::with_capacity(count as usize);
             for n in 0..count {
                 let s = (n % streams) as usize;
-                let expected =
-                    versions[s].map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
+                let expected = versions[s].map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
                 let stream = format!("decision-{run}-{w}-{s}");
                 let t = Instant::now();
                 let result = store.append(&stream, expected, vec![event(w, n)]).await?;
@@ -159,24 +142,14 @@ async fn bench_appends(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(),
         let Some(last) = page.last() else { break };
         for (i, e) in page.iter().enumerate() {
             if e.position != after + 1 + i as u64 {
-                return Err(format!(
-                    "position {} where {} was due",
-                    e.position,
-                    after + 1 + i as u64
-                )
-                .into());
+                return Err(format!("position {} where {} was due", e.position, after + 1 + i as u64).into());
             }
         }
         counted += page.len() as u64;
         after = last.position;
     }
     if head - head_before != args.events || counted != args.events {
-        return Err(format!(
-            "expected {} new events, head moved by {} and {counted} were read",
-            args.events,
-            head - head_before
-        )
-        .into());
+        return Err(format!("expected {} new events, head moved by {} and {counted} were read", args.events, head - head_before).into());
     }
     let t = Instant::now();
     let verified = store.verify_all().await?;
@@ -198,20 +171,11 @@ async fn bench_replay(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(), 
         while left > 0 {
             let batch = left.min(1000);
             let events = (0..batch).map(|i| event(n % 97, n + i)).collect();
-            store
-                .append(
-                    &format!("fill-{}", n % 10_007),
-                    ExpectedVersion::Any,
-                    events,
-                )
-                .await?;
+            store.append(&format!("fill-{}", n % 10_007), ExpectedVersion::Any, events).await?;
             left -= batch;
             n += batch;
         }
-        println!(
-            "  filled at {:.0} events/s",
-            missing as f64 / started.elapsed().as_secs_f64()
-        );
+        println!("  filled at {:.0} events/s", missing as f64 / started.elapsed().as_secs_f64());
     }
     let total = store.head().await?;
 
@@ -246,11 +210,7 @@ async fn bench_replay(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(), 
         }
     }
     let elapsed = started.elapsed();
-    println!(
-        "replay subscribe_all: {seen} events in {:.2} s = {:.0} events/s",
-        elapsed.as_secs_f64(),
-        seen as f64 / elapsed.as_secs_f64()
-    );
+    println!("replay subscribe_all: {seen} events in {:.2} s = {:.0} events/s", elapsed.as_secs_f64(), seen as f64 / elapsed.as_secs_f64());
     Ok(())
 }
 
@@ -270,6 +230,10 @@ async fn main() -> Result<(), BoxError> {
     };
     let path = dir.join("events.db");
     println!("store: {} (WAL, synchronous=FULL)", path.display());
+    // Other load on the disk cuts durable commit rates several-fold; say what it was.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!("load average at start: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    }
     let store = Arc::new(SqliteEventStore::open(&path)?);
     if args.events > 0 {
         bench_appends(&store, &args).await?;

@@ -21,10 +21,7 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use uuid::Uuid;
 
-use crate::{
-    Actor, AppendResult, EventMetadata, EventStore, ExpectedVersion, NewEvent, RecordedEvent,
-    Result, StoreError, verify_chain,
-};
+use crate::{Actor, AppendResult, EventMetadata, EventStore, ExpectedVersion, NewEvent, RecordedEvent, Result, StoreError, verify_chain};
 
 /// How long a check waits for a subscription to deliver before it fails.
 const WAIT: Duration = Duration::from_secs(10);
@@ -105,18 +102,11 @@ pub fn new_event(n: u64) -> NewEvent {
         event_type: "conformance.tested.v1".into(),
         data: format!(r#"{{"n":{n},"note":"参与 conformance"}}"#),
         metadata: EventMetadata {
-            actor: Actor {
-                role: "system".into(),
-                account_id: Some("account-1".into()),
-                unit_id: None,
-            },
+            actor: Actor { role: "system".into(), account_id: Some("account-1".into()), unit_id: None },
             correlation_id: Uuid::now_v7(),
             causation_id: None,
             idempotency_key: Some(format!("key-{n}")),
-            server_time: Utc
-                .timestamp_opt(1_795_000_000, 123_456_789)
-                .single()
-                .unwrap_or_default(),
+            server_time: Utc.timestamp_opt(1_795_000_000, 123_456_789).single().unwrap_or_default(),
         },
     }
 }
@@ -125,12 +115,7 @@ fn new_events(count: u64) -> Vec<NewEvent> {
     (0..count).map(new_event).collect()
 }
 
-async fn must_append<S: EventStore>(
-    store: &S,
-    stream: &str,
-    expected: ExpectedVersion,
-    events: Vec<NewEvent>,
-) -> AppendResult {
+async fn must_append<S: EventStore>(store: &S, stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> AppendResult {
     match store.append(stream, expected, events).await {
         Ok(r) => r,
         Err(e) => panic!("append to {stream} with {expected:?} failed: {e}"),
@@ -138,47 +123,23 @@ async fn must_append<S: EventStore>(
 }
 
 async fn must_read_stream<S: EventStore>(store: &S, stream: &str, from: u64) -> Vec<RecordedEvent> {
-    store
-        .read_stream(stream, from, 10_000)
-        .await
-        .unwrap_or_else(|e| panic!("read_stream({stream}, {from}) failed: {e}"))
+    store.read_stream(stream, from, 10_000).await.unwrap_or_else(|e| panic!("read_stream({stream}, {from}) failed: {e}"))
 }
 
 async fn must_read_all<S: EventStore>(store: &S) -> Vec<RecordedEvent> {
-    store
-        .read_all(0, 1_000_000)
-        .await
-        .unwrap_or_else(|e| panic!("read_all failed: {e}"))
+    store.read_all(0, 1_000_000).await.unwrap_or_else(|e| panic!("read_all failed: {e}"))
 }
 
 async fn must_head<S: EventStore>(store: &S) -> u64 {
-    store
-        .head()
-        .await
-        .unwrap_or_else(|e| panic!("head failed: {e}"))
+    store.head().await.unwrap_or_else(|e| panic!("head failed: {e}"))
 }
 
-fn assert_conflict(
-    result: Result<AppendResult>,
-    stream: &str,
-    expected: ExpectedVersion,
-    actual: Option<u64>,
-) {
+fn assert_conflict(result: Result<AppendResult>, stream: &str, expected: ExpectedVersion, actual: Option<u64>) {
     match result {
-        Err(StoreError::Conflict {
-            stream: s,
-            expected: e,
-            actual: a,
-        }) => {
-            assert_eq!(
-                (s.as_str(), e, a),
-                (stream, expected, actual),
-                "conflict should name the stream, expectation and actual version"
-            );
+        Err(StoreError::Conflict { stream: s, expected: e, actual: a }) => {
+            assert_eq!((s.as_str(), e, a), (stream, expected, actual), "conflict should name the stream, expectation and actual version");
         }
-        other => panic!(
-            "append to {stream} with {expected:?} should conflict (actual {actual:?}), got {other:?}"
-        ),
+        other => panic!("append to {stream} with {expected:?} should conflict (actual {actual:?}), got {other:?}"),
     }
 }
 
@@ -199,10 +160,7 @@ async fn next_event(sub: &mut BoxStream<'static, Result<RecordedEvent>>) -> Reco
     }
 }
 
-async fn take_events(
-    sub: &mut BoxStream<'static, Result<RecordedEvent>>,
-    count: usize,
-) -> Vec<RecordedEvent> {
+async fn take_events(sub: &mut BoxStream<'static, Result<RecordedEvent>>, count: usize) -> Vec<RecordedEvent> {
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
         out.push(next_event(sub).await);
@@ -220,92 +178,43 @@ async fn assert_quiet(sub: &mut BoxStream<'static, Result<RecordedEvent>>) {
 pub async fn append_to_new_stream_with_no_stream<S: EventStore>(store: S) {
     let sent = new_events(2);
     let result = must_append(&store, "conf-new", ExpectedVersion::NoStream, sent.clone()).await;
-    assert_eq!(
-        result,
-        AppendResult {
-            first_position: 1,
-            last_position: 2,
-            last_version: 1
-        }
-    );
+    assert_eq!(result, AppendResult { first_position: 1, last_position: 2, last_version: 1 });
     let read = must_read_stream(&store, "conf-new", 0).await;
     assert_eq!(read.len(), 2, "both events are stored");
     for (i, (got, sent)) in read.iter().zip(&sent).enumerate() {
         assert_eq!(got.stream_id, "conf-new");
         assert_eq!(got.version, i as u64, "versions start at 0");
         assert_eq!(got.position, i as u64 + 1, "positions start at 1");
-        assert_eq!(
-            (&got.id, &got.event_type, &got.data, &got.metadata),
-            (&sent.id, &sent.event_type, &sent.data, &sent.metadata)
-        );
+        assert_eq!((&got.id, &got.event_type, &got.data, &got.metadata), (&sent.id, &sent.event_type, &sent.data, &sent.metadata));
     }
     assert_eq!(must_head(&store).await, 2);
 }
 
 /// `NoStream` on an existing stream conflicts and writes nothing.
 pub async fn no_stream_on_existing_stream_conflicts<S: EventStore>(store: S) {
-    must_append(
-        &store,
-        "conf-exists",
-        ExpectedVersion::NoStream,
-        new_events(1),
-    )
-    .await;
-    let again = store
-        .append("conf-exists", ExpectedVersion::NoStream, new_events(3))
-        .await;
+    must_append(&store, "conf-exists", ExpectedVersion::NoStream, new_events(1)).await;
+    let again = store.append("conf-exists", ExpectedVersion::NoStream, new_events(3)).await;
     assert_conflict(again, "conf-exists", ExpectedVersion::NoStream, Some(0));
-    assert_eq!(
-        must_read_stream(&store, "conf-exists", 0).await.len(),
-        1,
-        "a conflicting append writes nothing"
-    );
+    assert_eq!(must_read_stream(&store, "conf-exists", 0).await.len(), 1, "a conflicting append writes nothing");
     assert_eq!(must_head(&store).await, 1);
 }
 
 /// `Exact(v)` succeeds only when the stream's last version is `v`.
 pub async fn exact_version_is_checked<S: EventStore>(store: S) {
     assert_conflict(
-        store
-            .append("conf-exact", ExpectedVersion::Exact(0), new_events(1))
-            .await,
+        store.append("conf-exact", ExpectedVersion::Exact(0), new_events(1)).await,
         "conf-exact",
         ExpectedVersion::Exact(0),
         None,
     );
-    must_append(
-        &store,
-        "conf-exact",
-        ExpectedVersion::NoStream,
-        new_events(2),
-    )
-    .await;
+    must_append(&store, "conf-exact", ExpectedVersion::NoStream, new_events(2)).await;
     for wrong in [0, 2, 7] {
-        let result = store
-            .append("conf-exact", ExpectedVersion::Exact(wrong), new_events(1))
-            .await;
+        let result = store.append("conf-exact", ExpectedVersion::Exact(wrong), new_events(1)).await;
         assert_conflict(result, "conf-exact", ExpectedVersion::Exact(wrong), Some(1));
     }
-    let result = must_append(
-        &store,
-        "conf-exact",
-        ExpectedVersion::Exact(1),
-        new_events(1),
-    )
-    .await;
-    assert_eq!(
-        result,
-        AppendResult {
-            first_position: 3,
-            last_position: 3,
-            last_version: 2
-        }
-    );
-    assert_eq!(
-        must_read_all(&store).await.len(),
-        3,
-        "conflicting appends write nothing"
-    );
+    let result = must_append(&store, "conf-exact", ExpectedVersion::Exact(1), new_events(1)).await;
+    assert_eq!(result, AppendResult { first_position: 3, last_position: 3, last_version: 2 });
+    assert_eq!(must_read_all(&store).await.len(), 3, "conflicting appends write nothing");
 }
 
 /// `Any` appends to a missing or an existing stream.
@@ -313,118 +222,45 @@ pub async fn any_appends_whatever_the_version<S: EventStore>(store: S) {
     let first = must_append(&store, "conf-any", ExpectedVersion::Any, new_events(1)).await;
     assert_eq!(first.last_version, 0);
     let second = must_append(&store, "conf-any", ExpectedVersion::Any, new_events(2)).await;
-    assert_eq!(
-        second,
-        AppendResult {
-            first_position: 2,
-            last_position: 3,
-            last_version: 2
-        }
-    );
+    assert_eq!(second, AppendResult { first_position: 2, last_position: 3, last_version: 2 });
 }
 
 /// `read_stream` starts at `from_version` and honours `limit`.
 pub async fn read_stream_from_version<S: EventStore>(store: S) {
-    must_append(
-        &store,
-        "conf-read",
-        ExpectedVersion::NoStream,
-        new_events(3),
-    )
-    .await;
-    must_append(
-        &store,
-        "conf-other",
-        ExpectedVersion::NoStream,
-        new_events(2),
-    )
-    .await;
-    must_append(
-        &store,
-        "conf-read",
-        ExpectedVersion::Exact(2),
-        new_events(2),
-    )
-    .await;
-    let versions =
-        |events: Vec<RecordedEvent>| events.iter().map(|e| e.version).collect::<Vec<_>>();
-    assert_eq!(
-        versions(must_read_stream(&store, "conf-read", 2).await),
-        vec![2, 3, 4]
-    );
-    assert_eq!(
-        versions(
-            store
-                .read_stream("conf-read", 1, 2)
-                .await
-                .expect("read_stream")
-        ),
-        vec![1, 2]
-    );
-    assert!(
-        must_read_stream(&store, "conf-read", 5).await.is_empty(),
-        "reading past the end is empty"
-    );
-    assert!(
-        store
-            .read_stream("conf-read", 0, 0)
-            .await
-            .expect("read_stream")
-            .is_empty(),
-        "limit 0 reads nothing"
-    );
+    must_append(&store, "conf-read", ExpectedVersion::NoStream, new_events(3)).await;
+    must_append(&store, "conf-other", ExpectedVersion::NoStream, new_events(2)).await;
+    must_append(&store, "conf-read", ExpectedVersion::Exact(2), new_events(2)).await;
+    let versions = |events: Vec<RecordedEvent>| events.iter().map(|e| e.version).collect::<Vec<_>>();
+    assert_eq!(versions(must_read_stream(&store, "conf-read", 2).await), vec![2, 3, 4]);
+    assert_eq!(versions(store.read_stream("conf-read", 1, 2).await.expect("read_stream")), vec![1, 2]);
+    assert!(must_read_stream(&store, "conf-read", 5).await.is_empty(), "reading past the end is empty");
+    assert!(store.read_stream("conf-read", 0, 0).await.expect("read_stream").is_empty(), "limit 0 reads nothing");
     let read = must_read_stream(&store, "conf-read", 0).await;
-    assert!(
-        read.iter().all(|e| e.stream_id == "conf-read"),
-        "only the stream's own events"
-    );
+    assert!(read.iter().all(|e| e.stream_id == "conf-read"), "only the stream's own events");
     assert_eq!(positions(&read), vec![1, 2, 3, 6, 7]);
 }
 
 /// A stream that was never written reads as empty, not as an error.
 pub async fn missing_stream_reads_empty<S: EventStore>(store: S) {
     assert!(must_read_stream(&store, "conf-missing", 0).await.is_empty());
-    must_append(
-        &store,
-        "conf-present",
-        ExpectedVersion::NoStream,
-        new_events(1),
-    )
-    .await;
+    must_append(&store, "conf-present", ExpectedVersion::NoStream, new_events(1)).await;
     assert!(must_read_stream(&store, "conf-missing", 0).await.is_empty());
 }
 
 /// Positions are 1, 2, 3, … across all streams, in append order.
 pub async fn positions_are_contiguous_across_streams<S: EventStore>(store: S) {
-    let plan = [
-        ("conf-a", 2),
-        ("conf-b", 1),
-        ("conf-a", 3),
-        ("conf-c", 4),
-        ("conf-b", 2),
-    ];
+    let plan = [("conf-a", 2), ("conf-b", 1), ("conf-a", 3), ("conf-c", 4), ("conf-b", 2)];
     let mut expected_first = 1;
     for (stream, count) in plan {
         let result = must_append(&store, stream, ExpectedVersion::Any, new_events(count)).await;
-        assert_eq!(
-            (result.first_position, result.last_position),
-            (expected_first, expected_first + count - 1)
-        );
+        assert_eq!((result.first_position, result.last_position), (expected_first, expected_first + count - 1));
         expected_first += count;
     }
     let all = must_read_all(&store).await;
     assert_eq!(positions(&all), one_to(12));
     for stream in ["conf-a", "conf-b", "conf-c"] {
-        let versions: Vec<u64> = all
-            .iter()
-            .filter(|e| e.stream_id == stream)
-            .map(|e| e.version)
-            .collect();
-        assert_eq!(
-            versions,
-            (0..versions.len() as u64).collect::<Vec<_>>(),
-            "{stream} versions in position order"
-        );
+        let versions: Vec<u64> = all.iter().filter(|e| e.stream_id == stream).map(|e| e.version).collect();
+        assert_eq!(versions, (0..versions.len() as u64).collect::<Vec<_>>(), "{stream} versions in position order");
     }
     assert_eq!(must_head(&store).await, 12);
 }
@@ -432,13 +268,7 @@ pub async fn positions_are_contiguous_across_streams<S: EventStore>(store: S) {
 /// `read_all` pages by `after` and `limit` without gaps or repeats.
 pub async fn read_all_pages<S: EventStore>(store: S) {
     for i in 0..5 {
-        must_append(
-            &store,
-            &format!("conf-page-{}", i % 2),
-            ExpectedVersion::Any,
-            new_events(5),
-        )
-        .await;
+        must_append(&store, &format!("conf-page-{}", i % 2), ExpectedVersion::Any, new_events(5)).await;
     }
     let mut seen = Vec::new();
     let mut after = 0;
@@ -450,81 +280,32 @@ pub async fn read_all_pages<S: EventStore>(store: S) {
         seen.extend(positions(&page));
     }
     assert_eq!(seen, one_to(25));
-    assert_eq!(
-        positions(&store.read_all(10, 5).await.expect("read_all")),
-        vec![11, 12, 13, 14, 15]
-    );
+    assert_eq!(positions(&store.read_all(10, 5).await.expect("read_all")), vec![11, 12, 13, 14, 15]);
     assert!(store.read_all(25, 10).await.expect("read_all").is_empty());
-    assert!(
-        store.read_all(0, 0).await.expect("read_all").is_empty(),
-        "limit 0 reads nothing"
-    );
+    assert!(store.read_all(0, 0).await.expect("read_all").is_empty(), "limit 0 reads nothing");
 }
 
 /// Retrying an append whose events are stored returns the original result and writes nothing,
 /// even though the expected version is now wrong.
 pub async fn idempotent_retry_returns_original_result<S: EventStore>(store: S) {
     let batch = new_events(2);
-    let original = must_append(
-        &store,
-        "conf-idem",
-        ExpectedVersion::NoStream,
-        batch.clone(),
-    )
-    .await;
-    must_append(
-        &store,
-        "conf-idem",
-        ExpectedVersion::Exact(1),
-        new_events(1),
-    )
-    .await;
-    must_append(
-        &store,
-        "conf-elsewhere",
-        ExpectedVersion::NoStream,
-        new_events(1),
-    )
-    .await;
-    for expected in [
-        ExpectedVersion::NoStream,
-        ExpectedVersion::Exact(0),
-        ExpectedVersion::Exact(1),
-        ExpectedVersion::Any,
-    ] {
+    let original = must_append(&store, "conf-idem", ExpectedVersion::NoStream, batch.clone()).await;
+    must_append(&store, "conf-idem", ExpectedVersion::Exact(1), new_events(1)).await;
+    must_append(&store, "conf-elsewhere", ExpectedVersion::NoStream, new_events(1)).await;
+    for expected in [ExpectedVersion::NoStream, ExpectedVersion::Exact(0), ExpectedVersion::Exact(1), ExpectedVersion::Any] {
         let retry = must_append(&store, "conf-idem", expected, batch.clone()).await;
-        assert_eq!(
-            retry, original,
-            "a retry with {expected:?} returns the original result"
-        );
+        assert_eq!(retry, original, "a retry with {expected:?} returns the original result");
     }
     let single = new_events(1);
-    let first = must_append(
-        &store,
-        "conf-idem",
-        ExpectedVersion::Exact(2),
-        single.clone(),
-    )
-    .await;
-    assert_eq!(
-        must_append(&store, "conf-idem", ExpectedVersion::Exact(2), single).await,
-        first
-    );
-    assert_eq!(
-        must_read_stream(&store, "conf-idem", 0).await.len(),
-        4,
-        "retries write nothing"
-    );
+    let first = must_append(&store, "conf-idem", ExpectedVersion::Exact(2), single.clone()).await;
+    assert_eq!(must_append(&store, "conf-idem", ExpectedVersion::Exact(2), single).await, first);
+    assert_eq!(must_read_stream(&store, "conf-idem", 0).await.len(), 4, "retries write nothing");
     assert_eq!(must_head(&store).await, 5);
 }
 
 /// An append of no events is `Invalid` and writes nothing.
 pub async fn empty_append_is_invalid<S: EventStore>(store: S) {
-    for expected in [
-        ExpectedVersion::NoStream,
-        ExpectedVersion::Any,
-        ExpectedVersion::Exact(0),
-    ] {
+    for expected in [ExpectedVersion::NoStream, ExpectedVersion::Any, ExpectedVersion::Exact(0)] {
         match store.append("conf-empty", expected, Vec::new()).await {
             Err(StoreError::Invalid(_)) => {}
             other => panic!("an empty append with {expected:?} should be Invalid, got {other:?}"),
@@ -536,35 +317,14 @@ pub async fn empty_append_is_invalid<S: EventStore>(store: S) {
 
 /// Stored events form a hash chain that [`verify_chain`] accepts, and any change breaks it.
 pub async fn hash_chain_verifies_and_detects_tampering<S: EventStore>(store: S) {
-    must_append(
-        &store,
-        "conf-chain",
-        ExpectedVersion::NoStream,
-        new_events(2),
-    )
-    .await;
-    must_append(
-        &store,
-        "conf-noise",
-        ExpectedVersion::NoStream,
-        new_events(1),
-    )
-    .await;
-    must_append(
-        &store,
-        "conf-chain",
-        ExpectedVersion::Exact(1),
-        new_events(3),
-    )
-    .await;
+    must_append(&store, "conf-chain", ExpectedVersion::NoStream, new_events(2)).await;
+    must_append(&store, "conf-noise", ExpectedVersion::NoStream, new_events(1)).await;
+    must_append(&store, "conf-chain", ExpectedVersion::Exact(1), new_events(3)).await;
     let events = must_read_stream(&store, "conf-chain", 0).await;
     verify_chain(&events).expect("the stored chain verifies");
     assert_eq!(events[0].prev_hash, [0; 32], "version 0 chains onto zeroes");
     for pair in events.windows(2) {
-        assert_eq!(
-            pair[1].prev_hash, pair[0].hash,
-            "each event chains onto the previous one in its stream"
-        );
+        assert_eq!(pair[1].prev_hash, pair[0].hash, "each event chains onto the previous one in its stream");
     }
 
     let tampered = |change: &dyn Fn(&mut Vec<RecordedEvent>)| {
@@ -572,23 +332,11 @@ pub async fn hash_chain_verifies_and_detects_tampering<S: EventStore>(store: S) 
         change(&mut copy);
         matches!(verify_chain(&copy), Err(StoreError::Corrupt(_)))
     };
-    assert!(
-        tampered(&|e| e[2].data = r#"{"n":999}"#.into()),
-        "changed data is detected"
-    );
-    assert!(
-        tampered(&|e| e[1].metadata.actor.role = "admin".into()),
-        "changed metadata is detected"
-    );
-    assert!(
-        tampered(&|e| e[3].event_type = "conformance.other.v1".into()),
-        "changed type is detected"
-    );
+    assert!(tampered(&|e| e[2].data = r#"{"n":999}"#.into()), "changed data is detected");
+    assert!(tampered(&|e| e[1].metadata.actor.role = "admin".into()), "changed metadata is detected");
+    assert!(tampered(&|e| e[3].event_type = "conformance.other.v1".into()), "changed type is detected");
     assert!(tampered(&|e| e.swap(1, 2)), "reordering is detected");
-    assert!(
-        tampered(&|e| drop(e.remove(1))),
-        "a removed event is detected"
-    );
+    assert!(tampered(&|e| drop(e.remove(1))), "a removed event is detected");
 }
 
 /// 32 tasks appending to their own streams at once all land, at positions 1..=n.
@@ -602,11 +350,7 @@ pub async fn concurrent_appenders_to_different_streams<S: EventStore>(store: S) 
         tasks.push(tokio::spawn(async move {
             let stream = format!("conf-par-{t}");
             for i in 0..APPENDS {
-                let expected = if i == 0 {
-                    ExpectedVersion::NoStream
-                } else {
-                    ExpectedVersion::Exact(i - 1)
-                };
+                let expected = if i == 0 { ExpectedVersion::NoStream } else { ExpectedVersion::Exact(i - 1) };
                 must_append(&*store, &stream, expected, new_events(1)).await;
             }
         }));
@@ -615,23 +359,11 @@ pub async fn concurrent_appenders_to_different_streams<S: EventStore>(store: S) 
         task.await.expect("appender task panicked");
     }
     let all = must_read_all(&*store).await;
-    assert_eq!(
-        positions(&all),
-        one_to(TASKS * APPENDS),
-        "positions are contiguous from 1"
-    );
+    assert_eq!(positions(&all), one_to(TASKS * APPENDS), "positions are contiguous from 1");
     for t in 0..TASKS {
         let stream = format!("conf-par-{t}");
-        let versions: Vec<u64> = all
-            .iter()
-            .filter(|e| e.stream_id == stream)
-            .map(|e| e.version)
-            .collect();
-        assert_eq!(
-            versions,
-            (0..APPENDS).collect::<Vec<_>>(),
-            "{stream} has every version once, in order"
-        );
+        let versions: Vec<u64> = all.iter().filter(|e| e.stream_id == stream).map(|e| e.version).collect();
+        assert_eq!(versions, (0..APPENDS).collect::<Vec<_>>(), "{stream} has every version once, in order");
     }
     assert_eq!(must_head(&*store).await, TASKS * APPENDS);
 }
@@ -649,10 +381,7 @@ pub async fn concurrent_appenders_to_one_stream_retry_on_conflict<S: EventStore>
             let id = event.id;
             let mut expected = ExpectedVersion::NoStream;
             for _ in 0..1000 {
-                match store
-                    .append("conf-race", expected, vec![event.clone()])
-                    .await
-                {
+                match store.append("conf-race", expected, vec![event.clone()]).await {
                     Ok(_) => return id,
                     Err(StoreError::Conflict { actual, .. }) => {
                         expected = actual.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
@@ -668,15 +397,8 @@ pub async fn concurrent_appenders_to_one_stream_retry_on_conflict<S: EventStore>
         ids.insert(task.await.expect("appender task panicked"));
     }
     let events = must_read_stream(&*store, "conf-race", 0).await;
-    assert_eq!(
-        events.iter().map(|e| e.version).collect::<Vec<_>>(),
-        (0..TASKS as u64).collect::<Vec<_>>()
-    );
-    assert_eq!(
-        events.iter().map(|e| e.id).collect::<HashSet<_>>(),
-        ids,
-        "every task's event landed exactly once"
-    );
+    assert_eq!(events.iter().map(|e| e.version).collect::<Vec<_>>(), (0..TASKS as u64).collect::<Vec<_>>());
+    assert_eq!(events.iter().map(|e| e.id).collect::<HashSet<_>>(), ids, "every task's event landed exactly once");
     verify_chain(&events).expect("the contended stream is one unbroken chain");
     assert_eq!(positions(&events), one_to(TASKS as u64));
 }
@@ -684,43 +406,23 @@ pub async fn concurrent_appenders_to_one_stream_retry_on_conflict<S: EventStore>
 /// A subscription from 0 delivers the stored events (more than one page), then live ones.
 pub async fn subscribe_all_catches_up_then_goes_live<S: EventStore>(store: S) {
     for i in 0..12 {
-        must_append(
-            &store,
-            &format!("conf-sub-{}", i % 3),
-            ExpectedVersion::Any,
-            new_events(100),
-        )
-        .await;
+        must_append(&store, &format!("conf-sub-{}", i % 3), ExpectedVersion::Any, new_events(100)).await;
     }
     let mut sub = store.subscribe_all(0);
-    assert_eq!(
-        positions(&take_events(&mut sub, 1200).await),
-        one_to(1200),
-        "catch-up in order"
-    );
+    assert_eq!(positions(&take_events(&mut sub, 1200).await), one_to(1200), "catch-up in order");
     let store = Arc::new(store);
     let writer = {
         let store = Arc::clone(&store);
         tokio::spawn(async move {
             for _ in 0..5 {
-                must_append(
-                    &*store,
-                    "conf-sub-live",
-                    ExpectedVersion::Any,
-                    new_events(1),
-                )
-                .await;
+                must_append(&*store, "conf-sub-live", ExpectedVersion::Any, new_events(1)).await;
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         })
     };
     let live = take_events(&mut sub, 5).await;
     writer.await.expect("writer task panicked");
-    assert_eq!(
-        positions(&live),
-        (1201..=1205).collect::<Vec<_>>(),
-        "live events in order"
-    );
+    assert_eq!(positions(&live), (1201..=1205).collect::<Vec<_>>(), "live events in order");
     assert!(live.iter().all(|e| e.stream_id == "conf-sub-live"));
     assert_quiet(&mut sub).await;
 }
@@ -731,10 +433,7 @@ pub async fn subscribe_all_from_mid_position<S: EventStore>(store: S) {
         must_append(&store, "conf-mid", ExpectedVersion::Any, new_events(2)).await;
     }
     let mut sub = store.subscribe_all(4);
-    assert_eq!(
-        positions(&take_events(&mut sub, 6).await),
-        (5..=10).collect::<Vec<_>>()
-    );
+    assert_eq!(positions(&take_events(&mut sub, 6).await), (5..=10).collect::<Vec<_>>());
     must_append(&store, "conf-mid", ExpectedVersion::Any, new_events(2)).await;
     assert_eq!(positions(&take_events(&mut sub, 2).await), vec![11, 12]);
     assert_quiet(&mut sub).await;
@@ -744,32 +443,13 @@ pub async fn subscribe_all_from_mid_position<S: EventStore>(store: S) {
 
 /// A subscriber that stops and resumes from its checkpoint misses nothing and repeats nothing.
 pub async fn subscriber_restarts_from_checkpoint_without_gap_or_repeat<S: EventStore>(store: S) {
-    must_append(
-        &store,
-        "conf-ckpt",
-        ExpectedVersion::NoStream,
-        new_events(10),
-    )
-    .await;
+    must_append(&store, "conf-ckpt", ExpectedVersion::NoStream, new_events(10)).await;
     let mut sub = store.subscribe_all(0);
-    let checkpoint = take_events(&mut sub, 6)
-        .await
-        .last()
-        .map(|e| e.position)
-        .unwrap_or_default();
+    let checkpoint = take_events(&mut sub, 6).await.last().map(|e| e.position).unwrap_or_default();
     drop(sub);
-    must_append(
-        &store,
-        "conf-ckpt",
-        ExpectedVersion::Exact(9),
-        new_events(5),
-    )
-    .await;
+    must_append(&store, "conf-ckpt", ExpectedVersion::Exact(9), new_events(5)).await;
     let mut resumed = store.subscribe_all(checkpoint);
-    assert_eq!(
-        positions(&take_events(&mut resumed, 9).await),
-        (7..=15).collect::<Vec<_>>()
-    );
+    assert_eq!(positions(&take_events(&mut resumed, 9).await), (7..=15).collect::<Vec<_>>());
     assert_quiet(&mut resumed).await;
 }
 
@@ -778,26 +458,14 @@ pub async fn subscriber_sees_every_event_under_concurrent_appends<S: EventStore>
     const TASKS: u64 = 8;
     const APPENDS: u64 = 50;
     let store = Arc::new(store);
-    must_append(
-        &*store,
-        "conf-busy-start",
-        ExpectedVersion::NoStream,
-        new_events(3),
-    )
-    .await;
+    must_append(&*store, "conf-busy-start", ExpectedVersion::NoStream, new_events(3)).await;
     let mut sub = store.subscribe_all(1);
     let mut tasks = Vec::new();
     for t in 0..TASKS {
         let store = Arc::clone(&store);
         tasks.push(tokio::spawn(async move {
             for _ in 0..APPENDS {
-                must_append(
-                    &*store,
-                    &format!("conf-busy-{t}"),
-                    ExpectedVersion::Any,
-                    new_events(1 + t % 2),
-                )
-                .await;
+                must_append(&*store, &format!("conf-busy-{t}"), ExpectedVersion::Any, new_events(1 + t % 2)).await;
             }
         }));
     }
@@ -806,9 +474,6 @@ pub async fn subscriber_sees_every_event_under_concurrent_appends<S: EventStore>
     }
     let total = must_head(&*store).await;
     assert_eq!(total, 3 + APPENDS * (TASKS / 2) * 3);
-    assert_eq!(
-        positions(&take_events(&mut sub, (total - 1) as usize).await),
-        (2..=total).collect::<Vec<_>>()
-    );
+    assert_eq!(positions(&take_events(&mut sub, (total - 1) as usize).await), (2..=total).collect::<Vec<_>>());
     assert_quiet(&mut sub).await;
 }

@@ -92,11 +92,7 @@ pub struct AppendResult {
 pub enum StoreError {
     /// The stream was not at the expected version. Callers reload and retry, or give up.
     #[error("stream {stream} expected {expected:?} but is at {actual:?}")]
-    Conflict {
-        stream: String,
-        expected: ExpectedVersion,
-        actual: Option<u64>,
-    },
+    Conflict { stream: String, expected: ExpectedVersion, actual: Option<u64> },
     /// The request was malformed (empty append, bad stream id). A programming error.
     #[error("invalid append: {0}")]
     Invalid(String),
@@ -116,21 +112,11 @@ pub trait EventStore: Send + Sync + 'static {
     /// Appends `events` (at least one) to `stream` atomically if it is at `expected`.
     /// When the first event's id is already stored, returns the original result and writes
     /// nothing (idempotent retry). Returns only once the events are durable.
-    async fn append(
-        &self,
-        stream: &str,
-        expected: ExpectedVersion,
-        events: Vec<NewEvent>,
-    ) -> Result<AppendResult>;
+    async fn append(&self, stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> Result<AppendResult>;
 
     /// Reads up to `limit` events of `stream` with version >= `from_version`, in order.
     /// A missing stream reads as empty.
-    async fn read_stream(
-        &self,
-        stream: &str,
-        from_version: u64,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>>;
+    async fn read_stream(&self, stream: &str, from_version: u64, limit: usize) -> Result<Vec<RecordedEvent>>;
 
     /// Reads up to `limit` events with global position > `after`, in order.
     async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>>;
@@ -144,38 +130,16 @@ pub trait EventStore: Send + Sync + 'static {
 }
 
 /// The canonical bytes hashed for an event, independent of backend.
-pub fn canonical_bytes(
-    stream_id: &str,
-    version: u64,
-    id: &Uuid,
-    event_type: &str,
-    data: &str,
-    metadata: &EventMetadata,
-) -> Vec<u8> {
+pub fn canonical_bytes(stream_id: &str, version: u64, id: &Uuid, event_type: &str, data: &str, metadata: &EventMetadata) -> Vec<u8> {
     let meta = serde_json::to_string(metadata).expect("metadata serialises");
     canonical_bytes_json(stream_id, version, id, event_type, data, &meta)
 }
 
 /// [`canonical_bytes`] with the metadata already serialised by `serde_json::to_string`, so a
 /// backend that stores that text can hash it without serialising twice.
-pub fn canonical_bytes_json(
-    stream_id: &str,
-    version: u64,
-    id: &Uuid,
-    event_type: &str,
-    data: &str,
-    meta: &str,
-) -> Vec<u8> {
-    let mut out =
-        Vec::with_capacity(stream_id.len() + event_type.len() + data.len() + meta.len() + 64);
-    for part in [
-        stream_id.as_bytes(),
-        &version.to_be_bytes(),
-        id.as_bytes(),
-        event_type.as_bytes(),
-        data.as_bytes(),
-        meta.as_bytes(),
-    ] {
+pub fn canonical_bytes_json(stream_id: &str, version: u64, id: &Uuid, event_type: &str, data: &str, meta: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(stream_id.len() + event_type.len() + data.len() + meta.len() + 64);
+    for part in [stream_id.as_bytes(), &version.to_be_bytes(), id.as_bytes(), event_type.as_bytes(), data.as_bytes(), meta.as_bytes()] {
         out.extend_from_slice(&(part.len() as u64).to_be_bytes());
         out.extend_from_slice(part);
     }
@@ -196,27 +160,11 @@ pub fn verify_chain(events: &[RecordedEvent]) -> Result<()> {
     let mut prev = [0u8; 32];
     for (i, e) in events.iter().enumerate() {
         if e.version != i as u64 || e.prev_hash != prev {
-            return Err(StoreError::Corrupt(format!(
-                "{} v{}: chain link broken",
-                e.stream_id, e.version
-            )));
+            return Err(StoreError::Corrupt(format!("{} v{}: chain link broken", e.stream_id, e.version)));
         }
-        let expect = chain_hash(
-            &prev,
-            &canonical_bytes(
-                &e.stream_id,
-                e.version,
-                &e.id,
-                &e.event_type,
-                &e.data,
-                &e.metadata,
-            ),
-        );
+        let expect = chain_hash(&prev, &canonical_bytes(&e.stream_id, e.version, &e.id, &e.event_type, &e.data, &e.metadata));
         if expect != e.hash {
-            return Err(StoreError::Corrupt(format!(
-                "{} v{}: hash mismatch",
-                e.stream_id, e.version
-            )));
+            return Err(StoreError::Corrupt(format!("{} v{}: hash mismatch", e.stream_id, e.version)));
         }
         prev = e.hash;
     }

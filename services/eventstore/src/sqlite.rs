@@ -8,7 +8,6 @@
 //! read while the writer commits. Personal-data keys live in a separate file
 //! ([`SqliteKeyStore`]).
 
-mod checkpoint;
 mod keys;
 mod read;
 mod schema;
@@ -24,9 +23,7 @@ use tokio::sync::watch;
 
 pub use keys::SqliteKeyStore;
 
-use crate::{
-    AppendResult, EventStore, ExpectedVersion, NewEvent, RecordedEvent, Result, StoreError,
-};
+use crate::{AppendResult, EventStore, ExpectedVersion, NewEvent, RecordedEvent, Result, StoreError};
 
 /// The SQLite event store. Dropping it lets the writer finish queued appends, then stops it;
 /// live subscriptions end once they have delivered every committed event.
@@ -46,13 +43,8 @@ impl SqliteEventStore {
         let head = schema::load_head(&conn)?;
         let readers = Arc::new(read::ReadPool::open(path)?);
         let (head_tx, head_rx) = watch::channel(head);
-        let checkpointer = if std::env::var("XNOCKPT").is_ok() { None } else { Some(checkpoint::Checkpointer::spawn(path)?) };
-        let writer = writer::spawn(conn, checkpointer, lock, head, head_tx)?;
-        Ok(Self {
-            writer,
-            readers,
-            head: head_rx,
-        })
+        let writer = writer::spawn(conn, lock, head, head_tx)?;
+        Ok(Self { writer, readers, head: head_rx })
     }
 
     /// Checks every stream's hash chain and that positions run 1, 2, 3, … without a gap, in one
@@ -65,43 +57,24 @@ impl SqliteEventStore {
 
 #[async_trait]
 impl EventStore for SqliteEventStore {
-    async fn append(
-        &self,
-        stream: &str,
-        expected: ExpectedVersion,
-        events: Vec<NewEvent>,
-    ) -> Result<AppendResult> {
+    async fn append(&self, stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> Result<AppendResult> {
         if stream.is_empty() {
             return Err(StoreError::Invalid("empty stream id".into()));
         }
         if events.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "no events to append to {stream}"
-            )));
+            return Err(StoreError::Invalid(format!("no events to append to {stream}")));
         }
         // Serialise here, on the caller's thread, so the single writer thread only hashes and inserts.
-        let events = events
-            .into_iter()
-            .map(writer::PendingEvent::new)
-            .collect::<Result<Vec<_>>>()?;
-        self.writer
-            .append(stream.to_owned(), expected, events)
-            .await
+        let events = events.into_iter().map(writer::PendingEvent::new).collect::<Result<Vec<_>>>()?;
+        self.writer.append(stream.to_owned(), expected, events).await
     }
 
-    async fn read_stream(
-        &self,
-        stream: &str,
-        from_version: u64,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>> {
+    async fn read_stream(&self, stream: &str, from_version: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
         if limit == 0 {
             return Ok(Vec::new());
         }
         let stream = stream.to_owned();
-        self.readers
-            .run(move |conn| read::read_stream(conn, &stream, from_version, limit))
-            .await
+        self.readers.run(move |conn| read::read_stream(conn, &stream, from_version, limit)).await
     }
 
     async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>> {

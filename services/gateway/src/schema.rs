@@ -360,8 +360,7 @@ impl MutationRoot {
             .await
             .gql()?;
         let position = settle(s, &w).await;
-        let c =
-            s.projections.read(|m| m.comments.get(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
+        let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
     }
 
@@ -370,8 +369,7 @@ impl MutationRoot {
         let s = services(ctx)?;
         let w = s.app.hide_comment(&meta(ctx, None)?, input.comment_id.as_str(), &input.reason).await.gql()?;
         let position = settle(s, &w).await;
-        let c =
-            s.projections.read(|m| m.comments.get(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
+        let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
     }
 

@@ -53,7 +53,20 @@ async fn graphql_post(State(st): State<AppState>, headers: HeaderMap, req: Graph
             return async_graphql::Response::from_errors(vec![err]).into();
         }
     };
-    st.schema.execute(req.into_inner().data(auth)).await.into()
+    let mut resp = st.schema.execute(req.into_inner().data(auth)).await;
+    for e in &mut resp.errors {
+        with_default_code(e);
+    }
+    resp.into()
+}
+
+/// Errors raised by the GraphQL layer itself (syntax, unknown fields, wrong input types,
+/// depth and complexity limits) carry no code: they are the client's malformed input.
+fn with_default_code(e: &mut ServerError) {
+    let ext = e.extensions.get_or_insert_with(Default::default);
+    if ext.get("code").is_none() {
+        ext.set("code", "VALIDATION");
+    }
 }
 
 async fn graphql_get(

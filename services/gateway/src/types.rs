@@ -1,11 +1,10 @@
 //! GraphQL output types: thin wrappers over read-model views.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use canyu_projections::query::{self, Viewer};
-use canyu_projections::{self as proj, DecisionView, HearingView};
+use canyu_projections::{self as proj, DecisionView, HashMap, HearingView};
 use chrono::{DateTime, Utc};
 
 use crate::error::OrGql;
@@ -125,9 +124,9 @@ impl Account {
                 .0
                 .into_iter()
                 .map(|c| {
-                    let opinion =
-                        c.opinion_id.as_ref().and_then(|o| m.decisions.get(&c.decision_id)?.opinions.iter().find(|x| &x.id == o).cloned());
-                    let title = m.decisions.get(&c.decision_id).map(|d| d.title.clone()).unwrap_or_default();
+                    let decision = m.decisions.get(&*c.decision_id);
+                    let opinion = c.opinion_id.as_ref().and_then(|o| decision?.opinions.iter().find(|x| *x.id == **o).cloned());
+                    let title = decision.map(|d| d.title.clone()).unwrap_or_default();
                     MyComment { comment: Comment(c), opinion: opinion.map(Opinion), decision_title: title }
                 })
                 .collect()
@@ -454,9 +453,9 @@ impl From<proj::HistoryEntry> for HistoryEntry {
             position: e.position.to_string(),
             at: e.at,
             kind: e.kind.to_string(),
-            summary: e.summary,
+            summary: e.summary.to_string(),
             actor: e.actor.to_string(),
-            subject_id: e.subject_id.map(ID),
+            subject_id: e.subject_id.map(|s| ID(s.to_string())),
         }
     }
 }
@@ -547,19 +546,19 @@ pub struct Comment(pub proj::CommentView);
 #[Object]
 impl Comment {
     async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+        ID(self.0.id.to_string())
     }
     async fn consultation_id(&self) -> ID {
-        ID(self.0.consultation_id.clone())
+        ID(self.0.consultation_id.to_string())
     }
     async fn decision_id(&self) -> ID {
-        ID(self.0.decision_id.clone())
+        ID(self.0.decision_id.to_string())
     }
     async fn body(&self) -> Option<&str> {
         self.0.body.as_deref()
     }
     async fn clause_id(&self) -> Option<ID> {
-        self.0.clause_id.clone().map(ID)
+        self.0.clause_id.as_ref().map(|c| ID(c.to_string()))
     }
     async fn submitted_at(&self) -> DateTime<Utc> {
         self.0.submitted_at
@@ -572,7 +571,7 @@ impl Comment {
     }
     /// The opinion this comment was grouped into.
     async fn opinion_id(&self) -> Option<ID> {
-        self.0.opinion_id.clone().map(ID)
+        self.0.opinion_id.as_ref().map(|o| ID(o.to_string()))
     }
 }
 

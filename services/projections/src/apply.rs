@@ -34,10 +34,6 @@ fn outcome_label(o: &str) -> &'static str {
     }
 }
 
-fn kind_of(event_type: &str) -> &'static str {
-    Event::TYPES.iter().find(|t| **t == event_type).map(|t| t.rsplit_once('.').map_or(*t, |(k, _)| k)).unwrap_or("unknown")
-}
-
 fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_string() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
 }
@@ -64,28 +60,28 @@ impl ReadModel {
         };
         let at = rec.metadata.server_time;
         let actor: Arc<str> = match rec.metadata.actor.role.as_str() {
-            "unit_staff" => {
-                rec.metadata.actor.unit_id.as_ref().and_then(|u| self.units.get(u)).map(|u| u.name.as_str()).unwrap_or("unit_staff").into()
-            }
-            other => other.into(),
+            "unit_staff" => match rec.metadata.actor.unit_id.as_ref().and_then(|u| self.units.get(u)) {
+                Some(u) => u.name.as_str().into(),
+                None => self.intern("unit_staff"),
+            },
+            other => self.intern(other),
         };
-        let summary = self.apply_event(&event, at);
-        if let (Some(decision_id), Some((summary, subject_id))) = (event.decision_id(), summary) {
-            self.histories.entry(decision_id.to_string()).or_default().push(HistoryEntry {
-                position: rec.position,
-                at,
-                kind: kind_of(&rec.event_type),
-                summary,
-                actor,
-                subject_id,
+        let kind = event.kind();
+        let history_key = event.decision_id().map(|d| self.intern(d));
+        let summary = self.apply_event(event, at);
+        if let (Some(key), Some((summary, subject_id))) = (history_key, summary) {
+            let summary = self.intern(&summary);
+            let subject_id = subject_id.map(|s| match self.comment_index.get_key_value(s.as_str()) {
+                Some((k, _)) => k.clone(),
+                None => Arc::from(s),
             });
+            self.histories.entry(key).or_default().push(HistoryEntry { position: rec.position, at, kind, summary, actor, subject_id });
         }
         true
     }
 
-    fn decision_mut(&mut self, id: &str, at: DateTime<Utc>, event: &Event) -> Option<&mut DecisionView> {
+    fn decision_mut(&mut self, id: &str, at: DateTime<Utc>) -> Option<&mut DecisionView> {
         let d = Arc::make_mut(self.decisions.get_mut(id)?);
-        d.state = Decision::evolve(std::mem::take(&mut d.state), event);
         d.updated_at = at;
         Some(d)
     }
@@ -95,7 +91,15 @@ impl ReadModel {
     }
 
     /// Updates the views; returns the history summary and subject for decision events.
-    fn apply_event(&mut self, event: &Event, at: DateTime<Utc>) -> Option<(String, Option<String>)> {
+    fn apply_event(&mut self, event: Event, at: DateTime<Utc>) -> Option<(String, Option<String>)> {
+        // The domain's own fold of the decision, for stage and rule-derived facts.
+        if event.event_type().starts_with("decision.")
+            && !matches!(event, Event::DecisionRegistered(_))
+            && let Some(d) = event.decision_id().and_then(|id| self.decisions.get_mut(id))
+        {
+            let d = Arc::make_mut(d);
+            d.state = Decision::evolve(std::mem::take(&mut d.state), &event);
+        }
         match event {
             Event::UnitRegistered(e) => {
                 self.units.insert(e.unit_id.clone(), UnitView { id: e.unit_id.clone(), name: e.name.clone() });
@@ -141,7 +145,7 @@ impl ReadModel {
                     deliberation: None,
                     result: None,
                     withdrawal: None,
-                    state: Decision::evolve(Default::default(), event),
+                    state: Decision::evolve(Default::default(), &Event::DecisionRegistered(e.clone())),
                 };
                 if self.decisions.insert(e.decision_id.clone(), Arc::new(view)).is_none() {
                     self.decision_order.push(e.decision_id.clone());
@@ -153,12 +157,12 @@ impl ReadModel {
                 Some((summary, None))
             }
             Event::BackgroundPublished(e) => {
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 d.background = Some(BackgroundView { text: e.text.clone(), published_at: at });
                 Some(("发布起草背景".into(), None))
             }
             Event::DraftPublished(e) => {
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 d.drafts.push(DraftView {
                     version: e.version,
                     text: e.text.clone(),
@@ -172,7 +176,7 @@ impl ReadModel {
             }
             Event::ConsultationOpened(e) => {
                 self.consultation_decision.insert(e.consultation_id.clone(), e.decision_id.clone());
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 d.consultations.push(ConsultationView {
                     id: e.consultation_id.clone(),
                     decision_id: e.decision_id.clone(),
@@ -201,7 +205,7 @@ impl ReadModel {
                 ))
             }
             Event::ConsultationClosed(e) => {
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 let c = d.consultations.iter_mut().find(|c| c.id == e.consultation_id)?;
                 c.closed_at = Some(e.closed_at);
                 c.closed_early = e.early;
@@ -213,7 +217,7 @@ impl ReadModel {
                 Some((summary, Some(e.consultation_id.clone())))
             }
             Event::ParticipationActivityRecorded(e) => {
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 d.activities.push(ActivityView {
                     id: e.activity_id.clone(),
                     kind: e.kind.clone(),
@@ -228,12 +232,13 @@ impl ReadModel {
             }
             Event::OpinionConsolidated(e) => {
                 self.opinion_decision.insert(e.opinion_id.clone(), e.decision_id.clone());
+                let opinion: Arc<str> = e.opinion_id.as_str().into();
                 for c in &e.comment_ids {
-                    if let Some(c) = self.comments.get_mut(c) {
-                        c.opinion_id = Some(e.opinion_id.clone());
+                    if let Some(c) = self.comment_mut(c) {
+                        c.opinion_id = Some(opinion.clone());
                     }
                 }
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 d.opinions.push(OpinionView {
                     id: e.opinion_id.clone(),
                     decision_id: e.decision_id.clone(),
@@ -247,19 +252,19 @@ impl ReadModel {
                 Some((format!("归纳{kind}（{}条评论）：{}", e.comment_ids.len(), clip(&e.summary, 40)), Some(e.opinion_id.clone())))
             }
             Event::AdoptionDecided(e) => {
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 let o = d.opinions.iter_mut().find(|o| o.id == e.opinion_id)?;
                 o.adoption = Some(AdoptionView { outcome: e.outcome.clone(), rationale: e.rationale.clone(), decided_at: at });
                 let why = e.rationale.as_ref().map(|r| format!("，理由：{}", clip(r, 60))).unwrap_or_default();
                 Some((format!("对意见「{}」作出{}决定{why}", clip(&o.summary, 30), outcome_label(&e.outcome)), Some(e.opinion_id.clone())))
             }
             Event::FeedbackReportPublished(e) => {
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 d.feedback_report = Some(FeedbackReportView { summary: e.summary.clone(), published_at: e.published_at });
                 Some(("公布意见采纳情况".into(), None))
             }
             Event::DeliberationRecorded(e) => {
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 d.deliberation = Some(DeliberationView {
                     meeting_kind: e.meeting_kind.clone(),
                     held_at: e.held_at,
@@ -272,7 +277,7 @@ impl ReadModel {
                 Some((format!("{}审议（{}，{}名列席代表）", meeting, e.held_at.format("%Y-%m-%d"), e.observers.len()), None))
             }
             Event::ResultPublished(e) => {
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 d.result = Some(ResultView {
                     text: e.text.clone(),
                     document_number: e.document_number.clone(),
@@ -283,33 +288,40 @@ impl ReadModel {
                 Some((format!("公布决策结果（{}）及政策解读，{}起施行", e.document_number, e.effective_at.format("%Y-%m-%d")), None))
             }
             Event::DecisionWithdrawn(e) => {
-                let d = self.decision_mut(&e.decision_id, at, event)?;
+                let d = self.decision_mut(&e.decision_id, at)?;
                 d.withdrawal = Some(WithdrawalView { reason: e.reason.clone(), withdrawn_at: at });
                 Some((format!("撤回决策事项，理由：{}", clip(&e.reason, 60)), None))
             }
             Event::CommentSubmitted(e) => {
-                self.comments.insert(
-                    e.comment_id.clone(),
-                    CommentView {
-                        id: e.comment_id.clone(),
-                        decision_id: e.decision_id.clone(),
-                        consultation_id: e.consultation_id.clone(),
-                        account_id: e.account_id.clone(),
-                        clause_id: e.clause_id.clone(),
-                        body: Some(e.body.clone()),
-                        submitted_at: e.submitted_at,
-                        hidden_reason: None,
-                        hidden_at: None,
-                        opinion_id: None,
-                    },
-                );
-                self.consultation_comments.entry(e.consultation_id.clone()).or_default().push(e.comment_id.clone());
-                self.account_comments.entry(e.account_id.clone()).or_default().push(e.comment_id.clone());
+                if self.comment_index.contains_key(e.comment_id.as_str()) {
+                    return None;
+                }
+                let id: Arc<str> = e.comment_id.as_str().into();
+                let consultation_id = self.intern(&e.consultation_id);
+                let account_id = self.intern(&e.account_id);
+                let view = CommentView {
+                    id: id.clone(),
+                    decision_id: self.intern(&e.decision_id),
+                    consultation_id: consultation_id.clone(),
+                    account_id: account_id.clone(),
+                    clause_id: e.clause_id.as_deref().map(|c| self.intern(c)),
+                    body: None,
+                    submitted_at: e.submitted_at,
+                    hidden_reason: None,
+                    hidden_at: None,
+                    opinion_id: None,
+                };
                 let on = e.clause_id.as_ref().map(|c| format!("就条款 {c} ")).unwrap_or_default();
-                Some((format!("收到公众意见：{on}提交一条意见"), Some(e.comment_id.clone())))
+                let subject = e.comment_id;
+                let index = self.comments.len() as u32;
+                self.comments.push(CommentView { body: Some(e.body), ..view });
+                self.comment_index.insert(id, index);
+                self.consultation_comments.entry(consultation_id).or_default().push(index);
+                self.account_comments.entry(account_id).or_default().push(index);
+                Some((format!("收到公众意见：{on}提交一条意见"), Some(subject)))
             }
             Event::CommentHidden(e) => {
-                let c = self.comments.get_mut(&e.comment_id)?;
+                let c = self.comment_mut(&e.comment_id)?;
                 c.body = None;
                 c.hidden_reason = Some(e.reason.clone());
                 c.hidden_at = Some(at);

@@ -1,7 +1,11 @@
 //! Read-model documents. Everything here is public data except `SignupView::personal`, which
 //! stays sealed (ciphertext) and is opened only for the organiser roster.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+/// Maps keyed by ids we generated: foldhash is several times faster than SipHash here.
+pub type HashMap<K, V> = foldhash::HashMap<K, V>;
+pub type HashSet<K> = foldhash::HashSet<K>;
 use std::sync::Arc;
 
 use canyu_domain::decision::DecisionState;
@@ -227,19 +231,20 @@ impl HearingView {
     }
 }
 
-/// A comment. The body of a hidden comment is dropped from the read model.
+/// A comment. The body of a hidden comment is dropped from the read model. Ids repeated
+/// across many comments are interned (`Arc<str>`): a million comments must fit in memory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommentView {
-    pub id: String,
-    pub decision_id: String,
-    pub consultation_id: String,
-    pub account_id: String,
-    pub clause_id: Option<String>,
+    pub id: Arc<str>,
+    pub decision_id: Arc<str>,
+    pub consultation_id: Arc<str>,
+    pub account_id: Arc<str>,
+    pub clause_id: Option<Arc<str>>,
     pub body: Option<String>,
     pub submitted_at: DateTime<Utc>,
     pub hidden_reason: Option<String>,
     pub hidden_at: Option<DateTime<Utc>>,
-    pub opinion_id: Option<String>,
+    pub opinion_id: Option<Arc<str>>,
 }
 
 /// One entry of a decision's public history.
@@ -249,11 +254,12 @@ pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     /// The stored event name without its version, e.g. `decision.draft_published`.
     pub kind: &'static str,
-    pub summary: String,
+    /// Interned: most entries (comments, sign-ups) share a handful of summaries.
+    pub summary: Arc<str>,
     /// The acting unit's name, or the role (`admin`, `resident`, `system`).
     pub actor: Arc<str>,
     /// The entity the entry is about (comment, hearing, opinion, consultation), if any.
-    pub subject_id: Option<String>,
+    pub subject_id: Option<Arc<str>>,
 }
 
 /// All read models of one process, with the checkpoint they reflect.
@@ -268,14 +274,53 @@ pub struct ReadModel {
     /// Decision ids in registration order.
     pub decision_order: Vec<String>,
     pub hearings: HashMap<String, Arc<HearingView>>,
-    pub comments: HashMap<String, CommentView>,
-    /// Comment ids per consultation, in submission order.
-    pub consultation_comments: HashMap<String, Vec<String>>,
+    /// Comments in submission order; `comment_index` finds one by id.
+    pub comments: Vec<CommentView>,
+    pub comment_index: HashMap<Arc<str>, u32>,
+    /// Comments (indexes into `comments`) per consultation, in submission order.
+    pub consultation_comments: HashMap<Arc<str>, Vec<u32>>,
     pub consultation_decision: HashMap<String, String>,
     pub opinion_decision: HashMap<String, String>,
     pub signup_hearing: HashMap<String, String>,
-    /// Per account: comment ids and sign-up ids, in order ("my participation").
-    pub account_comments: HashMap<String, Vec<String>>,
+    /// Per account: comments (indexes) and sign-up ids, in order ("my participation").
+    pub account_comments: HashMap<Arc<str>, Vec<u32>>,
     pub account_signups: HashMap<String, Vec<String>>,
-    pub histories: HashMap<String, Vec<HistoryEntry>>,
+    pub histories: HashMap<Arc<str>, Vec<HistoryEntry>>,
+    /// Shared copies of repeated strings (ids, summaries).
+    pub interned: HashSet<Arc<str>>,
+}
+
+impl ReadModel {
+    /// Makes room for about `events` more comments, so that a rebuild does not copy the
+    /// comment table while it grows (untouched capacity costs no resident memory).
+    pub fn reserve_for(&mut self, events: usize) {
+        self.comments.reserve(events);
+        self.comment_index.reserve(events);
+    }
+
+    /// A comment by id.
+    pub fn comment(&self, id: &str) -> Option<&CommentView> {
+        self.comment_index.get(id).and_then(|i| self.comments.get(*i as usize))
+    }
+
+    /// A comment by id, for changes.
+    pub fn comment_mut(&mut self, id: &str) -> Option<&mut CommentView> {
+        let i = *self.comment_index.get(id)?;
+        self.comments.get_mut(i as usize)
+    }
+
+    /// The comments at `indexes`.
+    pub fn comments_at<'a>(&'a self, indexes: &'a [u32]) -> impl Iterator<Item = &'a CommentView> + 'a {
+        indexes.iter().filter_map(|i| self.comments.get(*i as usize))
+    }
+
+    /// The one shared copy of `s`.
+    pub fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.interned.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = s.into();
+        self.interned.insert(a.clone());
+        a
+    }
 }

@@ -1,6 +1,5 @@
 //! Query functions over the read models: visibility, filters, pagination, the `asOf` replay.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use canyu_domain::values::{SelectionMethod, SignupStatus, Stage};
@@ -124,15 +123,12 @@ pub fn comments(
             let total = ids.len();
             let start = offset_after(after).min(total);
             let n = page_size(first);
-            let items = ids[start..total.min(start + n)]
-                .iter()
-                .enumerate()
-                .filter_map(|(i, id)| m.comments.get(id).map(|c| ((start + i).to_string(), c.clone())))
-                .collect();
+            let items =
+                m.comments_at(&ids[start..total.min(start + n)]).enumerate().map(|(i, c)| ((start + i).to_string(), c.clone())).collect();
             Page { total, has_next: start + n < total, items }
         }
         Some(t) => {
-            let all: Vec<CommentView> = ids.iter().filter_map(|id| m.comments.get(id)).filter(|c| c.submitted_at <= t).cloned().collect();
+            let all: Vec<CommentView> = m.comments_at(ids).filter(|c| c.submitted_at <= t).cloned().collect();
             slice(all, first, after)
         }
     }
@@ -143,7 +139,7 @@ pub fn comment_count(m: &ReadModel, consultation_id: &str, until: Option<DateTim
     let ids = m.consultation_comments.get(consultation_id).map(Vec::as_slice).unwrap_or(&[]);
     match until {
         None => ids.len(),
-        Some(t) => ids.iter().filter_map(|id| m.comments.get(id)).filter(|c| c.submitted_at <= t).count(),
+        Some(t) => m.comments_at(ids).filter(|c| c.submitted_at <= t).count(),
     }
 }
 
@@ -233,8 +229,7 @@ pub fn dashboard(m: &ReadModel, unit_id: &str, now: DateTime<Utc>) -> Vec<Dashbo
         let ungrouped = d
             .consultations
             .iter()
-            .flat_map(|c| m.consultation_comments.get(&c.id).into_iter().flatten())
-            .filter_map(|id| m.comments.get(id))
+            .flat_map(|c| m.consultation_comments.get(c.id.as_str()).map(|ids| m.comments_at(ids)).into_iter().flatten())
             .filter(|c| c.opinion_id.is_none() && c.hidden_at.is_none())
             .count();
         let all_closed = d.consultations.iter().all(|c| c.status(now) == "CLOSED");
@@ -279,7 +274,7 @@ pub struct MySignup {
 
 /// Everything an account took part in: comments (with their opinion) and sign-ups.
 pub fn participation(m: &ReadModel, account_id: &str) -> (Vec<CommentView>, Vec<MySignup>) {
-    let comments = m.account_comments.get(account_id).into_iter().flatten().filter_map(|id| m.comments.get(id)).cloned().collect();
+    let comments = m.account_comments.get(account_id).map(|ids| m.comments_at(ids).cloned().collect()).unwrap_or_default();
     let signups = m
         .account_signups
         .get(account_id)

@@ -78,23 +78,39 @@ impl Projections {
     }
 
     /// Reads everything up to the store's current head; calls `progress(position, head)` per
-    /// page. Returns the number of events applied.
+    /// page. Returns the number of events applied. Reading the next page (on the store's
+    /// threads) overlaps with applying the current one.
     pub async fn catch_up(&self, store: &dyn EventStore, mut progress: impl FnMut(u64, u64)) -> Result<u64, StoreError> {
         let head = store.head().await?;
-        let mut applied = 0u64;
-        loop {
-            let from = self.position();
-            if from >= head {
-                return Ok(applied);
-            }
-            let page = store.read_all(from, PAGE).await?;
-            if page.is_empty() {
-                return Ok(applied);
-            }
-            applied += page.len() as u64;
-            self.apply_batch(&page);
-            progress(self.position(), head);
+        let remaining = head.saturating_sub(self.position());
+        if remaining > 10_000 {
+            self.model.write().unwrap_or_else(|p| p.into_inner()).reserve_for(remaining as usize);
         }
+        let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+        let reader = async move {
+            let mut from = self.position();
+            while from < head {
+                let page = store.read_all(from, PAGE).await?;
+                let Some(last) = page.last() else { break };
+                from = last.position;
+                if tx.send(page).await.is_err() {
+                    break;
+                }
+            }
+            Ok::<(), StoreError>(())
+        };
+        let applier = async {
+            let mut applied = 0u64;
+            while let Some(page) = rx.recv().await {
+                applied += page.len() as u64;
+                self.apply_batch(&page);
+                progress(self.position(), head);
+            }
+            applied
+        };
+        let (read, applied) = futures::join!(reader, applier);
+        read?;
+        Ok(applied)
     }
 
     /// Follows the store from the current checkpoint, forever; on a store error, waits and

@@ -31,12 +31,7 @@ impl SqliteKeyStore {
     /// Opens (creating if needed) the key file at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let conn = open_keys(path.as_ref())?;
-        Ok(Self {
-            inner: Arc::new(Mutex::new(Keys {
-                conn,
-                cache: HashMap::new(),
-            })),
-        })
+        Ok(Self { inner: Arc::new(Mutex::new(Keys { conn, cache: HashMap::new() })) })
     }
 
     async fn with_keys<T, F>(&self, f: F) -> Result<T>
@@ -60,19 +55,12 @@ impl Keys {
         if let Some(key) = self.cache.get(subject) {
             return Ok(Some(*key));
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT key FROM subject_keys WHERE subject = ?1")
-            .map_err(db_err)?;
-        let found: Option<Vec<u8>> = stmt
-            .query_row([subject], |r| r.get(0))
-            .optional()
-            .map_err(db_err)?;
+        let mut stmt = self.conn.prepare_cached("SELECT key FROM subject_keys WHERE subject = ?1").map_err(db_err)?;
+        let found: Option<Vec<u8>> = stmt.query_row([subject], |r| r.get(0)).optional().map_err(db_err)?;
         let Some(found) = found else {
             return Ok(None);
         };
-        let key = <[u8; 32]>::try_from(found.as_slice())
-            .map_err(|_| corrupt(format!("key of {subject} is not 32 bytes")))?;
+        let key = <[u8; 32]>::try_from(found.as_slice()).map_err(|_| corrupt(format!("key of {subject} is not 32 bytes")))?;
         if self.cache.len() >= CACHE_CAP {
             self.cache.clear();
         }
@@ -90,16 +78,13 @@ impl KeyStore for SqliteKeyStore {
                 return Ok(key);
             }
             let mut fresh = [0u8; 32];
-            getrandom::fill(&mut fresh)
-                .map_err(|e| StoreError::Unavailable(format!("no randomness for a key: {e}")))?;
+            getrandom::fill(&mut fresh).map_err(|e| StoreError::Unavailable(format!("no randomness for a key: {e}")))?;
             // OR IGNORE, then read back: if another process created the key first, use its key.
             keys.conn
                 .prepare_cached("INSERT OR IGNORE INTO subject_keys (subject, key) VALUES (?1, ?2)")
                 .and_then(|mut s| s.execute(rusqlite::params![subject, fresh]))
                 .map_err(db_err)?;
-            keys.lookup(&subject)?.ok_or_else(|| {
-                StoreError::Unavailable(format!("key of {subject} vanished after insert"))
-            })
+            keys.lookup(&subject)?.ok_or_else(|| StoreError::Unavailable(format!("key of {subject} vanished after insert")))
         })
         .await
     }
@@ -121,9 +106,7 @@ impl KeyStore for SqliteKeyStore {
             if deleted > 0 {
                 // Copy the change into the main file and empty the WAL, which still holds the
                 // key's bytes in the frames that inserted it.
-                keys.conn
-                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-                    .map_err(db_err)?;
+                keys.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(db_err)?;
             }
             Ok(deleted > 0)
         })

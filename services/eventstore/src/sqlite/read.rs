@@ -15,8 +15,7 @@ use crate::{EventMetadata, RecordedEvent, Result, StoreError, canonical_bytes_js
 /// Idle connections kept for reuse; more are opened when reads overlap, then closed.
 const MAX_IDLE: usize = 4;
 
-const COLUMNS: &str =
-    "position, id, stream_id, version, event_type, data, metadata, hash, prev_hash";
+const COLUMNS: &str = "position, id, stream_id, version, event_type, data, metadata, hash, prev_hash";
 
 /// Reader connections of one event file.
 pub(super) struct ReadPool {
@@ -28,10 +27,7 @@ impl ReadPool {
     /// Opens the pool with one connection, so a bad path fails now rather than on first read.
     pub(super) fn open(path: &Path) -> Result<Self> {
         let first = open_reader(path)?;
-        Ok(Self {
-            path: path.to_owned(),
-            idle: Mutex::new(vec![first]),
-        })
+        Ok(Self { path: path.to_owned(), idle: Mutex::new(vec![first]) })
     }
 
     /// Runs `f` with a reader connection on the blocking thread pool.
@@ -51,11 +47,7 @@ impl ReadPool {
         .map_err(|e| StoreError::Unavailable(format!("read task failed: {e}")))?
     }
 
-    pub(super) async fn read_all(
-        self: &Arc<Self>,
-        after: u64,
-        limit: usize,
-    ) -> Result<Vec<RecordedEvent>> {
+    pub(super) async fn read_all(self: &Arc<Self>, after: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
         if limit == 0 {
             return Ok(Vec::new());
         }
@@ -79,23 +71,14 @@ impl ReadPool {
     }
 }
 
-pub(super) fn read_stream(
-    conn: &Connection,
-    stream: &str,
-    from_version: u64,
-    limit: usize,
-) -> Result<Vec<RecordedEvent>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM events WHERE stream_id = ?1 AND version >= ?2 ORDER BY version LIMIT ?3"
-    );
+pub(super) fn read_stream(conn: &Connection, stream: &str, from_version: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE stream_id = ?1 AND version >= ?2 ORDER BY version LIMIT ?3");
     let mut stmt = conn.prepare_cached(&sql).map_err(db_err)?;
     // A version beyond i64 cannot be stored, so the stream reads empty from there.
     let Ok(from_version) = i64::try_from(from_version) else {
         return Ok(Vec::new());
     };
-    let mut rows = stmt
-        .query(rusqlite::params![stream, from_version, clamp(limit)])
-        .map_err(db_err)?;
+    let mut rows = stmt.query(rusqlite::params![stream, from_version, clamp(limit)]).map_err(db_err)?;
     let mut out = Vec::with_capacity(limit.min(1024));
     while let Some(row) = rows.next().map_err(db_err)? {
         out.push(decode(row)?);
@@ -104,15 +87,12 @@ pub(super) fn read_stream(
 }
 
 pub(super) fn read_all(conn: &Connection, after: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
-    let sql =
-        format!("SELECT {COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE position > ?1 ORDER BY position LIMIT ?2");
     let mut stmt = conn.prepare_cached(&sql).map_err(db_err)?;
     let Ok(after) = i64::try_from(after) else {
         return Ok(Vec::new());
     };
-    let mut rows = stmt
-        .query(rusqlite::params![after, clamp(limit)])
-        .map_err(db_err)?;
+    let mut rows = stmt.query(rusqlite::params![after, clamp(limit)]).map_err(db_err)?;
     let mut out = Vec::with_capacity(limit.min(4096));
     while let Some(row) = rows.next().map_err(db_err)? {
         out.push(decode(row)?);
@@ -140,32 +120,18 @@ struct RawRow<'a> {
 impl<'a> RawRow<'a> {
     fn from_row(row: &'a Row<'_>) -> Result<Self> {
         let position = to_u64(row.get::<_, i64>(0).map_err(db_err)?)?;
-        let at = |what: &str, e: FromSqlError| {
-            corrupt(format!("event at position {position}: {what}: {e}"))
-        };
+        let at = |what: &str, e: FromSqlError| corrupt(format!("event at position {position}: {what}: {e}"));
         let value = |i: usize| row.get_ref(i).map_err(db_err);
-        let blob = |i: usize, what: &str| -> Result<&'a [u8]> {
-            value(i)?.as_blob().map_err(|e| at(what, e))
-        };
-        let text = |i: usize, what: &str| -> Result<&'a str> {
-            value(i)?.as_str().map_err(|e| at(what, e))
-        };
+        let blob = |i: usize, what: &str| -> Result<&'a [u8]> { value(i)?.as_blob().map_err(|e| at(what, e)) };
+        let text = |i: usize, what: &str| -> Result<&'a str> { value(i)?.as_str().map_err(|e| at(what, e)) };
         let hash32 = |i: usize, what: &str| -> Result<[u8; 32]> {
-            <[u8; 32]>::try_from(blob(i, what)?).map_err(|_| {
-                corrupt(format!(
-                    "event at position {position}: {what} is not 32 bytes"
-                ))
-            })
+            <[u8; 32]>::try_from(blob(i, what)?).map_err(|_| corrupt(format!("event at position {position}: {what} is not 32 bytes")))
         };
-        let id = Uuid::from_slice(blob(1, "id")?)
-            .map_err(|e| corrupt(format!("event at position {position}: id: {e}")))?;
+        let id = Uuid::from_slice(blob(1, "id")?).map_err(|e| corrupt(format!("event at position {position}: id: {e}")))?;
         let version = match value(3)? {
             ValueRef::Integer(v) => to_u64(v)?,
             other => {
-                return Err(corrupt(format!(
-                    "event at position {position}: version is {:?}",
-                    other.data_type()
-                )));
+                return Err(corrupt(format!("event at position {position}: version is {:?}", other.data_type())));
             }
         };
         Ok(Self {
@@ -184,8 +150,8 @@ impl<'a> RawRow<'a> {
 
 fn decode(row: &Row<'_>) -> Result<RecordedEvent> {
     let raw = RawRow::from_row(row)?;
-    let metadata: EventMetadata = serde_json::from_str(raw.metadata)
-        .map_err(|e| corrupt(format!("event at position {}: metadata: {e}", raw.position)))?;
+    let metadata: EventMetadata =
+        serde_json::from_str(raw.metadata).map_err(|e| corrupt(format!("event at position {}: metadata: {e}", raw.position)))?;
     Ok(RecordedEvent {
         id: raw.id,
         stream_id: raw.stream_id.to_owned(),
@@ -203,9 +169,7 @@ fn decode(row: &Row<'_>) -> Result<RecordedEvent> {
 /// stream's chain links and hashes. The stored metadata text is hashed as is: it is the exact
 /// text that was hashed at append.
 pub(super) fn verify_all(conn: &Connection) -> Result<u64> {
-    let mut stmt = conn
-        .prepare(&format!("SELECT {COLUMNS} FROM events ORDER BY position"))
-        .map_err(db_err)?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM events ORDER BY position")).map_err(db_err)?;
     let mut rows = stmt.query([]).map_err(db_err)?;
     // Per stream: the next expected version and the hash it must chain onto.
     let mut streams: HashMap<String, (u64, [u8; 32])> = HashMap::new();
@@ -214,32 +178,15 @@ pub(super) fn verify_all(conn: &Connection) -> Result<u64> {
         let e = RawRow::from_row(row)?;
         count += 1;
         if e.position != count {
-            return Err(corrupt(format!(
-                "position {} follows {}: events are missing",
-                e.position,
-                count - 1
-            )));
+            return Err(corrupt(format!("position {} follows {}: events are missing", e.position, count - 1)));
         }
         let (next_version, prev) = streams.get(e.stream_id).copied().unwrap_or((0, [0; 32]));
         if e.version != next_version || e.prev_hash != prev {
-            return Err(corrupt(format!(
-                "{} v{}: chain link broken (position {})",
-                e.stream_id, e.version, e.position
-            )));
+            return Err(corrupt(format!("{} v{}: chain link broken (position {})", e.stream_id, e.version, e.position)));
         }
-        let canonical = canonical_bytes_json(
-            e.stream_id,
-            e.version,
-            &e.id,
-            e.event_type,
-            e.data,
-            e.metadata,
-        );
+        let canonical = canonical_bytes_json(e.stream_id, e.version, &e.id, e.event_type, e.data, e.metadata);
         if chain_hash(&prev, &canonical) != e.hash {
-            return Err(corrupt(format!(
-                "{} v{}: hash mismatch (position {})",
-                e.stream_id, e.version, e.position
-            )));
+            return Err(corrupt(format!("{} v{}: hash mismatch (position {})", e.stream_id, e.version, e.position)));
         }
         match streams.get_mut(e.stream_id) {
             Some(entry) => *entry = (e.version + 1, e.hash),

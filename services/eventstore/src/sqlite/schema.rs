@@ -35,9 +35,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Maps a SQLite error: damaged files are `Corrupt`, everything else `Unavailable`.
 pub(super) fn db_err(e: rusqlite::Error) -> StoreError {
     match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
-            StoreError::Corrupt(format!("sqlite: {e}"))
-        }
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt(format!("sqlite: {e}")),
         _ => StoreError::Unavailable(format!("sqlite: {e}")),
     }
 }
@@ -61,19 +59,11 @@ pub(super) fn lock_writer(path: &Path) -> Result<File> {
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|e| {
-            StoreError::Unavailable(format!("cannot open {}: {e}", lock_path.display()))
-        })?;
+        .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", lock_path.display())))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(StoreError::Unavailable(format!(
-            "{} is already open by another event store",
-            path.display()
-        ))),
-        Err(TryLockError::Error(e)) => Err(StoreError::Unavailable(format!(
-            "cannot lock {}: {e}",
-            lock_path.display()
-        ))),
+        Err(TryLockError::WouldBlock) => Err(StoreError::Unavailable(format!("{} is already open by another event store", path.display()))),
+        Err(TryLockError::Error(e)) => Err(StoreError::Unavailable(format!("cannot lock {}: {e}", lock_path.display()))),
     }
 }
 
@@ -82,10 +72,6 @@ pub(super) fn open_events(path: &Path) -> Result<Connection> {
     let mut conn = open_durable(path)?;
     // SQLite's default page cache (2 MiB) on purpose: every COMMIT scans the whole cache's hash
     // table (pcache1Truncate), which cost 10% of the writer's CPU with a 64 MiB cache.
-    // Checkpoints are the background checkpointer's job (see `checkpoint`); this only bounds the
-    // WAL should that thread fall behind.
-    conn.execute_batch("PRAGMA wal_autocheckpoint = 8000;").map_err(db_err)?;
-    if let Ok(p) = std::env::var("XPOST") { conn.execute_batch(&p).map_err(db_err)?; }
     migrate(&mut conn, EVENT_MIGRATIONS)?;
     Ok(conn)
 }
@@ -94,78 +80,51 @@ pub(super) fn open_events(path: &Path) -> Result<Connection> {
 /// overwritten rather than left in a free page.
 pub(super) fn open_keys(path: &Path) -> Result<Connection> {
     let mut conn = open_durable(path)?;
-    conn.execute_batch("PRAGMA secure_delete = ON;")
-        .map_err(db_err)?;
+    conn.execute_batch("PRAGMA secure_delete = ON;").map_err(db_err)?;
     migrate(&mut conn, KEY_MIGRATIONS)?;
     Ok(conn)
-}
-
-/// Opens the background checkpointer's connection to the event file.
-pub(super) fn open_checkpointer(path: &Path) -> Result<Connection> {
-    open_durable(path)
 }
 
 /// Opens a reader of the event file. It is opened read-write but `query_only`, because a
 /// read-only connection cannot recreate the WAL index if it is the last one left open.
 pub(super) fn open_reader(path: &Path) -> Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-        | OpenFlags::SQLITE_OPEN_URI;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags).map_err(db_err)?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
-    conn.execute_batch("PRAGMA query_only = ON;")
-        .map_err(db_err)?;
+    conn.execute_batch("PRAGMA query_only = ON;").map_err(db_err)?;
     Ok(conn)
 }
 
 fn open_durable(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(db_err)?;
-    if let Ok(p) = std::env::var("XPRE") { conn.execute_batch(&p).map_err(db_err)?; }
     conn.busy_timeout(BUSY_TIMEOUT).map_err(db_err)?;
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .map_err(db_err)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(db_err)?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Unavailable(format!(
-            "{}: cannot enable WAL (got {mode})",
-            path.display()
-        )));
+        return Err(StoreError::Unavailable(format!("{}: cannot enable WAL (got {mode})", path.display())));
     }
     // FULL: an acknowledged write survives power loss, not only a crash of the process.
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;")
-        .map_err(db_err)?;
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;").map_err(db_err)?;
     Ok(conn)
 }
 
 fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(db_err)?;
-    let done: i64 = tx
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(db_err)?;
-    let done =
-        usize::try_from(done).map_err(|_| corrupt(format!("negative user_version {done}")))?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+    let done: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db_err)?;
+    let done = usize::try_from(done).map_err(|_| corrupt(format!("negative user_version {done}")))?;
     if done > migrations.len() {
-        return Err(StoreError::Unavailable(format!(
-            "schema version {done} is newer than this build knows ({})",
-            migrations.len()
-        )));
+        return Err(StoreError::Unavailable(format!("schema version {done} is newer than this build knows ({})", migrations.len())));
     }
     for sql in &migrations[done..] {
         tx.execute_batch(sql).map_err(db_err)?;
     }
     if done < migrations.len() {
-        tx.pragma_update(None, "user_version", migrations.len() as i64)
-            .map_err(db_err)?;
+        tx.pragma_update(None, "user_version", migrations.len() as i64).map_err(db_err)?;
     }
     tx.commit().map_err(db_err)
 }
 
 /// The highest stored position, 0 for an empty log.
 pub(super) fn load_head(conn: &Connection) -> Result<u64> {
-    let head: Option<i64> = conn
-        .query_row("SELECT max(position) FROM events", [], |r| r.get(0))
-        .map_err(db_err)?;
+    let head: Option<i64> = conn.query_row("SELECT max(position) FROM events", [], |r| r.get(0)).map_err(db_err)?;
     to_u64(head.unwrap_or(0))
 }

@@ -24,19 +24,8 @@ struct Subscription {
     failed: bool,
 }
 
-pub(super) fn subscribe(
-    readers: Arc<ReadPool>,
-    head: watch::Receiver<u64>,
-    after: u64,
-) -> BoxStream<'static, Result<RecordedEvent>> {
-    let state = Subscription {
-        readers,
-        head,
-        after,
-        page: VecDeque::new(),
-        closed: false,
-        failed: false,
-    };
+pub(super) fn subscribe(readers: Arc<ReadPool>, head: watch::Receiver<u64>, after: u64) -> BoxStream<'static, Result<RecordedEvent>> {
+    let state = Subscription { readers, head, after, page: VecDeque::new(), closed: false, failed: false };
     stream::unfold(state, next).boxed()
 }
 
@@ -49,11 +38,7 @@ async fn next(mut s: Subscription) -> Option<(Result<RecordedEvent>, Subscriptio
             // Positions are gap-free by construction; anything else is a broken store.
             if event.position != s.after + 1 {
                 s.failed = true;
-                let gap = StoreError::Corrupt(format!(
-                    "subscription expected position {} but read {}",
-                    s.after + 1,
-                    event.position
-                ));
+                let gap = StoreError::Corrupt(format!("subscription expected position {} but read {}", s.after + 1, event.position));
                 return Some((Err(gap), s));
             }
             s.after = event.position;

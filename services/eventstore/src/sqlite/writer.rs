@@ -14,21 +14,12 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use tokio::sync::{oneshot, watch};
 use uuid::Uuid;
 
-use super::checkpoint::{self, Checkpointer};
 use super::schema::{db_err, load_head, to_u64};
-use crate::{
-    AppendResult, ExpectedVersion, NewEvent, Result, StoreError, canonical_bytes_json, chain_hash,
-};
+use crate::{AppendResult, ExpectedVersion, NewEvent, Result, StoreError, canonical_bytes_json, chain_hash};
 
 /// Most requests committed together; bounds the latency one commit adds to its first request.
 const MAX_BATCH: usize = 513;
 
-pub static COMMIT_NS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-pub static FIN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-pub static CH: [std::sync::atomic::AtomicU64; 6] = [const { std::sync::atomic::AtomicU64::new(0) }; 6];
-pub static CHT: [std::sync::atomic::AtomicU64; 6] = [const { std::sync::atomic::AtomicU64::new(0) }; 6];
-impl Drop for Writer { fn drop(&mut self) { eprintln!("commit-only {:?} buckets <200,<400,<800,<1600,<3200,more: {:?} total us {:?} fin {:?}", std::time::Duration::from_nanos(COMMIT_NS.load(std::sync::atomic::Ordering::Relaxed)), CH, CHT, FIN);
- if let Ok(p) = std::env::var("XWAL") { eprintln!("wal size {:?}", std::fs::metadata(p).map(|m| m.len())); } } }
 /// Stream heads cached by the writer; the cache is emptied when it grows past this.
 const HEAD_CACHE_CAP: usize = 100_000;
 
@@ -42,18 +33,9 @@ pub(super) struct PendingEvent {
 
 impl PendingEvent {
     pub(super) fn new(e: NewEvent) -> Result<Self> {
-        let metadata = serde_json::to_string(&e.metadata).map_err(|err| {
-            StoreError::Invalid(format!(
-                "metadata of event {} does not serialise: {err}",
-                e.id
-            ))
-        })?;
-        Ok(Self {
-            id: e.id,
-            event_type: e.event_type,
-            data: e.data,
-            metadata,
-        })
+        let metadata = serde_json::to_string(&e.metadata)
+            .map_err(|err| StoreError::Invalid(format!("metadata of event {} does not serialise: {err}", e.id)))?;
+        Ok(Self { id: e.id, event_type: e.event_type, data: e.data, metadata })
     }
 }
 
@@ -79,23 +61,11 @@ pub(super) struct WriterHandle {
 }
 
 impl WriterHandle {
-    pub(super) async fn append(
-        &self,
-        stream: String,
-        expected: ExpectedVersion,
-        events: Vec<PendingEvent>,
-    ) -> Result<AppendResult> {
+    pub(super) async fn append(&self, stream: String, expected: ExpectedVersion, events: Vec<PendingEvent>) -> Result<AppendResult> {
         let stopped = || StoreError::Unavailable("the sqlite writer thread has stopped".into());
         let (reply, answer) = oneshot::channel();
         let queue = self.queue.as_ref().ok_or_else(stopped)?;
-        queue
-            .send(AppendRequest {
-                stream,
-                expected,
-                events,
-                reply,
-            })
-            .map_err(|_| stopped())?;
+        queue.send(AppendRequest { stream, expected, events, reply }).map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
@@ -113,37 +83,18 @@ impl Drop for WriterHandle {
 
 /// Starts the writer thread on `conn`, which must be the only writer of the file (`lock`
 /// proves it and is held until the thread exits).
-pub(super) fn spawn(
-    conn: Connection,
-    checkpointer: Option<Checkpointer>,
-    lock: File,
-    head: u64,
-    head_tx: watch::Sender<u64>,
-) -> Result<WriterHandle> {
+pub(super) fn spawn(conn: Connection, lock: File, head: u64, head_tx: watch::Sender<u64>) -> Result<WriterHandle> {
     let (queue, requests) = mpsc::channel();
-    let writer = Writer {
-        conn,
-        checkpointer,
-        _lock: lock,
-        heads: HashMap::new(),
-        head,
-        head_tx,
-    };
+    let writer = Writer { conn, _lock: lock, heads: HashMap::new(), head, head_tx };
     let thread = std::thread::Builder::new()
         .name("canyu-sqlite-writer".into())
         .spawn(move || writer.run(requests))
-        .map_err(|e| {
-            StoreError::Unavailable(format!("cannot start the sqlite writer thread: {e}"))
-        })?;
-    Ok(WriterHandle {
-        queue: Some(queue),
-        thread: Some(thread),
-    })
+        .map_err(|e| StoreError::Unavailable(format!("cannot start the sqlite writer thread: {e}")))?;
+    Ok(WriterHandle { queue: Some(queue), thread: Some(thread) })
 }
 
 struct Writer {
     conn: Connection,
-    checkpointer: Option<Checkpointer>,
     _lock: File,
     /// Heads of recently written streams, as committed. Never holds uncommitted state.
     heads: HashMap<String, Head>,
@@ -155,34 +106,31 @@ struct Writer {
 impl Writer {
     fn run(mut self, requests: mpsc::Receiver<AppendRequest>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
-        let (mut nb, mut nr, mut t_apply, mut t_commit, mut t_reply, mut t_wait) = (0u64, 0u64, std::time::Duration::ZERO, std::time::Duration::ZERO, std::time::Duration::ZERO, std::time::Duration::ZERO);
-        let mut hist = [0u64; 8];
-        loop {
-            let tw = std::time::Instant::now();
-            let Ok(first) = requests.recv() else { break };
-            t_wait += tw.elapsed();
+        while let Ok(first) = requests.recv() {
             batch.push(first);
+            let gap = std::env::var("XGAP").ok().and_then(|g| g.parse::<u64>().ok()).unwrap_or(0);
+            let cap = std::env::var("XCAP").ok().and_then(|g| g.parse::<u64>().ok()).unwrap_or(300);
+            let start = std::time::Instant::now();
             while batch.len() < MAX_BATCH {
                 match requests.try_recv() {
                     Ok(request) => batch.push(request),
-                    Err(_) => break,
+                    Err(_) => {
+                        if gap == 0 { break; }
+                        let left = std::time::Duration::from_micros(cap).saturating_sub(start.elapsed());
+                        if left.is_zero() { break; }
+                        match requests.recv_timeout(left.min(std::time::Duration::from_micros(gap))) {
+                            Ok(request) => batch.push(request),
+                            Err(_) => break,
+                        }
+                    }
                 }
             }
-            nb += 1; nr += batch.len() as u64;
-            hist[(batch.len().ilog2() as usize).min(7)] += 1;
-            let t0 = std::time::Instant::now();
             let outcomes = self.commit_batch(&batch);
-            let t1 = std::time::Instant::now();
             for (request, outcome) in batch.drain(..).zip(outcomes) {
                 // The appender may have gone away (cancelled); its append stands regardless.
                 let _ = request.reply.send(outcome);
             }
-            if let Some(c) = &self.checkpointer && c.committed() { checkpoint::finish(&self.conn); FIN.fetch_add(1, std::sync::atomic::Ordering::Relaxed); }
-            t_reply += t1.elapsed();
-            t_commit += t1 - t0;
         }
-        let _ = &mut t_apply;
-        eprintln!("batches {nb} reqs {nr} avg {:.1} commit_batch {:?} reply {:?} wait {:?} hist(log2) {:?}", nr as f64 / nb.max(1) as f64, t_commit, t_reply, t_wait, hist);
     }
 
     /// Runs `batch` in one transaction. Returns one outcome per request, in order.
@@ -197,9 +145,7 @@ impl Writer {
         let mut aborted = false;
         for request in batch {
             if aborted {
-                outcomes.push(Err(StoreError::Unavailable(
-                    "the transaction was aborted by an earlier error".into(),
-                )));
+                outcomes.push(Err(StoreError::Unavailable("the transaction was aborted by an earlier error".into())));
                 continue;
             }
             outcomes.push(self.apply(request, &mut staged, &mut next_position));
@@ -207,20 +153,7 @@ impl Writer {
             // statements would then autocommit one by one, outside the group.
             aborted = self.conn.is_autocommit();
         }
-        let tc = std::time::Instant::now();
-        let commit = if aborted {
-            Err(StoreError::Unavailable(
-                "sqlite rolled back the transaction".into(),
-            ))
-        } else {
-            self.exec("COMMIT")
-        };
-        let ce = tc.elapsed();
-        COMMIT_NS.fetch_add(ce.as_nanos() as u64, std::sync::atomic::Ordering::Relaxed);
-        let us = ce.as_micros() as u64;
-        let b = if us < 200 {0} else if us < 400 {1} else if us < 800 {2} else if us < 1600 {3} else if us < 3200 {4} else {5};
-        CH[b].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        CHT[b].fetch_add(us, std::sync::atomic::Ordering::Relaxed);
+        let commit = if aborted { Err(StoreError::Unavailable("sqlite rolled back the transaction".into())) } else { self.exec("COMMIT") };
         match commit {
             Ok(()) => {
                 if self.heads.len() + staged.len() > HEAD_CACHE_CAP {
@@ -229,8 +162,7 @@ impl Writer {
                 self.heads.extend(staged);
                 self.head = next_position - 1;
                 let head = self.head;
-                self.head_tx
-                    .send_if_modified(|published| std::mem::replace(published, head) != head);
+                self.head_tx.send_if_modified(|published| std::mem::replace(published, head) != head);
                 outcomes
             }
             Err(e) => {
@@ -246,21 +178,13 @@ impl Writer {
                         tracing::error!(error = %e, "cannot reload the head after a failed commit")
                     }
                 }
-                outcomes
-                    .into_iter()
-                    .map(|o| o.and(Err(unavailable(&e))))
-                    .collect()
+                outcomes.into_iter().map(|o| o.and(Err(unavailable(&e)))).collect()
             }
         }
     }
 
     /// Checks and inserts one request inside the open transaction.
-    fn apply(
-        &mut self,
-        request: &AppendRequest,
-        staged: &mut HashMap<String, Head>,
-        next_position: &mut u64,
-    ) -> Result<AppendResult> {
+    fn apply(&mut self, request: &AppendRequest, staged: &mut HashMap<String, Head>, next_position: &mut u64) -> Result<AppendResult> {
         let stream = request.stream.as_str();
         if let Some(original) = self.original_result(request)? {
             return Ok(original);
@@ -276,11 +200,7 @@ impl Writer {
             ExpectedVersion::Exact(v) => actual == Some(v),
         };
         if !matches {
-            return Err(StoreError::Conflict {
-                stream: stream.to_owned(),
-                expected: request.expected,
-                actual,
-            });
+            return Err(StoreError::Conflict { stream: stream.to_owned(), expected: request.expected, actual });
         }
 
         self.exec_cached("SAVEPOINT append")?;
@@ -288,11 +208,8 @@ impl Writer {
             Ok(head) => {
                 self.exec_cached("RELEASE append")?;
                 let count = request.events.len() as u64;
-                let result = AppendResult {
-                    first_position: *next_position,
-                    last_position: *next_position + count - 1,
-                    last_version: head.version,
-                };
+                let result =
+                    AppendResult { first_position: *next_position, last_position: *next_position + count - 1, last_version: head.version };
                 *next_position += count;
                 staged.insert(request.stream.clone(), head);
                 Ok(result)
@@ -307,22 +224,13 @@ impl Writer {
 
     /// If the request's first event is already stored, the result of the append that stored it.
     fn original_result(&self, request: &AppendRequest) -> Result<Option<AppendResult>> {
-        let Some((first_position, stream, first_version)) =
-            self.find_event(&request.events[0].id)?
-        else {
+        let Some((first_position, stream, first_version)) = self.find_event(&request.events[0].id)? else {
             return Ok(None);
         };
         if stream != request.stream {
-            return Err(StoreError::Invalid(format!(
-                "event id {} is already stored in stream {stream}",
-                request.events[0].id
-            )));
+            return Err(StoreError::Invalid(format!("event id {} is already stored in stream {stream}", request.events[0].id)));
         }
-        let mut result = AppendResult {
-            first_position,
-            last_position: first_position,
-            last_version: first_version,
-        };
+        let mut result = AppendResult { first_position, last_position: first_position, last_version: first_version };
         if let Some(last) = request.events.last().filter(|_| request.events.len() > 1)
             && let Some((position, stream, version)) = self.find_event(&last.id)?
             && stream == request.stream
@@ -334,23 +242,12 @@ impl Writer {
     }
 
     fn find_event(&self, id: &Uuid) -> Result<Option<(u64, String, u64)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT position, stream_id, version FROM events WHERE id = ?1")
-            .map_err(db_err)?;
+        let mut stmt = self.conn.prepare_cached("SELECT position, stream_id, version FROM events WHERE id = ?1").map_err(db_err)?;
         let found = stmt
-            .query_row([id.as_bytes()], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })
+            .query_row([id.as_bytes()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))
             .optional()
             .map_err(db_err)?;
-        found
-            .map(|(position, stream, version)| Ok((to_u64(position)?, stream, to_u64(version)?)))
-            .transpose()
+        found.map(|(position, stream, version)| Ok((to_u64(position)?, stream, to_u64(version)?))).transpose()
     }
 
     fn load_stream_head(&self, stream: &str) -> Result<Option<Head>> {
@@ -358,51 +255,27 @@ impl Writer {
             .conn
             .prepare_cached("SELECT version, hash FROM events WHERE stream_id = ?1 ORDER BY version DESC LIMIT 1")
             .map_err(db_err)?;
-        let found = stmt
-            .query_row([stream], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-            })
-            .optional()
-            .map_err(db_err)?;
+        let found = stmt.query_row([stream], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))).optional().map_err(db_err)?;
         let Some((version, hash)) = found else {
             return Ok(None);
         };
-        let hash = <[u8; 32]>::try_from(hash.as_slice()).map_err(|_| {
-            StoreError::Corrupt(format!("{stream} v{version}: hash is not 32 bytes"))
-        })?;
-        Ok(Some(Head {
-            version: to_u64(version)?,
-            hash,
-        }))
+        let hash =
+            <[u8; 32]>::try_from(hash.as_slice()).map_err(|_| StoreError::Corrupt(format!("{stream} v{version}: hash is not 32 bytes")))?;
+        Ok(Some(Head { version: to_u64(version)?, hash }))
     }
 
     /// Inserts the request's events after `current`, from `position` on. Returns the new head.
-    fn insert(
-        &self,
-        request: &AppendRequest,
-        current: Option<Head>,
-        position: u64,
-    ) -> rusqlite::Result<Head> {
+    fn insert(&self, request: &AppendRequest, current: Option<Head>, position: u64) -> rusqlite::Result<Head> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO events (position, id, stream_id, version, event_type, data, metadata, hash, prev_hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        let mut head = Head {
-            version: 0,
-            hash: [0; 32],
-        };
+        let mut head = Head { version: 0, hash: [0; 32] };
         let mut prev_hash = current.map_or([0; 32], |h| h.hash);
         let first_version = current.map_or(0, |h| h.version + 1);
         for (i, (event, position)) in request.events.iter().zip(position..).enumerate() {
             let version = first_version + i as u64;
-            let canonical = canonical_bytes_json(
-                &request.stream,
-                version,
-                &event.id,
-                &event.event_type,
-                &event.data,
-                &event.metadata,
-            );
+            let canonical = canonical_bytes_json(&request.stream, version, &event.id, &event.event_type, &event.data, &event.metadata);
             let hash = chain_hash(&prev_hash, &canonical);
             stmt.execute(params![
                 sql_int(position)?,
@@ -429,23 +302,12 @@ impl Writer {
             return db_err(e);
         }
         if message.contains("events.id") {
-            return StoreError::Invalid(format!(
-                "an event id of this append to {} is already stored",
-                request.stream
-            ));
+            return StoreError::Invalid(format!("an event id of this append to {} is already stored", request.stream));
         }
         if message.contains("events.stream_id") {
             self.heads.remove(&request.stream);
-            let actual = self
-                .load_stream_head(&request.stream)
-                .ok()
-                .flatten()
-                .map(|h| h.version);
-            return StoreError::Conflict {
-                stream: request.stream.clone(),
-                expected: request.expected,
-                actual,
-            };
+            let actual = self.load_stream_head(&request.stream).ok().flatten().map(|h| h.version);
+            return StoreError::Conflict { stream: request.stream.clone(), expected: request.expected, actual };
         }
         db_err(e)
     }
@@ -455,11 +317,7 @@ impl Writer {
     }
 
     fn exec_cached(&self, sql: &str) -> Result<()> {
-        self.conn
-            .prepare_cached(sql)
-            .and_then(|mut s| s.execute([]))
-            .map(drop)
-            .map_err(db_err)
+        self.conn.prepare_cached(sql).and_then(|mut s| s.execute([])).map(drop).map_err(db_err)
     }
 }
 
