@@ -108,21 +108,10 @@ impl Writer {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while let Ok(first) = requests.recv() {
             batch.push(first);
-            let gap = std::env::var("XGAP").ok().and_then(|g| g.parse::<u64>().ok()).unwrap_or(0);
-            let cap = std::env::var("XCAP").ok().and_then(|g| g.parse::<u64>().ok()).unwrap_or(300);
-            let start = std::time::Instant::now();
             while batch.len() < MAX_BATCH {
                 match requests.try_recv() {
                     Ok(request) => batch.push(request),
-                    Err(_) => {
-                        if gap == 0 { break; }
-                        let left = std::time::Duration::from_micros(cap).saturating_sub(start.elapsed());
-                        if left.is_zero() { break; }
-                        match requests.recv_timeout(left.min(std::time::Duration::from_micros(gap))) {
-                            Ok(request) => batch.push(request),
-                            Err(_) => break,
-                        }
-                    }
+                    Err(_) => break,
                 }
             }
             let outcomes = self.commit_batch(&batch);
@@ -204,22 +193,31 @@ impl Writer {
         }
 
         self.exec_cached("SAVEPOINT append")?;
-        match self.insert(request, current, *next_position) {
-            Ok(head) => {
-                self.exec_cached("RELEASE append")?;
-                let count = request.events.len() as u64;
-                let result =
-                    AppendResult { first_position: *next_position, last_position: *next_position + count - 1, last_version: head.version };
-                *next_position += count;
-                staged.insert(request.stream.clone(), head);
-                Ok(result)
-            }
+        let head = match self.insert(request, current, *next_position) {
+            Ok(head) => match self.exec_cached("RELEASE append") {
+                Ok(()) => head,
+                Err(e) => {
+                    self.undo_request();
+                    return Err(e);
+                }
+            },
             Err(e) => {
-                let _ = self.exec_cached("ROLLBACK TO append");
-                let _ = self.exec_cached("RELEASE append");
-                Err(self.insert_error(request, e))
+                // Undo first, so that mapping the error reads the stream as it was.
+                self.undo_request();
+                return Err(self.insert_error(request, e));
             }
-        }
+        };
+        let count = request.events.len() as u64;
+        let result = AppendResult { first_position: *next_position, last_position: *next_position + count - 1, last_version: head.version };
+        *next_position += count;
+        staged.insert(request.stream.clone(), head);
+        Ok(result)
+    }
+
+    /// Rolls back the current request's savepoint, leaving the rest of the group intact.
+    fn undo_request(&self) {
+        let _ = self.exec_cached("ROLLBACK TO append");
+        let _ = self.exec_cached("RELEASE append");
     }
 
     /// If the request's first event is already stored, the result of the append that stored it.
