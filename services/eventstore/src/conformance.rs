@@ -57,10 +57,32 @@ macro_rules! __conformance_checks {
 
 /// Expands to one `#[tokio::test]` per check, each on a fresh store from `$make` (an
 /// expression evaluating to a future of the store, e.g. `fresh_store()`).
+///
+/// For a backend that needs a server, `conformance_tests!(optional: fresh_store())` takes a
+/// future of `Option<store>` instead: `None` (no server configured) prints `SKIP` and passes.
 #[macro_export]
 macro_rules! conformance_tests {
+    (optional: $make:expr) => {
+        $crate::__conformance_checks!([$crate::__conformance_tests_for_optional][$make]);
+    };
     ($make:expr) => {
         $crate::__conformance_checks!([$crate::__conformance_tests_for][$make]);
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_tests_for_optional {
+    ([$make:expr] $($name:ident),* $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                match $make.await {
+                    Some(store) => $crate::conformance::$name(store).await,
+                    None => eprintln!("SKIP: conformance check {}: no server configured", stringify!($name)),
+                }
+            }
+        )*
     };
 }
 

@@ -13,6 +13,10 @@ use uuid::Uuid;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 pub mod keys;
+#[cfg(feature = "kurrentdb")]
+pub mod kurrentdb;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod sqlite;
 
 /// What the appender expects the stream to look like. Stream versions start at 0.
