@@ -1,8 +1,9 @@
-//! Benchmark of the SQLite event store alone.
+//! Benchmark of an event store alone: SQLite by default, PostgreSQL with `--postgres URL`.
 //!
 //! ```text
 //! cargo run --release -p canyu-eventstore --example store_bench -- --writers 32 --events 100000
 //! cargo run --release -p canyu-eventstore --example store_bench -- --events 0 --replay 1000000
+//! cargo run --release -p canyu-eventstore --features postgres --example store_bench -- --postgres postgres://canyu@localhost/canyu
 //! ```
 //!
 //! Appends: `--writers` tasks each make single-event appends with `Exact` versions to their own
@@ -11,13 +12,15 @@
 //! (`--replay N`): fills the log up to N events in large appends if needed, then reads it all
 //! back through `read_all` in pages of `--page`, and through `subscribe_all`.
 //! `--dir` puts the file somewhere other than a fresh temporary directory (kept afterwards).
+//! `--postgres URL` (needs the `postgres` feature) benchmarks PostgreSQL instead, in a fresh
+//! schema `bench_<uuid>` of that database (left afterwards).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use canyu_eventstore::sqlite::SqliteEventStore;
-use canyu_eventstore::{Actor, EventMetadata, EventStore, ExpectedVersion, NewEvent};
+use canyu_eventstore::{Actor, EventMetadata, EventStore, ExpectedVersion, NewEvent, RecordedEvent};
 use chrono::Utc;
 use futures::StreamExt;
 use uuid::Uuid;
@@ -31,10 +34,44 @@ struct Args {
     replay: u64,
     page: usize,
     dir: Option<PathBuf>,
+    postgres: Option<String>,
+}
+
+/// The store under test.
+enum Backend {
+    Sqlite(SqliteEventStore),
+    #[cfg(feature = "postgres")]
+    Postgres(canyu_eventstore::postgres::PostgresEventStore),
+}
+
+impl Backend {
+    fn store(&self) -> &dyn EventStore {
+        match self {
+            Backend::Sqlite(s) => s,
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(s) => s,
+        }
+    }
+
+    async fn verify_all(&self) -> canyu_eventstore::Result<u64> {
+        match self {
+            Backend::Sqlite(s) => s.verify_all().await,
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(s) => s.verify_all().await,
+        }
+    }
+
+    async fn head(&self) -> canyu_eventstore::Result<u64> {
+        self.store().head().await
+    }
+
+    async fn read_all(&self, after: u64, limit: usize) -> canyu_eventstore::Result<Vec<RecordedEvent>> {
+        self.store().read_all(after, limit).await
+    }
 }
 
 fn parse_args() -> Result<Args, BoxError> {
-    let mut args = Args { writers: 32, events: 100_000, streams: 8, replay: 0, page: 1000, dir: None };
+    let mut args = Args { writers: 32, events: 100_000, streams: 8, replay: 0, page: 1000, dir: None, postgres: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -45,6 +82,7 @@ fn parse_args() -> Result<Args, BoxError> {
             "--replay" => args.replay = value()?.parse()?,
             "--page" => args.page = value()?.parse()?,
             "--dir" => args.dir = Some(value()?.into()),
+            "--postgres" => args.postgres = Some(value()?),
             other => {
                 return Err(format!("unknown flag {other}; see the example's doc comment").into());
             }
@@ -85,7 +123,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank - 1]
 }
 
-async fn bench_appends(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(), BoxError> {
+async fn bench_appends(store: &Arc<Backend>, args: &Args) -> Result<(), BoxError> {
     let sample = event(0, 0);
     println!(
         "appends: {} writers, {} single-event appends, {} streams each; data {} B, metadata {} B",
@@ -111,7 +149,7 @@ async fn bench_appends(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(),
                 let expected = versions[s].map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
                 let stream = format!("decision-{run}-{w}-{s}");
                 let t = Instant::now();
-                let result = store.append(&stream, expected, vec![event(w, n)]).await?;
+                let result = store.store().append(&stream, expected, vec![event(w, n)]).await?;
                 latencies.push(t.elapsed());
                 versions[s] = Some(result.last_version);
             }
@@ -160,7 +198,7 @@ async fn bench_appends(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(),
     Ok(())
 }
 
-async fn bench_replay(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(), BoxError> {
+async fn bench_replay(store: &Arc<Backend>, args: &Args) -> Result<(), BoxError> {
     let head = store.head().await?;
     if head < args.replay {
         let missing = args.replay - head;
@@ -171,7 +209,7 @@ async fn bench_replay(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(), 
         while left > 0 {
             let batch = left.min(1000);
             let events = (0..batch).map(|i| event(n % 97, n + i)).collect();
-            store.append(&format!("fill-{}", n % 10_007), ExpectedVersion::Any, events).await?;
+            store.store().append(&format!("fill-{}", n % 10_007), ExpectedVersion::Any, events).await?;
             left -= batch;
             n += batch;
         }
@@ -197,7 +235,7 @@ async fn bench_replay(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(), 
     );
 
     let started = Instant::now();
-    let mut sub = store.subscribe_all(0);
+    let mut sub = store.store().subscribe_all(0);
     let mut seen = 0u64;
     while seen < total {
         match sub.next().await {
@@ -217,24 +255,34 @@ async fn bench_replay(store: &Arc<SqliteEventStore>, args: &Args) -> Result<(), 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     let args = parse_args()?;
-    let (_temp, dir) = match &args.dir {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)?;
-            (None, dir.clone())
-        }
-        None => {
-            let temp = tempfile::tempdir()?;
-            let dir = temp.path().to_owned();
-            (Some(temp), dir)
+    // Other load on the disk cuts durable commit rates several-fold; say what it was.
+    let load = || {
+        if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+            println!("load average at start: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
         }
     };
-    let path = dir.join("events.db");
-    println!("store: {} (WAL, synchronous=FULL)", path.display());
-    // Other load on the disk cuts durable commit rates several-fold; say what it was.
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        println!("load average at start: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
-    }
-    let store = Arc::new(SqliteEventStore::open(&path)?);
+    let mut _temp = None;
+    let store = match &args.postgres {
+        Some(url) => Arc::new(open_postgres(url).await?),
+        None => {
+            let dir = match &args.dir {
+                Some(dir) => {
+                    std::fs::create_dir_all(dir)?;
+                    dir.clone()
+                }
+                None => {
+                    let temp = tempfile::tempdir()?;
+                    let dir = temp.path().to_owned();
+                    _temp = Some(temp);
+                    dir
+                }
+            };
+            let path = dir.join("events.db");
+            println!("store: {} (WAL, synchronous=FULL)", path.display());
+            Arc::new(Backend::Sqlite(SqliteEventStore::open(&path)?))
+        }
+    };
+    load();
     if args.events > 0 {
         bench_appends(&store, &args).await?;
     }
@@ -242,4 +290,21 @@ async fn main() -> Result<(), BoxError> {
         bench_replay(&store, &args).await?;
     }
     Ok(())
+}
+
+#[cfg(feature = "postgres")]
+async fn open_postgres(url: &str) -> Result<Backend, BoxError> {
+    let schema = format!("bench_{}", Uuid::now_v7().simple());
+    let (admin, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    tokio::spawn(connection);
+    admin.batch_execute(&format!("CREATE SCHEMA {schema}")).await?;
+    let joiner = if url.starts_with("postgres") { if url.contains('?') { "&" } else { "?" } } else { " " };
+    let option = if joiner == " " { format!("options='-c search_path={schema}'") } else { format!("options=-c%20search_path%3D{schema}") };
+    println!("store: PostgreSQL, schema {schema}");
+    Ok(Backend::Postgres(canyu_eventstore::postgres::PostgresEventStore::connect(&format!("{url}{joiner}{option}")).await?))
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn open_postgres(_url: &str) -> Result<Backend, BoxError> {
+    Err("--postgres needs the `postgres` feature: cargo run --release -p canyu-eventstore --features postgres --example store_bench".into())
 }

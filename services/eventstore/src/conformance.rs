@@ -10,6 +10,11 @@
 //!
 //! (which needs `tokio` with `macros` and `rt-multi-thread` in the calling crate), or in one
 //! test with [`run_all`]. Other crates enable the `conformance` feature to use it.
+//!
+//! Checks state positions as ordinals (1 = the first event of the fresh store). For a backend
+//! whose [`Capabilities::contiguous_positions`](crate::Capabilities) is false, ordinals are
+//! translated to its real positions through `read_all`, so everything but contiguity itself is
+//! still checked: order, paging, resuming after a position, no skips and no repeats.
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -169,6 +174,54 @@ fn positions(events: &[RecordedEvent]) -> Vec<u64> {
     events.iter().map(|e| e.position).collect()
 }
 
+fn contiguous<S: EventStore>(store: &S) -> bool {
+    store.capabilities().contiguous_positions
+}
+
+/// The ordinal (1-based rank in the log) of each position; the identity for contiguous stores.
+async fn ordinals<S: EventStore>(store: &S, of: &[u64]) -> Vec<u64> {
+    if contiguous(store) {
+        return of.to_vec();
+    }
+    let log = positions(&must_read_all(store).await);
+    of.iter()
+        .map(|p| match log.binary_search(p) {
+            Ok(i) => i as u64 + 1,
+            Err(_) => panic!("position {p} is not in the log"),
+        })
+        .collect()
+}
+
+async fn ordinals_of<S: EventStore>(store: &S, events: &[RecordedEvent]) -> Vec<u64> {
+    ordinals(store, &positions(events)).await
+}
+
+/// The position of the `ordinal`-th event (0 for 0); the identity for contiguous stores.
+async fn position_at<S: EventStore>(store: &S, ordinal: u64) -> u64 {
+    if ordinal == 0 || contiguous(store) {
+        return ordinal;
+    }
+    let log = must_read_all(store).await;
+    log.get(ordinal as usize - 1).map(|e| e.position).unwrap_or_else(|| panic!("the log has no event number {ordinal}"))
+}
+
+/// `result` with its positions as ordinals.
+async fn in_ordinals<S: EventStore>(store: &S, result: AppendResult) -> AppendResult {
+    let o = ordinals(store, &[result.first_position, result.last_position]).await;
+    AppendResult { first_position: o[0], last_position: o[1], ..result }
+}
+
+/// The head as an ordinal, i.e. the number of events.
+async fn head_ordinal<S: EventStore>(store: &S) -> u64 {
+    let head = must_head(store).await;
+    if head == 0 || contiguous(store) {
+        return head;
+    }
+    let log = positions(&must_read_all(store).await);
+    assert_eq!(log.last(), Some(&head), "head is the last event's position");
+    log.len() as u64
+}
+
 fn one_to(n: u64) -> Vec<u64> {
     (1..=n).collect()
 }
@@ -200,16 +253,17 @@ async fn assert_quiet(sub: &mut BoxStream<'static, Result<RecordedEvent>>) {
 pub async fn append_to_new_stream_with_no_stream<S: EventStore>(store: S) {
     let sent = new_events(2);
     let result = must_append(&store, "conf-new", ExpectedVersion::NoStream, sent.clone()).await;
-    assert_eq!(result, AppendResult { first_position: 1, last_position: 2, last_version: 1 });
+    assert_eq!(in_ordinals(&store, result).await, AppendResult { first_position: 1, last_position: 2, last_version: 1 });
     let read = must_read_stream(&store, "conf-new", 0).await;
     assert_eq!(read.len(), 2, "both events are stored");
+    let read_ordinals = ordinals_of(&store, &read).await;
     for (i, (got, sent)) in read.iter().zip(&sent).enumerate() {
         assert_eq!(got.stream_id, "conf-new");
         assert_eq!(got.version, i as u64, "versions start at 0");
-        assert_eq!(got.position, i as u64 + 1, "positions start at 1");
+        assert_eq!(read_ordinals[i], i as u64 + 1, "positions start at 1");
         assert_eq!((&got.id, &got.event_type, &got.data, &got.metadata), (&sent.id, &sent.event_type, &sent.data, &sent.metadata));
     }
-    assert_eq!(must_head(&store).await, 2);
+    assert_eq!(head_ordinal(&store).await, 2);
 }
 
 /// `NoStream` on an existing stream conflicts and writes nothing.
@@ -218,7 +272,7 @@ pub async fn no_stream_on_existing_stream_conflicts<S: EventStore>(store: S) {
     let again = store.append("conf-exists", ExpectedVersion::NoStream, new_events(3)).await;
     assert_conflict(again, "conf-exists", ExpectedVersion::NoStream, Some(0));
     assert_eq!(must_read_stream(&store, "conf-exists", 0).await.len(), 1, "a conflicting append writes nothing");
-    assert_eq!(must_head(&store).await, 1);
+    assert_eq!(head_ordinal(&store).await, 1);
 }
 
 /// `Exact(v)` succeeds only when the stream's last version is `v`.
@@ -235,7 +289,7 @@ pub async fn exact_version_is_checked<S: EventStore>(store: S) {
         assert_conflict(result, "conf-exact", ExpectedVersion::Exact(wrong), Some(1));
     }
     let result = must_append(&store, "conf-exact", ExpectedVersion::Exact(1), new_events(1)).await;
-    assert_eq!(result, AppendResult { first_position: 3, last_position: 3, last_version: 2 });
+    assert_eq!(in_ordinals(&store, result).await, AppendResult { first_position: 3, last_position: 3, last_version: 2 });
     assert_eq!(must_read_all(&store).await.len(), 3, "conflicting appends write nothing");
 }
 
@@ -244,7 +298,7 @@ pub async fn any_appends_whatever_the_version<S: EventStore>(store: S) {
     let first = must_append(&store, "conf-any", ExpectedVersion::Any, new_events(1)).await;
     assert_eq!(first.last_version, 0);
     let second = must_append(&store, "conf-any", ExpectedVersion::Any, new_events(2)).await;
-    assert_eq!(second, AppendResult { first_position: 2, last_position: 3, last_version: 2 });
+    assert_eq!(in_ordinals(&store, second).await, AppendResult { first_position: 2, last_position: 3, last_version: 2 });
 }
 
 /// `read_stream` starts at `from_version` and honours `limit`.
@@ -259,7 +313,7 @@ pub async fn read_stream_from_version<S: EventStore>(store: S) {
     assert!(store.read_stream("conf-read", 0, 0).await.expect("read_stream").is_empty(), "limit 0 reads nothing");
     let read = must_read_stream(&store, "conf-read", 0).await;
     assert!(read.iter().all(|e| e.stream_id == "conf-read"), "only the stream's own events");
-    assert_eq!(positions(&read), vec![1, 2, 3, 6, 7]);
+    assert_eq!(ordinals_of(&store, &read).await, vec![1, 2, 3, 6, 7]);
 }
 
 /// A stream that was never written reads as empty, not as an error.
@@ -274,17 +328,17 @@ pub async fn positions_are_contiguous_across_streams<S: EventStore>(store: S) {
     let plan = [("conf-a", 2), ("conf-b", 1), ("conf-a", 3), ("conf-c", 4), ("conf-b", 2)];
     let mut expected_first = 1;
     for (stream, count) in plan {
-        let result = must_append(&store, stream, ExpectedVersion::Any, new_events(count)).await;
+        let result = in_ordinals(&store, must_append(&store, stream, ExpectedVersion::Any, new_events(count)).await).await;
         assert_eq!((result.first_position, result.last_position), (expected_first, expected_first + count - 1));
         expected_first += count;
     }
     let all = must_read_all(&store).await;
-    assert_eq!(positions(&all), one_to(12));
+    assert_eq!(ordinals_of(&store, &all).await, one_to(12));
     for stream in ["conf-a", "conf-b", "conf-c"] {
         let versions: Vec<u64> = all.iter().filter(|e| e.stream_id == stream).map(|e| e.version).collect();
         assert_eq!(versions, (0..versions.len() as u64).collect::<Vec<_>>(), "{stream} versions in position order");
     }
-    assert_eq!(must_head(&store).await, 12);
+    assert_eq!(head_ordinal(&store).await, 12);
 }
 
 /// `read_all` pages by `after` and `limit` without gaps or repeats.
@@ -301,9 +355,10 @@ pub async fn read_all_pages<S: EventStore>(store: S) {
         after = last.position;
         seen.extend(positions(&page));
     }
-    assert_eq!(seen, one_to(25));
-    assert_eq!(positions(&store.read_all(10, 5).await.expect("read_all")), vec![11, 12, 13, 14, 15]);
-    assert!(store.read_all(25, 10).await.expect("read_all").is_empty());
+    assert_eq!(ordinals(&store, &seen).await, one_to(25));
+    let after_tenth = store.read_all(position_at(&store, 10).await, 5).await.expect("read_all");
+    assert_eq!(ordinals_of(&store, &after_tenth).await, vec![11, 12, 13, 14, 15]);
+    assert!(store.read_all(position_at(&store, 25).await, 10).await.expect("read_all").is_empty());
     assert!(store.read_all(0, 0).await.expect("read_all").is_empty(), "limit 0 reads nothing");
 }
 
@@ -322,7 +377,7 @@ pub async fn idempotent_retry_returns_original_result<S: EventStore>(store: S) {
     let first = must_append(&store, "conf-idem", ExpectedVersion::Exact(2), single.clone()).await;
     assert_eq!(must_append(&store, "conf-idem", ExpectedVersion::Exact(2), single).await, first);
     assert_eq!(must_read_stream(&store, "conf-idem", 0).await.len(), 4, "retries write nothing");
-    assert_eq!(must_head(&store).await, 5);
+    assert_eq!(head_ordinal(&store).await, 5);
 }
 
 /// An append of no events is `Invalid` and writes nothing.
@@ -381,13 +436,13 @@ pub async fn concurrent_appenders_to_different_streams<S: EventStore>(store: S) 
         task.await.expect("appender task panicked");
     }
     let all = must_read_all(&*store).await;
-    assert_eq!(positions(&all), one_to(TASKS * APPENDS), "positions are contiguous from 1");
+    assert_eq!(ordinals_of(&*store, &all).await, one_to(TASKS * APPENDS), "positions are contiguous from 1");
     for t in 0..TASKS {
         let stream = format!("conf-par-{t}");
         let versions: Vec<u64> = all.iter().filter(|e| e.stream_id == stream).map(|e| e.version).collect();
         assert_eq!(versions, (0..APPENDS).collect::<Vec<_>>(), "{stream} has every version once, in order");
     }
-    assert_eq!(must_head(&*store).await, TASKS * APPENDS);
+    assert_eq!(head_ordinal(&*store).await, TASKS * APPENDS);
 }
 
 /// 20 tasks racing on one stream with `Exact`, each retrying on conflict: all land once, as
@@ -422,7 +477,7 @@ pub async fn concurrent_appenders_to_one_stream_retry_on_conflict<S: EventStore>
     assert_eq!(events.iter().map(|e| e.version).collect::<Vec<_>>(), (0..TASKS as u64).collect::<Vec<_>>());
     assert_eq!(events.iter().map(|e| e.id).collect::<HashSet<_>>(), ids, "every task's event landed exactly once");
     verify_chain(&events).expect("the contended stream is one unbroken chain");
-    assert_eq!(positions(&events), one_to(TASKS as u64));
+    assert_eq!(ordinals_of(&*store, &events).await, one_to(TASKS as u64));
 }
 
 /// A subscription from 0 delivers the stored events (more than one page), then live ones.
@@ -431,7 +486,8 @@ pub async fn subscribe_all_catches_up_then_goes_live<S: EventStore>(store: S) {
         must_append(&store, &format!("conf-sub-{}", i % 3), ExpectedVersion::Any, new_events(100)).await;
     }
     let mut sub = store.subscribe_all(0);
-    assert_eq!(positions(&take_events(&mut sub, 1200).await), one_to(1200), "catch-up in order");
+    let caught_up = take_events(&mut sub, 1200).await;
+    assert_eq!(ordinals_of(&store, &caught_up).await, one_to(1200), "catch-up in order");
     let store = Arc::new(store);
     let writer = {
         let store = Arc::clone(&store);
@@ -444,7 +500,7 @@ pub async fn subscribe_all_catches_up_then_goes_live<S: EventStore>(store: S) {
     };
     let live = take_events(&mut sub, 5).await;
     writer.await.expect("writer task panicked");
-    assert_eq!(positions(&live), (1201..=1205).collect::<Vec<_>>(), "live events in order");
+    assert_eq!(ordinals_of(&*store, &live).await, (1201..=1205).collect::<Vec<_>>(), "live events in order");
     assert!(live.iter().all(|e| e.stream_id == "conf-sub-live"));
     assert_quiet(&mut sub).await;
 }
@@ -454,12 +510,14 @@ pub async fn subscribe_all_from_mid_position<S: EventStore>(store: S) {
     for _ in 0..5 {
         must_append(&store, "conf-mid", ExpectedVersion::Any, new_events(2)).await;
     }
-    let mut sub = store.subscribe_all(4);
-    assert_eq!(positions(&take_events(&mut sub, 6).await), (5..=10).collect::<Vec<_>>());
+    let mut sub = store.subscribe_all(position_at(&store, 4).await);
+    let first = take_events(&mut sub, 6).await;
+    assert_eq!(ordinals_of(&store, &first).await, (5..=10).collect::<Vec<_>>());
     must_append(&store, "conf-mid", ExpectedVersion::Any, new_events(2)).await;
-    assert_eq!(positions(&take_events(&mut sub, 2).await), vec![11, 12]);
+    let live = take_events(&mut sub, 2).await;
+    assert_eq!(ordinals_of(&store, &live).await, vec![11, 12]);
     assert_quiet(&mut sub).await;
-    let mut at_head = store.subscribe_all(12);
+    let mut at_head = store.subscribe_all(position_at(&store, 12).await);
     assert_quiet(&mut at_head).await;
 }
 
@@ -471,7 +529,8 @@ pub async fn subscriber_restarts_from_checkpoint_without_gap_or_repeat<S: EventS
     drop(sub);
     must_append(&store, "conf-ckpt", ExpectedVersion::Exact(9), new_events(5)).await;
     let mut resumed = store.subscribe_all(checkpoint);
-    assert_eq!(positions(&take_events(&mut resumed, 9).await), (7..=15).collect::<Vec<_>>());
+    let rest = take_events(&mut resumed, 9).await;
+    assert_eq!(ordinals_of(&store, &rest).await, (7..=15).collect::<Vec<_>>());
     assert_quiet(&mut resumed).await;
 }
 
@@ -481,7 +540,7 @@ pub async fn subscriber_sees_every_event_under_concurrent_appends<S: EventStore>
     const APPENDS: u64 = 50;
     let store = Arc::new(store);
     must_append(&*store, "conf-busy-start", ExpectedVersion::NoStream, new_events(3)).await;
-    let mut sub = store.subscribe_all(1);
+    let mut sub = store.subscribe_all(position_at(&*store, 1).await);
     let mut tasks = Vec::new();
     for t in 0..TASKS {
         let store = Arc::clone(&store);
@@ -494,8 +553,9 @@ pub async fn subscriber_sees_every_event_under_concurrent_appends<S: EventStore>
     for task in tasks {
         task.await.expect("appender task panicked");
     }
-    let total = must_head(&*store).await;
+    let total = head_ordinal(&*store).await;
     assert_eq!(total, 3 + APPENDS * (TASKS / 2) * 3);
-    assert_eq!(positions(&take_events(&mut sub, (total - 1) as usize).await), (2..=total).collect::<Vec<_>>());
+    let seen = take_events(&mut sub, (total - 1) as usize).await;
+    assert_eq!(ordinals_of(&*store, &seen).await, (2..=total).collect::<Vec<_>>());
     assert_quiet(&mut sub).await;
 }

@@ -68,7 +68,9 @@ pub struct RecordedEvent {
     pub stream_id: String,
     /// 0-based version within the stream.
     pub version: u64,
-    /// 1-based, contiguous global position (commit order).
+    /// Global position (commit order): 1-based and contiguous where the backend's
+    /// [`Capabilities::contiguous_positions`] says so (SQLite, PostgreSQL); otherwise only
+    /// increasing (KurrentDB: the event's commit position in its log).
     pub position: u64,
     pub event_type: String,
     /// JSON text of the payload.
@@ -110,6 +112,21 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// What a backend guarantees beyond the port's common contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Positions run 1, 2, 3, … with no gap, so `head()` is also the number of events and a
+    /// reader can tell a missing event from the numbers alone. When false, positions are only
+    /// strictly increasing in commit order; every other promise of the port still holds.
+    pub contiguous_positions: bool,
+}
+
+impl Default for Capabilities {
+    fn default() -> Self {
+        Self { contiguous_positions: true }
+    }
+}
+
 /// The port every backend implements.
 #[async_trait]
 pub trait EventStore: Send + Sync + 'static {
@@ -131,6 +148,12 @@ pub trait EventStore: Send + Sync + 'static {
     /// Every event with position > `after`: first those stored, then live ones as they commit.
     /// Never skips or repeats a position. Ends only on error or when the store shuts down.
     fn subscribe_all(&self, after: u64) -> BoxStream<'static, Result<RecordedEvent>>;
+
+    /// What this backend guarantees beyond the common contract; contiguous positions unless
+    /// the backend says otherwise.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::default()
+    }
 }
 
 /// The canonical bytes hashed for an event, independent of backend.
