@@ -87,6 +87,12 @@ impl Tokens {
         mac.finalize().into_bytes().to_vec()
     }
 
+    /// A keyed fingerprint of `text` (HMAC-SHA256 with the token secret, 128 bits, hex): stored
+    /// with idempotent writes without revealing the input.
+    pub fn fingerprint(&self, text: &str) -> String {
+        self.mac(&format!("fingerprint\0{text}")).iter().take(16).map(|b| format!("{b:02x}")).collect()
+    }
+
     /// A token for `account_id`, valid until `now + lifetime`.
     pub fn issue(&self, account_id: &str, now: DateTime<Utc>) -> (String, DateTime<Utc>) {
         let exp = now + self.lifetime;

@@ -28,6 +28,10 @@ pub enum AppError {
     /// same idempotency key.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// Too many requests from this client or account (`RATE_LIMITED`, with
+    /// `extensions.retryAfter` in seconds). Nothing was written. Caller: wait, then retry.
+    #[error("too many requests; retry in {} s", retry_after.as_secs().max(1))]
+    RateLimited { retry_after: std::time::Duration },
 }
 
 impl AppError {

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod idempotency;
 pub mod ports;
 pub mod repo;
 pub mod vault;
@@ -78,6 +79,9 @@ pub struct Meta {
     pub principal: Option<Principal>,
     pub correlation_id: Option<Uuid>,
     pub idempotency_key: Option<String>,
+    /// Fingerprint of the request's input (the gateway hashes the operation and its input):
+    /// a retry under the same idempotency key must match it. See [`idempotency`].
+    pub fingerprint: Option<String>,
 }
 
 impl Meta {
@@ -110,6 +114,7 @@ pub struct App {
     pub vault: Vault,
     pub tokens: Tokens,
     lookup: Arc<dyn Lookup>,
+    idem: idempotency::Index,
     decisions: Repo<Decision>,
     hearings: Repo<Hearing>,
     comments: Repo<Comment>,
@@ -138,7 +143,25 @@ impl App {
             vault: Vault::new(keys),
             tokens,
             lookup,
+            idem: idempotency::Index::default(),
         }
+    }
+
+    /// Runs a write once per `(account, idempotency key)`: a retry with the same input gets the
+    /// first result, a different input is refused. Without a key or a signed-in caller it just
+    /// runs. Nothing is written when the key is refused.
+    async fn once(&self, meta: &Meta, run: impl std::future::Future<Output = AppResult<Written>>) -> AppResult<Written> {
+        let (Some(key), Some(p)) = (&meta.idempotency_key, &meta.principal) else { return run.await };
+        idempotency::check_key(key)?;
+        let fingerprint = meta.fingerprint.as_deref().unwrap_or("");
+        let lock = self.idem.lock(&p.account_id, key);
+        let _held = lock.lock().await;
+        if let idempotency::Prior::Same(w) = self.idem.prior(self.store.as_ref(), &p.account_id, key, fingerprint).await? {
+            return Ok(w);
+        }
+        let w = run.await?;
+        self.idem.remember(&p.account_id, key, fingerprint, &w);
+        Ok(w)
     }
 
     /// A fresh id (UUID v7) for a new entity.
@@ -155,7 +178,7 @@ impl App {
             actor,
             correlation_id: meta.correlation_id.unwrap_or_else(Uuid::now_v7),
             causation_id: None,
-            idempotency_key: meta.idempotency_key.clone(),
+            idempotency_key: meta.idempotency_key.as_deref().map(|k| idempotency::stored(k, meta.fingerprint.as_deref().unwrap_or(""))),
             server_time: self.clock.now(),
         }
     }
@@ -166,7 +189,7 @@ impl App {
     pub async fn authenticate(&self, token: &str) -> AppResult<Principal> {
         let account_id = self.tokens.verify(token, self.clock.now())?;
         let (acc, _) = self.accounts.load(&streams::account(&account_id)).await?;
-        if !acc.exists {
+        if !acc.exists || acc.erased {
             return Err(AppError::Unauthenticated("the account no longer exists".into()));
         }
         Ok(Principal {
@@ -225,7 +248,7 @@ impl App {
     }
 
     /// Grants a role (admins only).
-    pub async fn grant_role(&self, meta: &Meta, account_id: &str, role: &str, unit_id: Option<&str>) -> AppResult<Written> {
+    async fn grant_role_inner(&self, meta: &Meta, account_id: &str, role: &str, unit_id: Option<&str>) -> AppResult<Written> {
         policy::admin(meta.principal.as_ref())?;
         let unit_exists = match unit_id {
             Some(u) if !u.is_empty() => self.units.load(&streams::unit(u)).await?.0.exists,
@@ -235,7 +258,7 @@ impl App {
         let c = self
             .accounts
             .execute(&streams::account(account_id), &self.metadata(meta), |s| {
-                Ok(Account::decide(s, cmd.clone(), &AccountCtx { unit_exists })?)
+                Ok(Account::decide(s, cmd.clone(), &AccountCtx { unit_exists, ..AccountCtx::default() })?)
             })
             .await?;
         Ok(Written { position: c.position, id: account_id.to_string() })
@@ -244,7 +267,7 @@ impl App {
     // ----- units and the catalogue --------------------------------------------------------
 
     /// Registers an undertaking unit (admins only).
-    pub async fn register_unit(&self, meta: &Meta, name: &str) -> AppResult<Written> {
+    async fn register_unit_inner(&self, meta: &Meta, name: &str) -> AppResult<Written> {
         policy::admin(meta.principal.as_ref())?;
         let unit_id = self.new_id();
         let cmd = UnitCommand::Register { unit_id: unit_id.clone(), name: name.to_string() };
@@ -258,7 +281,7 @@ impl App {
     }
 
     /// Publishes a year's catalogue (admins only).
-    pub async fn publish_catalogue(&self, meta: &Meta, year: i32) -> AppResult<Written> {
+    async fn publish_catalogue_inner(&self, meta: &Meta, year: i32) -> AppResult<Written> {
         policy::admin(meta.principal.as_ref())?;
         let now = self.clock.now();
         let cmd = CatalogueCommand::Publish { year };
@@ -273,7 +296,7 @@ impl App {
 
     /// Lists a decision in a year's catalogue (admins only).
     #[expect(clippy::too_many_arguments, reason = "mirrors the GraphQL input one to one")]
-    pub async fn register_decision(
+    async fn register_decision_inner(
         &self,
         meta: &Meta,
         year: i32,
@@ -322,7 +345,7 @@ impl App {
     /// Runs a command on an existing decision, as staff of its undertaking unit (or admin).
     /// `id` in the result is the decision id, unless the command created a child (consultation,
     /// activity, opinion), whose id is returned instead.
-    pub async fn decision_command(&self, meta: &Meta, decision_id: &str, cmd: DecisionCommand) -> AppResult<Written> {
+    async fn decision_command_inner(&self, meta: &Meta, decision_id: &str, cmd: DecisionCommand) -> AppResult<Written> {
         let d = self.decision_state(decision_id).await?;
         policy::unit_staff(meta.principal.as_ref(), &d.unit_id)?;
         let mut ctx = DecisionCtx { now: self.clock.now(), ..Default::default() };
@@ -365,7 +388,7 @@ impl App {
 
     /// Submits a comment as the signed-in account. With an idempotency key, a retry with the
     /// same input returns the first result and a different input under the same key is refused.
-    pub async fn submit_comment(&self, meta: &Meta, consultation_id: &str, body: &str, clause_id: Option<&str>) -> AppResult<Written> {
+    async fn submit_comment_inner(&self, meta: &Meta, consultation_id: &str, body: &str, clause_id: Option<&str>) -> AppResult<Written> {
         let p = policy::signed_in(meta.principal.as_ref())?;
         let comment_id = match &meta.idempotency_key {
             Some(k) => Uuid::new_v5(&NS, format!("comment:{}:{k}", p.account_id).as_bytes()).to_string(),
@@ -420,7 +443,7 @@ impl App {
     }
 
     /// Hides a comment (staff of the decision's unit, or admin).
-    pub async fn hide_comment(&self, meta: &Meta, comment_id: &str, reason: &str) -> AppResult<Written> {
+    async fn hide_comment_inner(&self, meta: &Meta, comment_id: &str, reason: &str) -> AppResult<Written> {
         let stream = streams::comment(comment_id);
         let (c, _) = self.comments.load(&stream).await?;
         if !c.exists {
@@ -440,7 +463,7 @@ impl App {
     // ----- hearings -----------------------------------------------------------------------
 
     /// Schedules a hearing on a decision (unit staff).
-    pub async fn schedule_hearing(&self, meta: &Meta, cmd: HearingCommand) -> AppResult<Written> {
+    async fn schedule_hearing_inner(&self, meta: &Meta, cmd: HearingCommand) -> AppResult<Written> {
         let HearingCommand::Schedule { hearing_id, decision_id, .. } = &cmd else {
             return Err(AppError::invalid("input", "not a scheduling command"));
         };
@@ -467,7 +490,7 @@ impl App {
     }
 
     /// Signs the signed-in account up for a hearing; real name and phone are sealed.
-    pub async fn sign_up_for_hearing(
+    async fn sign_up_for_hearing_inner(
         &self,
         meta: &Meta,
         hearing_id: &str,
@@ -508,18 +531,22 @@ impl App {
         let decision_id = self.hearing_decision(&hearing_id).await?;
         let d = self.decision_state(&decision_id).await?;
         let cmd = HearingCommand::Withdraw { signup_id: signup_id.to_string(), account_id: p.account_id.clone() };
-        let now = self.clock.now();
-        let c = self
-            .hearings
-            .execute(&streams::hearing(&hearing_id), &self.metadata(meta), |s| {
-                Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)
-            })
-            .await?;
-        Ok((Written { position: c.position, id: signup_id.to_string() }, hearing_id))
+        let run = async {
+            let now = self.clock.now();
+            let c = self
+                .hearings
+                .execute(&streams::hearing(&hearing_id), &self.metadata(meta), |s| {
+                    Ok(Hearing::decide(s, cmd.clone(), &HearingCtx { now, decision: &d })?)
+                })
+                .await?;
+            Ok(Written { position: c.position, id: signup_id.to_string() })
+        };
+        let w = self.once(meta, run).await?;
+        Ok((w, hearing_id))
     }
 
     /// Runs an organiser's command on a hearing (draw, publish participants, record held).
-    pub async fn hearing_command(&self, meta: &Meta, hearing_id: &str, cmd: HearingCommand) -> AppResult<Written> {
+    async fn hearing_command_inner(&self, meta: &Meta, hearing_id: &str, cmd: HearingCommand) -> AppResult<Written> {
         let decision_id = self.hearing_decision(hearing_id).await?;
         let d = self.decision_state(&decision_id).await?;
         policy::unit_staff(meta.principal.as_ref(), &d.unit_id)?;
@@ -531,6 +558,116 @@ impl App {
             })
             .await?;
         Ok(Written { position: c.position, id: hearing_id.to_string() })
+    }
+
+    // ----- public, idempotent entry points ---------------------------------------------------
+
+    /// Grants RESIDENT (revoking staff or admin rights at once), UNIT_STAFF of a unit, or ADMIN
+    /// (admins only).
+    pub async fn grant_role(&self, meta: &Meta, account_id: &str, role: &str, unit_id: Option<&str>) -> AppResult<Written> {
+        self.once(meta, self.grant_role_inner(meta, account_id, role, unit_id)).await
+    }
+
+    /// Registers an undertaking unit (admins only).
+    pub async fn register_unit(&self, meta: &Meta, name: &str) -> AppResult<Written> {
+        self.once(meta, self.register_unit_inner(meta, name)).await
+    }
+
+    /// Publishes a year's catalogue (admins only).
+    pub async fn publish_catalogue(&self, meta: &Meta, year: i32) -> AppResult<Written> {
+        self.once(meta, self.publish_catalogue_inner(meta, year)).await
+    }
+
+    /// Lists a decision in a year's catalogue (admins only).
+    #[expect(clippy::too_many_arguments, reason = "mirrors the GraphQL input one to one")]
+    pub async fn register_decision(
+        &self,
+        meta: &Meta,
+        year: i32,
+        title: &str,
+        summary: &str,
+        unit_id: &str,
+        disclosure: &str,
+        confidentiality_basis: Option<&str>,
+        addition_reason: Option<&str>,
+    ) -> AppResult<Written> {
+        self.once(
+            meta,
+            self.register_decision_inner(meta, year, title, summary, unit_id, disclosure, confidentiality_basis, addition_reason),
+        )
+        .await
+    }
+
+    /// Runs a command on an existing decision, as staff of its undertaking unit (or admin).
+    /// `id` in the result is the decision id, unless the command created or names a child
+    /// (consultation, activity, opinion), whose id is returned instead.
+    pub async fn decision_command(&self, meta: &Meta, decision_id: &str, cmd: DecisionCommand) -> AppResult<Written> {
+        self.once(meta, self.decision_command_inner(meta, decision_id, cmd)).await
+    }
+
+    /// Submits a comment as the signed-in account. With an idempotency key, a retry with the
+    /// same input returns the first result and a different input under the same key is refused.
+    pub async fn submit_comment(&self, meta: &Meta, consultation_id: &str, body: &str, clause_id: Option<&str>) -> AppResult<Written> {
+        self.once(meta, self.submit_comment_inner(meta, consultation_id, body, clause_id)).await
+    }
+
+    /// Hides a comment (staff of the decision's unit, or admin).
+    pub async fn hide_comment(&self, meta: &Meta, comment_id: &str, reason: &str) -> AppResult<Written> {
+        self.once(meta, self.hide_comment_inner(meta, comment_id, reason)).await
+    }
+
+    /// Schedules a hearing on a decision (unit staff).
+    pub async fn schedule_hearing(&self, meta: &Meta, cmd: HearingCommand) -> AppResult<Written> {
+        self.once(meta, self.schedule_hearing_inner(meta, cmd)).await
+    }
+
+    /// Signs the signed-in account up for a hearing; real name and phone are sealed.
+    pub async fn sign_up_for_hearing(
+        &self,
+        meta: &Meta,
+        hearing_id: &str,
+        full_name: &str,
+        phone: &str,
+        group: &str,
+        statement: &str,
+    ) -> AppResult<Written> {
+        self.once(meta, self.sign_up_for_hearing_inner(meta, hearing_id, full_name, phone, group, statement)).await
+    }
+
+    /// Runs an organiser's command on a hearing (draw, publish participants, record held).
+    pub async fn hearing_command(&self, meta: &Meta, hearing_id: &str, cmd: HearingCommand) -> AppResult<Written> {
+        self.once(meta, self.hearing_command_inner(meta, hearing_id, cmd)).await
+    }
+
+    /// Erases a person's personal data (admins only): deletes their key, so every value sealed
+    /// for them (username, password hash, real names and phones of sign-ups) is unreadable, then
+    /// records the public `account.erased.v1`. Their comments stay, unattributed as before.
+    pub async fn erase_person(&self, meta: &Meta, account_id: &str) -> AppResult<Written> {
+        policy::admin(meta.principal.as_ref())?;
+        self.once(meta, self.erase(meta, account_id)).await
+    }
+
+    /// [`App::erase_person`] for the operator's command line (`canyu admin erase-person`).
+    pub async fn erase_person_as_operator(&self, account_id: &str) -> AppResult<Written> {
+        self.erase(&Meta::default(), account_id).await
+    }
+
+    async fn erase(&self, meta: &Meta, account_id: &str) -> AppResult<Written> {
+        let stream = streams::account(account_id);
+        let (acc, _) = self.accounts.load(&stream).await?;
+        if !acc.exists {
+            return Err(DomainError::AccountNotFound.into());
+        }
+        if acc.erased {
+            return Err(DomainError::AccountAlreadyErased.into());
+        }
+        // The key goes first: a crash before the event leaves the data unreadable and the
+        // account not yet marked; running the command again deletes nothing and records it.
+        self.vault.erase(account_id).await?;
+        let ctx = AccountCtx { now: self.clock.now(), ..AccountCtx::default() };
+        let c = self.accounts.execute(&stream, &self.metadata(meta), |s| Ok(Account::decide(s, AccountCommand::Erase, &ctx)?)).await?;
+        tracing::info!(position = c.position, "personal data erased");
+        Ok(Written { position: c.position, id: account_id.to_string() })
     }
 
     /// Opens the sealed personal data of a hearing sign-up (for the organiser roster).

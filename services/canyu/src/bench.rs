@@ -118,7 +118,10 @@ async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
             .position;
     }
     platform.projections.wait_for(last, Duration::from_secs(10)).await;
-    let router = canyu_gateway::server::router(platform.services(), None);
+    // Rate limits on, but far above the load, so their cost is measured without refusals.
+    let fast = canyu_gateway::server::limits::Rate { per_second: 1e9, burst: 1e9 };
+    let limits = canyu_gateway::server::Limits { per_client: Some(fast), per_account: Some(fast), ..Default::default() };
+    let router = canyu_gateway::server::router_with(platform.services(), None, limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/graphql", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, router).await });

@@ -3,5 +3,6 @@
 
 pub mod bench;
 pub mod contracts;
+pub mod export;
 pub mod seed;
 pub mod startup;

@@ -48,6 +48,14 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Write the public record (what an anonymous caller can read) as one JSON document.
+    Export {
+        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// Output file; `-` for standard output.
+        #[arg(long, default_value = "-")]
+        out: PathBuf,
+    },
     /// Write schema/schema.graphql and schema/events/*.json from the code.
     ExportSchema {
         #[arg(long, default_value = "schema")]
@@ -71,6 +79,15 @@ enum AdminCommand {
         display_name: Option<String>,
         #[arg(long, value_parser = ["admin", "resident"], default_value = "resident")]
         role: String,
+    },
+    /// Erase a person's personal data (PIPL): delete their key and record `account.erased.v1`.
+    /// Stop `serve` first (one process owns the data directory) or use the `erasePerson` mutation.
+    ErasePerson {
+        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// The account id (`me { id }`, or the roster).
+        #[arg(long)]
+        account: String,
     },
 }
 
@@ -113,6 +130,23 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             let display = display_name.unwrap_or_else(|| username.clone());
             let w = p.app.create_account(&system, &username, &password, &display, role).await?;
             println!("created {} account {username} (id {})", role.as_str(), w.id);
+        }
+        Command::Admin { command: AdminCommand::ErasePerson { data_dir, account } } => {
+            let p = Platform::open_default(&data_dir)?;
+            let w = p.app.erase_person_as_operator(&account).await?;
+            println!("erased the personal data of account {account} (event at position {})", w.position);
+        }
+        Command::Export { data_dir, out } => {
+            let p = Platform::open_default(&data_dir)?;
+            p.catch_up(|_, _| {}).await?;
+            let record = p.projections.read(canyu::export::public_record);
+            let text = serde_json::to_string_pretty(&record)?;
+            if out.as_os_str() == "-" {
+                println!("{text}");
+            } else {
+                std::fs::write(&out, text)?;
+                eprintln!("wrote {}", out.display());
+            }
         }
         Command::ExportSchema { dir } => {
             canyu::contracts::export(&dir)?;

@@ -115,7 +115,10 @@ pub async fn serve(data_dir: &Path, listen: &str) -> Result<(), StartupError> {
     let addr: SocketAddr = listener.local_addr().map_err(|e| StartupError::Listen(listen.to_string(), e))?;
     println!("listening on http://{addr}");
     tracing::info!(%addr, data_dir = %data_dir.display(), "canyu serving: GraphQL at /graphql");
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await.map_err(StartupError::Serve)
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)
 }
 
 async fn shutdown_signal() {

@@ -55,19 +55,35 @@ pub struct AccountState {
     pub credential: Option<Sealed>,
     pub role: Option<Role>,
     pub unit_id: Option<String>,
+    /// The person's key was deleted: no credential, no role, shown as [`ERASED_DISPLAY_NAME`].
+    pub erased: bool,
 }
+
+/// What read models show instead of an erased person's display name.
+pub const ERASED_DISPLAY_NAME: &str = "已注销居民";
 
 /// Commands on an account.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AccountCommand {
-    Register { account_id: String, display_name: String, credential: Sealed, role: Role },
-    GrantRole { role: String, unit_id: Option<String> },
+    Register {
+        account_id: String,
+        display_name: String,
+        credential: Sealed,
+        role: Role,
+    },
+    GrantRole {
+        role: String,
+        unit_id: Option<String>,
+    },
+    /// Records that the person's key was deleted (the application deletes it first).
+    Erase,
 }
 
-/// Outside facts: for `GrantRole` to UNIT_STAFF, whether the unit exists.
+/// Outside facts: for `GrantRole` to UNIT_STAFF, whether the unit exists; the time for `Erase`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AccountCtx {
     pub unit_exists: bool,
+    pub now: DateTime<Utc>,
 }
 
 /// Marker type implementing [`Aggregate`] for accounts.
@@ -92,6 +108,9 @@ impl Aggregate for Account {
                 if !s.exists {
                     return Err(DomainError::AccountNotFound);
                 }
+                if s.erased {
+                    return Err(DomainError::AccountAlreadyErased);
+                }
                 let role = Role::parse("role", &role)?;
                 let unit_id = match role {
                     Role::UnitStaff => {
@@ -105,6 +124,15 @@ impl Aggregate for Account {
                     _ => None,
                 };
                 Ok(vec![RoleGranted { account_id: s.id.clone(), role: role.as_str().into(), unit_id }.into()])
+            }
+            AccountCommand::Erase => {
+                if !s.exists {
+                    return Err(DomainError::AccountNotFound);
+                }
+                if s.erased {
+                    return Err(DomainError::AccountAlreadyErased);
+                }
+                Ok(vec![AccountErased { account_id: s.id.clone(), erased_at: ctx.now }.into()])
             }
         }
     }
@@ -121,6 +149,13 @@ impl Aggregate for Account {
             Event::RoleGranted(e) => {
                 s.role = Role::parse("role", &e.role).ok();
                 s.unit_id = e.unit_id.clone();
+            }
+            Event::AccountErased(_) => {
+                s.erased = true;
+                s.credential = None;
+                s.role = Some(Role::Resident);
+                s.unit_id = None;
+                s.display_name = ERASED_DISPLAY_NAME.to_string();
             }
             _ => {}
         }

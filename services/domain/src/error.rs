@@ -121,6 +121,10 @@ pub enum DomainError {
     HearingNotYetStarted,
     #[error("the hearing is already recorded as held")]
     HearingAlreadyHeld,
+
+    // --- accounts (REJECTED) ---
+    #[error("this person's personal data was already erased")]
+    AccountAlreadyErased,
 }
 
 impl DomainError {

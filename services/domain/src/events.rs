@@ -116,6 +116,10 @@ events! {
     }
     /// An admin granted a role (UNIT_STAFF bound to `unit_id`, ADMIN, or RESIDENT).
     "account.role_granted.v1" => RoleGranted { account_id: String, role: String, unit_id: Option<String> }
+    /// The person's personal-data key was deleted (crypto-shredding, PIPL Art. 47): every value
+    /// sealed for them is unreadable from now on, and read models show them as an erased resident.
+    /// Carries no personal data itself.
+    "account.erased.v1" => AccountErased { account_id: String, erased_at: DateTime<Utc> }
 
     /// The annual catalogue of major decisions was published.
     "catalogue.published.v1" => CataloguePublished { year: i32, published_at: DateTime<Utc> }
@@ -307,7 +311,7 @@ impl Event {
             HearingParticipantsDrawn(e) => &e.decision_id,
             HearingParticipantsPublished(e) => &e.decision_id,
             HearingHeld(e) => &e.decision_id,
-            UnitRegistered(_) | AccountRegistered(_) | RoleGranted(_) | CataloguePublished(_) => {
+            UnitRegistered(_) | AccountRegistered(_) | RoleGranted(_) | AccountErased(_) | CataloguePublished(_) => {
                 return None;
             }
         })

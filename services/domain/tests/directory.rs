@@ -73,7 +73,7 @@ fn role_granted(role: &str, unit_id: Option<&str>) -> Event {
 }
 
 fn unit_exists(exists: bool) -> AccountCtx {
-    AccountCtx { unit_exists: exists }
+    AccountCtx { unit_exists: exists, ..AccountCtx::default() }
 }
 
 #[test]
@@ -214,4 +214,53 @@ fn catalogue_year_outside_2000_to_2100_is_rejected() {
             .when(CatalogueCommand::Publish { year }, &t("2021-01-15T02:00:00Z"))
             .then_err(DomainError::invalid("year", "must be between 2000 and 2100"));
     }
+}
+
+// --- erasure (crypto-shredding) -----------------------------------------------------------
+
+fn erased_at(now: &str) -> AccountCtx {
+    AccountCtx { now: t(now), ..AccountCtx::default() }
+}
+
+#[test]
+fn erasing_a_person_records_a_public_event_without_personal_data() {
+    given::<Account>([account_registered("李明")]).when(AccountCommand::Erase, &erased_at(DURING)).then([AccountErased {
+        account_id: ACCOUNT.into(),
+        erased_at: t(DURING),
+    }
+    .into()]);
+}
+
+#[test]
+fn an_erased_account_has_no_credential_no_role_and_an_anonymous_name() {
+    let s = given::<Account>([
+        account_registered("李明"),
+        role_granted("UNIT_STAFF", Some(UNIT)),
+        AccountErased { account_id: ACCOUNT.into(), erased_at: t(DURING) }.into(),
+    ])
+    .state()
+    .clone();
+    assert!(s.erased);
+    assert_eq!(s.credential, None);
+    assert_eq!((s.role, s.unit_id), (Some(Role::Resident), None));
+    assert_eq!(s.display_name, canyu_domain::directory::ERASED_DISPLAY_NAME);
+}
+
+#[test]
+fn erasing_twice_is_rejected() {
+    given::<Account>([account_registered("李明"), AccountErased { account_id: ACCOUNT.into(), erased_at: t(DURING) }.into()])
+        .when(AccountCommand::Erase, &erased_at(AFTER))
+        .then_err(DomainError::AccountAlreadyErased);
+}
+
+#[test]
+fn erasing_a_missing_account_is_rejected() {
+    given::<Account>([]).when(AccountCommand::Erase, &erased_at(DURING)).then_err(DomainError::AccountNotFound);
+}
+
+#[test]
+fn an_erased_account_cannot_be_given_a_role_again() {
+    given::<Account>([account_registered("李明"), AccountErased { account_id: ACCOUNT.into(), erased_at: t(DURING) }.into()])
+        .when(grant("ADMIN", None), &unit_exists(false))
+        .then_err(DomainError::AccountAlreadyErased);
 }

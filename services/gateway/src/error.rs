@@ -18,6 +18,11 @@ pub fn gql(e: AppError) -> Error {
             tracing::warn!(%cause, "request failed: unavailable");
             ("UNAVAILABLE", None, None)
         }
+        AppError::RateLimited { .. } => ("RATE_LIMITED", None, None),
+    };
+    let retry_after = match &e {
+        AppError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
+        _ => None,
     };
     let message = match &e {
         AppError::Unavailable(_) => "the service is temporarily unavailable; try again".to_string(),
@@ -31,7 +36,26 @@ pub fn gql(e: AppError) -> Error {
         if let Some(r) = &reason {
             ext.set("reason", r.as_str());
         }
+        if let Some(secs) = retry_after {
+            ext.set("retryAfter", secs);
+        }
     })
+}
+
+/// A GraphQL error raised by the gateway itself (limits on requests), with its own code.
+pub fn refused(code: &str, message: impl Into<String>) -> Error {
+    let code = code.to_string();
+    Error::new(message).extend_with(move |_, ext| ext.set("code", code.as_str()))
+}
+
+/// Checks a page size: 1 to [`MAX_PAGE`](canyu_projections::query::MAX_PAGE), or absent.
+pub fn page_size(first: Option<i32>) -> async_graphql::Result<Option<i32>> {
+    match first {
+        Some(n) if n < 1 || n as usize > canyu_projections::query::MAX_PAGE => {
+            Err(invalid("first", &format!("must be between 1 and {}", canyu_projections::query::MAX_PAGE)))
+        }
+        other => Ok(other),
+    }
 }
 
 /// `?`-friendly conversion of application results.

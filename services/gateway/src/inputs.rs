@@ -41,6 +41,11 @@ pub struct GrantRoleInput {
 }
 
 #[derive(InputObject, Debug)]
+pub struct ErasePersonInput {
+    pub account_id: ID,
+}
+
+#[derive(InputObject, Debug)]
 pub struct RegisterDecisionInput {
     pub year: i32,
     pub title: String,

@@ -25,9 +25,22 @@ fn services<'a>(ctx: &'a Context<'_>) -> Result<&'a Arc<Services>> {
     ctx.data::<Arc<Services>>()
 }
 
-fn meta(ctx: &Context<'_>, idempotency_key: Option<String>) -> Result<Meta> {
+/// The `Idempotency-Key` header of the request, if any (applies to its one mutation).
+#[derive(Debug, Clone)]
+pub struct IdempotencyKeyHeader(pub String);
+
+/// Who asks, with the idempotency key (the input's, else the header's) and a fingerprint of
+/// the operation and its input, so that a retry under the same key must repeat the input.
+/// The fingerprint is keyed with the server's secret, and inputs with personal data pass only
+/// their other fields, so the stored fingerprint reveals nothing about the input.
+fn meta(ctx: &Context<'_>, operation: &str, input: &impl std::fmt::Debug, idempotency_key: Option<String>) -> Result<Meta> {
     let auth = ctx.data::<Auth>()?;
-    Ok(Meta { principal: auth.0.clone(), correlation_id: None, idempotency_key })
+    let idempotency_key = idempotency_key.or_else(|| ctx.data_opt::<IdempotencyKeyHeader>().map(|h| h.0.clone()));
+    let fingerprint = match &idempotency_key {
+        Some(_) => Some(services(ctx)?.app.tokens.fingerprint(&format!("{operation}\0{input:?}"))),
+        None => None,
+    };
+    Ok(Meta { principal: auth.0.clone(), correlation_id: None, idempotency_key, fingerprint })
 }
 
 async fn settle(s: &Services, w: &Written) -> String {
@@ -86,6 +99,7 @@ impl QueryRoot {
                 text: f.text.filter(|t| !t.trim().is_empty()),
             })
             .unwrap_or_default();
+        let first = crate::error::page_size(first)?;
         Ok(DecisionConnection::from_page(s.projections.read(|m| query::decisions(m, &f, &v, first, after.as_deref()))))
     }
 
@@ -99,7 +113,11 @@ impl QueryRoot {
         }
         let Some(at) = as_of else { return Ok(Some(Decision::live(live))) };
         let replay = query::decision_as_of(s.store.as_ref(), id.as_str(), &live.hearing_ids, at).await.map_err(|e| gql(e.into()))?;
-        Ok(replay.map(|(view, hearings)| Decision { view, as_of: Some(at), hearings_as_of: Some(Arc::new(hearings)) }))
+        Ok(replay.map(|(view, mut hearings)| {
+            // Erasures apply to the past too: an erased person is not shown in any `asOf` view.
+            s.projections.read(|m| m.redact_hearings(&mut hearings));
+            Decision { view, as_of: Some(at), hearings_as_of: Some(Arc::new(hearings)) }
+        }))
     }
 
     /// One consultation.
@@ -177,9 +195,9 @@ pub struct AuthPayload {
 pub struct MutationRoot;
 
 impl MutationRoot {
-    async fn decision_cmd(ctx: &Context<'_>, decision_id: &ID, cmd: DecisionCommand) -> Result<DecisionPayload> {
+    async fn decision_cmd(ctx: &Context<'_>, meta: Meta, decision_id: &ID, cmd: DecisionCommand) -> Result<DecisionPayload> {
         let s = services(ctx)?;
-        let w = s.app.decision_command(&meta(ctx, None)?, decision_id.as_str(), cmd).await.gql()?;
+        let w = s.app.decision_command(&meta, decision_id.as_str(), cmd).await.gql()?;
         let position = settle(s, &w).await;
         Ok(DecisionPayload { position, decision: decision_view(s, decision_id.as_str())? })
     }
@@ -230,8 +248,9 @@ impl MutationRoot {
 impl MutationRoot {
     /// Creates a resident account and signs it in.
     async fn register_account(&self, ctx: &Context<'_>, input: RegisterAccountInput) -> Result<AuthPayload> {
+        let m = meta(ctx, "registerAccount", &(), None)?;
         let s = services(ctx)?;
-        let (w, token) = s.app.register_account(&meta(ctx, None)?, &input.username, &input.password, &input.display_name).await.gql()?;
+        let (w, token) = s.app.register_account(&m, &input.username, &input.password, &input.display_name).await.gql()?;
         let (position, account) = Self::account_payload(s, &w).await?;
         Ok(AuthPayload { position, token, account })
     }
@@ -247,31 +266,41 @@ impl MutationRoot {
 
     /// Registers an undertaking unit (admin).
     async fn register_unit(&self, ctx: &Context<'_>, input: RegisterUnitInput) -> Result<UnitPayload> {
+        let m = meta(ctx, "registerUnit", &input, None)?;
         let s = services(ctx)?;
-        let w = s.app.register_unit(&meta(ctx, None)?, &input.name).await.gql()?;
+        let w = s.app.register_unit(&m, &input.name).await.gql()?;
         let position = settle(s, &w).await;
         Ok(UnitPayload { position, unit: s.projections.read(|m| Unit::lookup(m, &w.id)) })
     }
 
     /// Grants RESIDENT, UNIT_STAFF (with unitId) or ADMIN (admin).
     async fn grant_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> Result<AccountPayload> {
+        let m = meta(ctx, "grantRole", &input, None)?;
         let s = services(ctx)?;
-        let w = s
-            .app
-            .grant_role(&meta(ctx, None)?, input.account_id.as_str(), input.role.as_str(), input.unit_id.as_ref().map(|u| u.as_str()))
-            .await
-            .gql()?;
+        let w =
+            s.app.grant_role(&m, input.account_id.as_str(), input.role.as_str(), input.unit_id.as_ref().map(|u| u.as_str())).await.gql()?;
+        let (position, account) = Self::account_payload(s, &w).await?;
+        Ok(AccountPayload { position, account })
+    }
+
+    /// Erases a person's personal data (admin): deletes their key (crypto-shredding) and
+    /// records a public `account.erased.v1`; they are shown as an erased resident from then on.
+    async fn erase_person(&self, ctx: &Context<'_>, input: ErasePersonInput) -> Result<AccountPayload> {
+        let m = meta(ctx, "erasePerson", &input, None)?;
+        let s = services(ctx)?;
+        let w = s.app.erase_person(&m, input.account_id.as_str()).await.gql()?;
         let (position, account) = Self::account_payload(s, &w).await?;
         Ok(AccountPayload { position, account })
     }
 
     /// Lists a major decision in a year's catalogue (admin).
     async fn register_decision(&self, ctx: &Context<'_>, input: RegisterDecisionInput) -> Result<DecisionPayload> {
+        let m = meta(ctx, "registerDecision", &input, None)?;
         let s = services(ctx)?;
         let w = s
             .app
             .register_decision(
-                &meta(ctx, None)?,
+                &m,
                 input.year,
                 &input.title,
                 &input.summary,
@@ -288,8 +317,9 @@ impl MutationRoot {
 
     /// Publishes a year's catalogue (admin).
     async fn publish_catalogue(&self, ctx: &Context<'_>, input: PublishCatalogueInput) -> Result<CataloguePayload> {
+        let m = meta(ctx, "publishCatalogue", &input, None)?;
         let s = services(ctx)?;
-        let w = s.app.publish_catalogue(&meta(ctx, None)?, input.year).await.gql()?;
+        let w = s.app.publish_catalogue(&m, input.year).await.gql()?;
         let position = settle(s, &w).await;
         let v = viewer(ctx)?;
         Ok(CataloguePayload { position, catalogue: Catalogue(s.projections.read(|m| query::catalogue(m, input.year, &v))) })
@@ -297,17 +327,20 @@ impl MutationRoot {
 
     /// Publishes the drafting background (unit staff).
     async fn publish_background(&self, ctx: &Context<'_>, input: PublishBackgroundInput) -> Result<DecisionPayload> {
-        Self::decision_cmd(ctx, &input.decision_id, DecisionCommand::PublishBackground { text: input.text }).await
+        let m = meta(ctx, "publishBackground", &input, None)?;
+        Self::decision_cmd(ctx, m, &input.decision_id, DecisionCommand::PublishBackground { text: input.text }).await
     }
 
     /// Publishes the next draft version (unit staff).
     async fn publish_draft(&self, ctx: &Context<'_>, input: PublishDraftInput) -> Result<DecisionPayload> {
+        let m = meta(ctx, "publishDraft", &input, None)?;
         let cmd = DecisionCommand::PublishDraft { text: input.text, explanation: input.explanation, change_note: input.change_note };
-        Self::decision_cmd(ctx, &input.decision_id, cmd).await
+        Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
     /// Opens a consultation on the current draft (unit staff). ONLINE needs 30 days or a reason.
     async fn open_consultation(&self, ctx: &Context<'_>, input: OpenConsultationInput) -> Result<ConsultationPayload> {
+        let m = meta(ctx, "openConsultation", &input, None)?;
         let s = services(ctx)?;
         let cmd = DecisionCommand::OpenConsultation {
             consultation_id: s.app.new_id(),
@@ -317,21 +350,23 @@ impl MutationRoot {
             how_to_submit: input.how_to_submit,
             shortened_reason: input.shortened_reason,
         };
-        let w = s.app.decision_command(&meta(ctx, None)?, input.decision_id.as_str(), cmd).await.gql()?;
+        let w = s.app.decision_command(&m, input.decision_id.as_str(), cmd).await.gql()?;
         Self::consultation_payload(s, w, input.decision_id.as_str()).await
     }
 
     /// Closes a consultation; before its announced end a reason is required (unit staff).
     async fn close_consultation(&self, ctx: &Context<'_>, input: CloseConsultationInput) -> Result<ConsultationPayload> {
+        let m = meta(ctx, "closeConsultation", &input, None)?;
         let s = services(ctx)?;
         let decision_id = s.app.decision_of_consultation(input.consultation_id.as_str()).await.gql()?;
         let cmd = DecisionCommand::CloseConsultation { consultation_id: input.consultation_id.0.clone(), reason: input.reason };
-        let w = s.app.decision_command(&meta(ctx, None)?, &decision_id, cmd).await.gql()?;
+        let w = s.app.decision_command(&m, &decision_id, cmd).await.gql()?;
         Self::consultation_payload(s, w, &decision_id).await
     }
 
     /// Records an offline activity: symposium, written, field visit, questionnaire, poll.
     async fn record_participation_activity(&self, ctx: &Context<'_>, input: RecordParticipationActivityInput) -> Result<DecisionPayload> {
+        let m = meta(ctx, "recordParticipationActivity", &input, None)?;
         let s = services(ctx)?;
         let cmd = DecisionCommand::RecordParticipationActivity {
             activity_id: s.app.new_id(),
@@ -340,23 +375,19 @@ impl MutationRoot {
             summary: input.summary,
             participant_count: input.participant_count.into(),
         };
-        Self::decision_cmd(ctx, &input.decision_id, cmd).await
+        Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
     /// Comments on an open ONLINE consultation, optionally on one clause (signed in).
     async fn submit_comment(&self, ctx: &Context<'_>, input: SubmitCommentInput) -> Result<CommentPayload> {
+        let m = meta(ctx, "submitComment", &input, input.idempotency_key.clone())?;
         let s = services(ctx)?;
         if input.idempotency_key.as_ref().is_some_and(|k| k.is_empty() || k.chars().count() > 100) {
             return Err(invalid("idempotencyKey", "must be 1 to 100 characters"));
         }
         let w = s
             .app
-            .submit_comment(
-                &meta(ctx, input.idempotency_key)?,
-                input.consultation_id.as_str(),
-                &input.body,
-                input.clause_id.as_ref().map(|c| c.as_str()),
-            )
+            .submit_comment(&m, input.consultation_id.as_str(), &input.body, input.clause_id.as_ref().map(|c| c.as_str()))
             .await
             .gql()?;
         let position = settle(s, &w).await;
@@ -366,8 +397,9 @@ impl MutationRoot {
 
     /// Hides a comment with a reason; it stays in the history without its body (unit staff).
     async fn hide_comment(&self, ctx: &Context<'_>, input: HideCommentInput) -> Result<CommentPayload> {
+        let m = meta(ctx, "hideComment", &input, None)?;
         let s = services(ctx)?;
-        let w = s.app.hide_comment(&meta(ctx, None)?, input.comment_id.as_str(), &input.reason).await.gql()?;
+        let w = s.app.hide_comment(&m, input.comment_id.as_str(), &input.reason).await.gql()?;
         let position = settle(s, &w).await;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
@@ -375,6 +407,7 @@ impl MutationRoot {
 
     /// Schedules a hearing; its selection rules are public from now on (unit staff).
     async fn schedule_hearing(&self, ctx: &Context<'_>, input: ScheduleHearingInput) -> Result<HearingPayload> {
+        let m = meta(ctx, "scheduleHearing", &input, None)?;
         let s = services(ctx)?;
         let hearing_id = s.app.new_id();
         let cmd = HearingCommand::Schedule {
@@ -388,23 +421,17 @@ impl MutationRoot {
             selection_rules: input.selection_rules,
             stakeholder_groups: input.stakeholder_groups,
         };
-        let w = s.app.schedule_hearing(&meta(ctx, None)?, cmd).await.gql()?;
+        let w = s.app.schedule_hearing(&m, cmd).await.gql()?;
         Self::hearing_payload(s, w, &hearing_id).await
     }
 
     /// Signs up for a hearing with real name and phone (encrypted; signed in).
     async fn sign_up_for_hearing(&self, ctx: &Context<'_>, input: SignUpForHearingInput) -> Result<HearingSignupPayload> {
+        let m = meta(ctx, "signUpForHearing", &(&input.hearing_id, &input.stakeholder_group, &input.statement), None)?;
         let s = services(ctx)?;
         let w = s
             .app
-            .sign_up_for_hearing(
-                &meta(ctx, None)?,
-                input.hearing_id.as_str(),
-                &input.full_name,
-                &input.phone,
-                &input.stakeholder_group,
-                &input.statement,
-            )
+            .sign_up_for_hearing(&m, input.hearing_id.as_str(), &input.full_name, &input.phone, &input.stakeholder_group, &input.statement)
             .await
             .gql()?;
         Self::signup_payload(s, w, input.hearing_id.as_str()).await
@@ -412,36 +439,35 @@ impl MutationRoot {
 
     /// Withdraws one's own sign-up; a freed seat goes to the first on the waitlist.
     async fn withdraw_hearing_signup(&self, ctx: &Context<'_>, input: WithdrawHearingSignupInput) -> Result<HearingSignupPayload> {
+        let m = meta(ctx, "withdrawHearingSignup", &input, None)?;
         let s = services(ctx)?;
-        let (w, hearing_id) = s.app.withdraw_signup(&meta(ctx, None)?, input.signup_id.as_str()).await.gql()?;
+        let (w, hearing_id) = s.app.withdraw_signup(&m, input.signup_id.as_str()).await.gql()?;
         Self::signup_payload(s, w, &hearing_id).await
     }
 
     /// Runs the lottery after the sign-up deadline, from a published seed (unit staff).
     async fn draw_hearing_participants(&self, ctx: &Context<'_>, input: DrawHearingParticipantsInput) -> Result<HearingPayload> {
+        let m = meta(ctx, "drawHearingParticipants", &input, None)?;
         let s = services(ctx)?;
-        let w =
-            s.app.hearing_command(&meta(ctx, None)?, input.hearing_id.as_str(), HearingCommand::Draw { seed: input.seed }).await.gql()?;
+        let w = s.app.hearing_command(&m, input.hearing_id.as_str(), HearingCommand::Draw { seed: input.seed }).await.gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
 
     /// Publishes the participant list before the hearing (unit staff).
     async fn publish_hearing_participants(&self, ctx: &Context<'_>, input: PublishHearingParticipantsInput) -> Result<HearingPayload> {
+        let m = meta(ctx, "publishHearingParticipants", &input, None)?;
         let s = services(ctx)?;
-        let w = s.app.hearing_command(&meta(ctx, None)?, input.hearing_id.as_str(), HearingCommand::PublishParticipants).await.gql()?;
+        let w = s.app.hearing_command(&m, input.hearing_id.as_str(), HearingCommand::PublishParticipants).await.gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
 
     /// Records that the hearing was held, with a summary of its record (unit staff).
     async fn record_hearing_held(&self, ctx: &Context<'_>, input: RecordHearingHeldInput) -> Result<HearingPayload> {
+        let m = meta(ctx, "recordHearingHeld", &input, None)?;
         let s = services(ctx)?;
         let w = s
             .app
-            .hearing_command(
-                &meta(ctx, None)?,
-                input.hearing_id.as_str(),
-                HearingCommand::RecordHeld { record_summary: input.record_summary },
-            )
+            .hearing_command(&m, input.hearing_id.as_str(), HearingCommand::RecordHeld { record_summary: input.record_summary })
             .await
             .gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
@@ -449,6 +475,7 @@ impl MutationRoot {
 
     /// Groups comments (and offline input) into one opinion (unit staff).
     async fn consolidate_opinion(&self, ctx: &Context<'_>, input: ConsolidateOpinionInput) -> Result<OpinionPayload> {
+        let m = meta(ctx, "consolidateOpinion", &input, None)?;
         let s = services(ctx)?;
         let cmd = DecisionCommand::ConsolidateOpinion {
             opinion_id: s.app.new_id(),
@@ -456,12 +483,13 @@ impl MutationRoot {
             comment_ids: input.comment_ids.into_iter().map(|c| c.0).collect(),
             concentrated: input.concentrated,
         };
-        let w = s.app.decision_command(&meta(ctx, None)?, input.decision_id.as_str(), cmd).await.gql()?;
+        let w = s.app.decision_command(&m, input.decision_id.as_str(), cmd).await.gql()?;
         Self::opinion_payload(s, w, input.decision_id.as_str()).await
     }
 
     /// Decides whether an opinion is adopted; a rationale is required unless ADOPTED.
     async fn decide_adoption(&self, ctx: &Context<'_>, input: DecideAdoptionInput) -> Result<OpinionPayload> {
+        let m = meta(ctx, "decideAdoption", &input, None)?;
         let s = services(ctx)?;
         let decision_id = s.app.decision_of_opinion(input.opinion_id.as_str()).await.gql()?;
         let cmd = DecisionCommand::DecideAdoption {
@@ -469,18 +497,20 @@ impl MutationRoot {
             outcome: input.outcome.as_str().into(),
             rationale: input.rationale,
         };
-        let w = s.app.decision_command(&meta(ctx, None)?, &decision_id, cmd).await.gql()?;
+        let w = s.app.decision_command(&m, &decision_id, cmd).await.gql()?;
         Self::opinion_payload(s, w, &decision_id).await
     }
 
     /// Publishes the feedback report (意见采纳情况) once consultations are closed and every
     /// opinion has a decision (unit staff).
     async fn publish_feedback_report(&self, ctx: &Context<'_>, input: PublishFeedbackReportInput) -> Result<DecisionPayload> {
-        Self::decision_cmd(ctx, &input.decision_id, DecisionCommand::PublishFeedbackReport { summary: input.summary }).await
+        let m = meta(ctx, "publishFeedbackReport", &input, None)?;
+        Self::decision_cmd(ctx, m, &input.decision_id, DecisionCommand::PublishFeedbackReport { summary: input.summary }).await
     }
 
     /// Records the decision meeting with observers (列席) and dissent (unit staff).
     async fn record_deliberation(&self, ctx: &Context<'_>, input: RecordDeliberationInput) -> Result<DecisionPayload> {
+        let m = meta(ctx, "recordDeliberation", &input, None)?;
         let cmd = DecisionCommand::RecordDeliberation {
             meeting_kind: input.meeting_kind.as_str().into(),
             held_at: input.held_at,
@@ -492,23 +522,25 @@ impl MutationRoot {
                 .map(|o| DomainObserver { name: o.name, affiliation: o.affiliation, opinion: o.opinion, adoption: o.adoption })
                 .collect(),
         };
-        Self::decision_cmd(ctx, &input.decision_id, cmd).await
+        Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
     /// Publishes the result with its interpretation (政策解读), released together (unit staff).
     async fn publish_decision_result(&self, ctx: &Context<'_>, input: PublishDecisionResultInput) -> Result<DecisionPayload> {
+        let m = meta(ctx, "publishDecisionResult", &input, None)?;
         let cmd = DecisionCommand::PublishResult {
             text: input.text,
             document_number: input.document_number,
             effective_at: input.effective_at,
             interpretation: input.interpretation,
         };
-        Self::decision_cmd(ctx, &input.decision_id, cmd).await
+        Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
     /// Withdraws a decision before its result, with a reason (unit staff).
     async fn withdraw_decision(&self, ctx: &Context<'_>, input: WithdrawDecisionInput) -> Result<DecisionPayload> {
-        Self::decision_cmd(ctx, &input.decision_id, DecisionCommand::Withdraw { reason: input.reason }).await
+        let m = meta(ctx, "withdrawDecision", &input, None)?;
+        Self::decision_cmd(ctx, m, &input.decision_id, DecisionCommand::Withdraw { reason: input.reason }).await
     }
 }
 

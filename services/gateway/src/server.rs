@@ -4,18 +4,26 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use async_graphql::{Data, ServerError};
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use std::net::SocketAddr;
+
+use async_graphql::{Data, Schema, ServerError};
+use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::gql;
-use crate::{Auth, CanyuSchema, Services, build_schema};
+use crate::schema::IdempotencyKeyHeader;
+use crate::{Auth, CanyuSchema, MutationRoot, QueryRoot, Services, SubscriptionRoot};
+
+pub mod limits;
+pub use limits::Limits;
 
 #[derive(Clone)]
 struct AppState {
@@ -25,11 +33,31 @@ struct AppState {
 
 /// Builds the router. `static_dir` is the built frontend (`frontend/dist`), if present.
 pub fn router(services: Arc<Services>, static_dir: Option<PathBuf>) -> Router {
-    let state = AppState { schema: build_schema(services.clone()), services };
+    router_with(services, static_dir, Limits::from_env())
+}
+
+/// [`router`] with explicit limits (benchmarks and tests).
+pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits: Limits) -> Router {
+    let schema = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+        .data(services.clone())
+        .limit_depth(crate::MAX_DEPTH)
+        .limit_complexity(crate::MAX_COMPLEXITY)
+        .limit_recursive_depth(32)
+        .limit_directives(10)
+        .extension(limits::Guard::new(&limits))
+        .finish();
+    let state = AppState { schema, services };
     let app = Router::new().route("/graphql", get(graphql_get).post(graphql_post)).route("/healthz", get(healthz)).with_state(state);
-    match static_dir.filter(|d| d.join("index.html").is_file()) {
+    let mut app = match static_dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => app.fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
         None => app.fallback(landing),
+    };
+    for (name, value) in limits::security_headers() {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    match limits::cors(&limits) {
+        Some(cors) => app.layer(cors),
+        None => app,
     }
 }
 
@@ -45,19 +73,58 @@ async fn authenticate(services: &Services, token: Option<&str>) -> Result<Auth, 
     }
 }
 
-async fn graphql_post(State(st): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> GraphQLResponse {
+async fn graphql_post(State(st): State<AppState>, request: axum::extract::Request) -> Response {
+    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let req = match read_request(body).await {
+        Ok(r) => r,
+        Err(refusal) => return refusal,
+    };
     let auth = match authenticate(&st.services, bearer(&headers)).await {
         Ok(a) => a,
-        Err(e) => {
-            let err: ServerError = e.into_server_error(Default::default());
-            return async_graphql::Response::from_errors(vec![err]).into();
-        }
+        Err(e) => return refusal(StatusCode::OK, e),
     };
-    let mut resp = st.schema.execute(req.into_inner().data(auth)).await;
+    let mut req = req.data(limits::ClientKey(client));
+    if let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
+        req = req.data(IdempotencyKeyHeader(key.to_string()));
+    }
+    let mut resp = st.schema.execute(req.data(auth)).await;
     for e in &mut resp.errors {
         with_default_code(e);
     }
-    resp.into()
+    GraphQLResponse::from(resp).into_response()
+}
+
+/// A refusal outside the schema (body too large, not JSON, too many operations), as a GraphQL
+/// error response with its code.
+fn refusal(status: StatusCode, e: async_graphql::Error) -> Response {
+    let err: ServerError = e.into_server_error(Default::default());
+    (status, GraphQLResponse::from(async_graphql::Response::from_errors(vec![err]))).into_response()
+}
+
+/// Reads one GraphQL request from a JSON body of at most [`limits::MAX_BODY_BYTES`].
+async fn read_request(body: axum::body::Body) -> Result<async_graphql::Request, Response> {
+    let bytes = axum::body::to_bytes(body, limits::MAX_BODY_BYTES).await.map_err(|_| {
+        refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            crate::error::refused("REQUEST_TOO_LARGE", format!("the request body exceeds {} bytes", limits::MAX_BODY_BYTES)),
+        )
+    })?;
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        let message = format!("the request is not valid UTF-8 (byte {})", e.valid_up_to());
+        return Err(refusal(StatusCode::BAD_REQUEST, crate::error::invalid("request", &message)));
+    }
+    let batch: async_graphql::BatchRequest = serde_json::from_slice(&bytes)
+        .map_err(|e| refusal(StatusCode::BAD_REQUEST, crate::error::invalid("request", &format!("not a GraphQL request in JSON: {e}"))))?;
+    match batch {
+        async_graphql::BatchRequest::Single(r) => Ok(r),
+        async_graphql::BatchRequest::Batch(mut v) if v.len() <= limits::MAX_BATCH && !v.is_empty() => Ok(v.remove(0)),
+        async_graphql::BatchRequest::Batch(_) => Err(refusal(
+            StatusCode::OK,
+            crate::error::refused("TOO_MANY_OPERATIONS", format!("send at most {} operation per request", limits::MAX_BATCH)),
+        )),
+    }
 }
 
 /// Errors raised by the GraphQL layer itself (syntax, unknown fields, wrong input types,

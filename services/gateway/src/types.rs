@@ -423,6 +423,7 @@ impl Decision {
         kinds: Option<Vec<String>>,
     ) -> Result<HistoryConnection> {
         let s = ctx.data::<Arc<Services>>()?;
+        let first = crate::error::page_size(first)?;
         let page = s.projections.read(|m| query::history(m, &self.view.id, self.as_of, kinds.as_deref(), first, after.as_deref()));
         Ok(HistoryConnection {
             total_count: page.total as i32,
@@ -530,6 +531,7 @@ impl Consultation {
     }
     async fn comments(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<CommentConnection> {
         let s = ctx.data::<Arc<Services>>()?;
+        let first = crate::error::page_size(first)?;
         let page = s.projections.read(|m| query::comments(m, &self.view.id, self.as_of, first, after.as_deref()));
         Ok(CommentConnection {
             total_count: page.total as i32,

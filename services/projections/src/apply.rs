@@ -90,6 +90,16 @@ impl ReadModel {
         self.hearings.get_mut(id).map(Arc::make_mut)
     }
 
+    /// Applies erasures to one hearing (after an erasure, or new data about erased people).
+    fn redact_hearing_by_id(&mut self, id: &str) {
+        if self.erased_accounts.is_empty() {
+            return;
+        }
+        let Some(mut h) = self.hearings.remove(id) else { return };
+        self.redact_hearing(Arc::make_mut(&mut h));
+        self.hearings.insert(id.to_string(), h);
+    }
+
     /// Updates the views; returns the history summary and subject for decision events.
     fn apply_event(&mut self, event: Event, at: DateTime<Utc>) -> Option<(String, Option<String>)> {
         // The domain's own fold of the decision, for stage and rule-derived facts.
@@ -108,7 +118,13 @@ impl ReadModel {
             Event::AccountRegistered(e) => {
                 self.accounts.insert(
                     e.account_id.clone(),
-                    AccountView { id: e.account_id.clone(), display_name: e.display_name.clone(), role: e.role.clone(), unit_id: None },
+                    AccountView {
+                        id: e.account_id.clone(),
+                        display_name: e.display_name.clone(),
+                        role: e.role.clone(),
+                        unit_id: None,
+                        erased: false,
+                    },
                 );
                 None
             }
@@ -116,6 +132,21 @@ impl ReadModel {
                 if let Some(a) = self.accounts.get_mut(&e.account_id) {
                     a.role = e.role.clone();
                     a.unit_id = e.unit_id.clone();
+                }
+                None
+            }
+            Event::AccountErased(e) => {
+                if let Some(a) = self.accounts.get_mut(&e.account_id) {
+                    a.display_name = canyu_domain::directory::ERASED_DISPLAY_NAME.to_string();
+                    a.role = "RESIDENT".into();
+                    a.unit_id = None;
+                    a.erased = true;
+                }
+                self.erased_accounts.insert(e.account_id.clone());
+                let signups = self.account_signups.get(&e.account_id).cloned().unwrap_or_default();
+                let hearing_ids: Vec<String> = signups.iter().filter_map(|s| self.signup_hearing.get(s).cloned()).collect();
+                for hearing_id in hearing_ids {
+                    self.redact_hearing_by_id(&hearing_id);
                 }
                 None
             }
@@ -422,6 +453,7 @@ impl ReadModel {
                 let h = self.hearing_mut(&e.hearing_id)?;
                 h.participants = Some(e.participants.clone());
                 h.participants_published_at = Some(at);
+                self.redact_hearing_by_id(&e.hearing_id);
                 Some((format!("公布听证参加人名单（{}人）", e.participants.len()), Some(e.hearing_id.clone())))
             }
             Event::HearingHeld(e) => {

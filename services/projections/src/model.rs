@@ -27,6 +27,8 @@ pub struct AccountView {
     pub display_name: String,
     pub role: String,
     pub unit_id: Option<String>,
+    /// The person's personal data was erased; `display_name` is then the erased placeholder.
+    pub erased: bool,
 }
 
 /// A year's catalogue publication.
@@ -288,6 +290,8 @@ pub struct ReadModel {
     pub histories: HashMap<Arc<str>, Vec<HistoryEntry>>,
     /// Shared copies of repeated strings (ids, summaries).
     pub interned: HashSet<Arc<str>>,
+    /// Accounts whose personal data was erased (`account.erased.v1`).
+    pub erased_accounts: HashSet<String>,
 }
 
 impl ReadModel {
@@ -312,6 +316,31 @@ impl ReadModel {
     /// The comments at `indexes`.
     pub fn comments_at<'a>(&'a self, indexes: &'a [u32]) -> impl Iterator<Item = &'a CommentView> + 'a {
         indexes.iter().filter_map(|i| self.comments.get(*i as usize))
+    }
+
+    /// Shows erased people in a hearing as [`ERASED_DISPLAY_NAME`](canyu_domain::directory::ERASED_DISPLAY_NAME):
+    /// their sign-ups and their entries in a published participant list.
+    pub fn redact_hearing(&self, h: &mut HearingView) {
+        if self.erased_accounts.is_empty() || !h.signups.iter().any(|s| self.erased_accounts.contains(&s.account_id)) {
+            return;
+        }
+        let placeholder = canyu_domain::directory::ERASED_DISPLAY_NAME;
+        let mut erased_signups = Vec::new();
+        for s in h.signups.iter_mut().filter(|s| self.erased_accounts.contains(&s.account_id)) {
+            s.display_name = placeholder.to_string();
+            s.statement = String::new();
+            erased_signups.push(s.id.clone());
+        }
+        for p in h.participants.iter_mut().flatten().filter(|p| erased_signups.contains(&p.signup_id)) {
+            p.display_name = placeholder.to_string();
+        }
+    }
+
+    /// [`ReadModel::redact_hearing`] for hearings replayed elsewhere (the `asOf` view).
+    pub fn redact_hearings(&self, hearings: &mut HashMap<String, Arc<HearingView>>) {
+        for h in hearings.values_mut() {
+            self.redact_hearing(Arc::make_mut(h));
+        }
     }
 
     /// The one shared copy of `s`.

@@ -1,0 +1,227 @@
+//! Authorization, table-driven, over HTTP against the real binary: every mutation tried as
+//! anonymous, resident, staff of the decision's unit, staff of another unit, and admin. Each
+//! answer is checked, and a refused mutation must leave the log head where it was. Also: a
+//! revoked role stops working at once, an expired token is refused, residents withdraw only
+//! their own sign-ups.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::*;
+
+const ACTORS: [&str; 5] = ["anonymous", "resident", "staff_own_unit", "staff_other_unit", "admin"];
+
+/// (mutation, expected answer per actor in `ACTORS` order). `REJECTED` for an allowed actor
+/// means authorization passed and a rule of the procedure refused the command.
+const TABLE: &[(&str, [&str; 5])] = &[
+    ("registerUnit", ["UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK"]),
+    ("grantRole", ["UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK"]),
+    ("erasePerson", ["UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK"]),
+    ("registerDecision", ["UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK"]),
+    ("publishCatalogue", ["UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN", "OK"]),
+    ("publishBackground", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("publishDraft", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("openConsultation", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("closeConsultation", ["UNAUTHENTICATED", "FORBIDDEN", "REJECTED", "FORBIDDEN", "REJECTED"]),
+    ("recordParticipationActivity", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("submitComment", ["UNAUTHENTICATED", "OK", "OK", "OK", "OK"]),
+    ("hideComment", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("scheduleHearing", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("signUpForHearing", ["UNAUTHENTICATED", "REJECTED", "OK", "OK", "OK"]),
+    ("withdrawHearingSignup", ["UNAUTHENTICATED", "OK", "FORBIDDEN", "FORBIDDEN", "FORBIDDEN"]),
+    ("drawHearingParticipants", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("publishHearingParticipants", ["UNAUTHENTICATED", "FORBIDDEN", "REJECTED", "FORBIDDEN", "REJECTED"]),
+    ("recordHearingHeld", ["UNAUTHENTICATED", "FORBIDDEN", "REJECTED", "FORBIDDEN", "REJECTED"]),
+    ("consolidateOpinion", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("decideAdoption", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("publishFeedbackReport", ["UNAUTHENTICATED", "FORBIDDEN", "REJECTED", "FORBIDDEN", "REJECTED"]),
+    ("recordDeliberation", ["UNAUTHENTICATED", "FORBIDDEN", "REJECTED", "FORBIDDEN", "REJECTED"]),
+    ("publishDecisionResult", ["UNAUTHENTICATED", "FORBIDDEN", "REJECTED", "FORBIDDEN", "REJECTED"]),
+    ("withdrawDecision", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+];
+
+struct World {
+    admin: String,
+    unit: String,
+    staff_own: String,
+    staff_other: String,
+    resident: String,
+    year: std::sync::atomic::AtomicI32,
+}
+
+impl World {
+    fn token(&self, actor: &str) -> Option<&str> {
+        match actor {
+            "anonymous" => None,
+            "resident" => Some(&self.resident),
+            "staff_own_unit" => Some(&self.staff_own),
+            "staff_other_unit" => Some(&self.staff_other),
+            _ => Some(&self.admin),
+        }
+    }
+}
+
+/// The request for `mutation` against a fresh fixture.
+async fn request(s: &Server, w: &World, f: &Fixture, mutation: &str) -> (String, Value) {
+    let q = |body: &str| {
+        let vars: Vec<&str> = [("$id", "$id: ID!"), ("$x", "$x: ID!"), ("$t", "$t: DateTime!")]
+            .iter()
+            .filter(|(v, _)| body.contains(&format!("{v},")) || body.contains(&format!("{v}}}")) || body.contains(&format!("{v} ")))
+            .map(|(_, d)| *d)
+            .collect();
+        let head = if vars.is_empty() { String::new() } else { format!("({})", vars.join(", ")) };
+        format!("mutation{head} {{ {mutation}(input: {body}) {{ position }} }}")
+    };
+    let d = &f.decision;
+    let (body, x) = match mutation {
+        "registerUnit" => ("{name: \"新单位\"}".to_string(), Value::Null),
+        "grantRole" => {
+            let (acc, _) = s.register(&format!("g{}", &uuid::Uuid::new_v4().simple().to_string()[..20]), "某居民").await;
+            ("{accountId: $x, role: RESIDENT}".to_string(), json!(acc))
+        }
+        "erasePerson" => {
+            let (acc, _) = s.register(&format!("e{}", &uuid::Uuid::new_v4().simple().to_string()[..20]), "某居民").await;
+            ("{accountId: $x}".to_string(), json!(acc))
+        }
+        "registerDecision" => ("{year: 2021, title: \"新事项\", undertakingUnitId: $x, disclosure: PUBLIC}".to_string(), json!(w.unit)),
+        "publishCatalogue" => {
+            let y = w.year.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            (format!("{{year: {y}}}"), Value::Null)
+        }
+        "publishBackground" => ("{decisionId: $id, text: \"新背景\"}".to_string(), Value::Null),
+        "publishDraft" => ("{decisionId: $id, text: \"第一条 修改。\"}".to_string(), Value::Null),
+        "openConsultation" => {
+            (format!("{{decisionId: $id, channel: SYMPOSIUM, opensAt: $t, closesAt: \"{}\"}}", ts(chrono::Duration::days(1))), Value::Null)
+        }
+        "closeConsultation" => ("{consultationId: $x, reason: \"意见已充分\"}".to_string(), json!(f.consultation)),
+        "recordParticipationActivity" => {
+            ("{decisionId: $id, kind: SYMPOSIUM, heldAt: $t, summary: \"座谈会\", participantCount: 12}".to_string(), Value::Null)
+        }
+        "submitComment" => ("{consultationId: $x, body: \"又一条意见\"}".to_string(), json!(f.consultation)),
+        "hideComment" => ("{commentId: $x, reason: \"无关内容\"}".to_string(), json!(f.comment)),
+        "scheduleHearing" => (
+            format!(
+                "{{decisionId: $id, startsAt: \"{}\", venue: \"会议室\", capacity: 5, signupClosesAt: \"{}\", selectionMethod: FIRST_COME, selectionRules: \"先到先得\", stakeholderGroups: [\"居民\"]}}",
+                ts(chrono::Duration::days(20)),
+                ts(chrono::Duration::days(5))
+            ),
+            Value::Null,
+        ),
+        "signUpForHearing" => {
+            ("{hearingId: $x, fullName: \"赵六\", phone: \"13600000000\", stakeholderGroup: \"城区居民\"}".to_string(), json!(f.hearing))
+        }
+        "withdrawHearingSignup" => ("{signupId: $x}".to_string(), json!(f.signup)),
+        "drawHearingParticipants" => ("{hearingId: $x, seed: \"2021-seed\"}".to_string(), json!(f.lottery)),
+        "publishHearingParticipants" => ("{hearingId: $x}".to_string(), json!(f.lottery)),
+        "recordHearingHeld" => ("{hearingId: $x, recordSummary: \"记录\"}".to_string(), json!(f.hearing)),
+        "consolidateOpinion" => ("{decisionId: $id, summary: \"线下意见\"}".to_string(), Value::Null),
+        "decideAdoption" => ("{opinionId: $x, outcome: ADOPTED}".to_string(), json!(f.opinion)),
+        "publishFeedbackReport" => ("{decisionId: $id, summary: \"采纳情况\"}".to_string(), Value::Null),
+        "recordDeliberation" => {
+            ("{decisionId: $id, meetingKind: EXECUTIVE_MEETING, heldAt: $t, summary: \"审议\"}".to_string(), Value::Null)
+        }
+        "publishDecisionResult" => (
+            "{decisionId: $id, text: \"全文\", documentNumber: \"滕政发〔2021〕1号\", effectiveAt: $t, interpretation: \"解读\"}"
+                .to_string(),
+            Value::Null,
+        ),
+        "withdrawDecision" => ("{decisionId: $id, reason: \"上位法调整\"}".to_string(), Value::Null),
+        other => panic!("no request for {other}"),
+    };
+    (q(&body), json!({"id": d, "x": x, "t": ts(chrono::Duration::seconds(-10))}))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_mutation_answers_each_role_as_the_policy_says_and_refusals_write_nothing() {
+    let s = Server::start(&[]);
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let unit_q = "mutation($n: String!) { registerUnit(input: {name: $n}) { unit { id } } }";
+    let unit =
+        s.ok(Some(&admin), unit_q, json!({"n": "市住房和城乡建设局"})).await["registerUnit"]["unit"]["id"].as_str().unwrap().to_string();
+    let other = s.ok(Some(&admin), unit_q, json!({"n": "市交通运输局"})).await["registerUnit"]["unit"]["id"].as_str().unwrap().to_string();
+    let grant = "mutation($a: ID!, $u: ID!) { grantRole(input: {accountId: $a, role: UNIT_STAFF, unitId: $u}) { position } }";
+    let (own_id, staff_own) = s.register("staff-own", "住建局工作人员").await;
+    let (other_id, staff_other) = s.register("staff-other", "交通局工作人员").await;
+    s.ok(Some(&admin), grant, json!({"a": own_id, "u": unit})).await;
+    s.ok(Some(&admin), grant, json!({"a": other_id, "u": other})).await;
+    let (_, resident) = s.register("resident", "居民甲").await;
+    let w = World { admin, unit, staff_own, staff_other, resident, year: 2030.into() };
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (mutation, expected) in TABLE {
+        let shared = fixture(&s, &w.admin, &w.staff_own, &w.resident, &w.unit).await;
+        for (actor, want) in ACTORS.iter().zip(expected) {
+            // Allowed actors change state, so each gets its own fixture; refusals share one.
+            let own;
+            let f = if *want == "OK" || *want == "REJECTED" {
+                own = fixture(&s, &w.admin, &w.staff_own, &w.resident, &w.unit).await;
+                &own
+            } else {
+                &shared
+            };
+            let (q, vars) = request(&s, &w, f, mutation).await;
+            let before = s.head().await;
+            let got = s.gql(w.token(actor), &q, vars).await;
+            let after = s.head().await;
+            let code = outcome(&got);
+            if code != *want {
+                failures.push(format!("{mutation} as {actor}: expected {want}, got {got}"));
+            }
+            if code != "OK" && after != before {
+                failures.push(format!("{mutation} as {actor} was refused ({code}) but the log moved from {before} to {after}"));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    println!("authorization table: {checked} (mutation, role) pairs checked");
+
+    // registerAccount and login are open to anyone (they are how one becomes somebody).
+    let (_, fresh) = s.register("newcomer", "新居民").await;
+    assert!(!fresh.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_role_stops_working_at_once_and_expired_tokens_are_refused() {
+    let s = Server::start(&[]);
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let unit = s.ok(Some(&admin), "mutation { registerUnit(input: {name: \"市城市管理局\"}) { unit { id } } }", json!({})).await["registerUnit"]["unit"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (staff_id, staff) = s.register("staff", "城管局工作人员").await;
+    s.ok(
+        Some(&admin),
+        "mutation($a: ID!, $u: ID!) { grantRole(input: {accountId: $a, role: UNIT_STAFF, unitId: $u}) { position } }",
+        json!({"a": staff_id, "u": unit}),
+    )
+    .await;
+    let (_, resident) = s.register("resident", "居民").await;
+    let f = fixture(&s, &admin, &staff, &resident, &unit).await;
+    let bg = "mutation($id: ID!) { publishBackground(input: {decisionId: $id, text: \"背景\"}) { position } }";
+    assert_eq!(outcome(&s.gql(Some(&staff), bg, json!({"id": f.decision})).await), "OK");
+    s.ok(Some(&admin), "mutation($a: ID!) { grantRole(input: {accountId: $a, role: RESIDENT}) { position } }", json!({"a": staff_id}))
+        .await;
+    let before = s.head().await;
+    assert_eq!(outcome(&s.gql(Some(&staff), bg, json!({"id": f.decision})).await), "FORBIDDEN", "the same token, revoked");
+    assert_eq!(s.head().await, before);
+
+    // Residents withdraw only their own sign-ups.
+    let (_, other_resident) = s.register("other-resident", "另一位居民").await;
+    let before = s.head().await;
+    let withdraw = "mutation($s: ID!) { withdrawHearingSignup(input: {signupId: $s}) { signup { status } } }";
+    assert_eq!(outcome(&s.gql(Some(&other_resident), withdraw, json!({"s": f.signup})).await), "FORBIDDEN");
+    assert_eq!(s.head().await, before);
+    assert_eq!(s.ok(Some(&resident), withdraw, json!({"s": f.signup})).await["withdrawHearingSignup"]["signup"]["status"], "WITHDRAWN");
+
+    // A token past its expiry (minted with the server's own secret, 13 hours ago).
+    let secret = std::fs::read(s.dir.join("token.secret")).unwrap();
+    let tokens = canyu_app::Tokens::new(secret, chrono::Duration::hours(12));
+    let me = s.ok(Some(&resident), "{ me { id } }", json!({})).await["me"]["id"].as_str().unwrap().to_string();
+    let (expired, _) = tokens.issue(&me, chrono::Utc::now() - chrono::Duration::hours(13));
+    let (valid, _) = tokens.issue(&me, chrono::Utc::now());
+    let e = s.gql(Some(&expired), "{ me { id } }", json!({})).await;
+    assert_eq!(outcome(&e), "UNAUTHENTICATED", "{e}");
+    assert_eq!(s.ok(Some(&valid), "{ me { id } }", json!({})).await["me"]["id"], me.as_str());
+}

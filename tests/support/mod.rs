@@ -1,0 +1,237 @@
+//! Shared by the trust tests: start the real `canyu` binary on a free port with a fresh data
+//! directory (stderr captured to a file, to scan the logs), call GraphQL, read the log head.
+
+#![allow(dead_code, reason = "each test crate uses a different subset")]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{Value, json};
+
+pub const ADMIN_PASSWORD: &str = "admin-password";
+
+pub fn canyu() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_canyu"))
+}
+
+pub struct Server {
+    pub child: Option<Child>,
+    pub url: String,
+    pub dir: PathBuf,
+    pub http: reqwest::Client,
+    pub env: Vec<(String, String)>,
+    pub log: PathBuf,
+    pub starts: usize,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// Creates the admin account in `dir` before the first start.
+pub fn create_admin(dir: &Path) {
+    let status = canyu()
+        .args(["admin", "create-user", "--data-dir"])
+        .arg(dir)
+        .args(["--username", "admin", "--password", ADMIN_PASSWORD, "--role", "admin"])
+        .env("CANYU_LOG", "warn")
+        .status()
+        .expect("run canyu admin");
+    assert!(status.success(), "create-user failed");
+}
+
+impl Server {
+    /// A server on a fresh directory with an admin account; rate limits off unless `env` sets them.
+    pub fn start(env: &[(&str, &str)]) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir").keep();
+        create_admin(&dir);
+        Self::start_in(dir, env)
+    }
+
+    pub fn start_in(dir: PathBuf, env: &[(&str, &str)]) -> Server {
+        let mut all: Vec<(String, String)> =
+            vec![("CANYU_RATE_LIMIT_CLIENT".into(), "0".into()), ("CANYU_RATE_LIMIT_ACCOUNT".into(), "0".into())];
+        all.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let mut s =
+            Server { child: None, url: String::new(), log: dir.join("stderr.log"), dir, http: reqwest::Client::new(), env: all, starts: 0 };
+        s.restart();
+        s
+    }
+
+    /// Starts (again) on the same directory; stderr is appended to `log`.
+    pub fn restart(&mut self) {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).expect("log file");
+        let mut cmd = canyu();
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"]).arg(&self.dir).env("CANYU_LOG", "info");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.stdout(Stdio::piped()).stderr(log).spawn().expect("start canyu serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(reader.read_line(&mut line).expect("read stdout") > 0, "canyu serve exited before listening");
+            if let Some(addr) = line.trim().strip_prefix("listening on ") {
+                self.url = addr.to_string();
+                break;
+            }
+        }
+        std::thread::spawn(move || for _ in reader.lines() {});
+        self.child = Some(child);
+        self.starts += 1;
+    }
+
+    /// SIGKILL: no shutdown code runs.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// SIGTERM and wait (graceful shutdown).
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
+            let _ = c.wait();
+        }
+    }
+
+    pub async fn post(&self, token: Option<&str>, body: &Value, key: Option<&str>) -> Value {
+        let mut req = self.http.post(format!("{}/graphql", self.url)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        let text = req.send().await.expect("request").text().await.expect("body");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    }
+
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.post(token, &json!({"query": query, "variables": variables}), None).await
+    }
+
+    pub async fn ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let v = self.gql(token, query, variables).await;
+        assert!(v.get("errors").is_none(), "unexpected errors: {v}");
+        v["data"].clone()
+    }
+
+    /// The log head, from `/healthz`.
+    pub async fn head(&self) -> u64 {
+        let t = self.http.get(format!("{}/healthz", self.url)).send().await.expect("healthz").text().await.expect("body");
+        t.split_whitespace().find_map(|w| w.strip_prefix("head=")).and_then(|h| h.parse().ok()).unwrap_or_else(|| panic!("healthz: {t}"))
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let q = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }";
+        self.ok(None, q, json!({"u": username, "p": password})).await["login"]["token"].as_str().expect("token").to_string()
+    }
+
+    /// Registers a resident; returns (account id, token).
+    pub async fn register(&self, username: &str, display_name: &str) -> (String, String) {
+        let q = "mutation($u: String!, $d: String!) { registerAccount(input: {username: $u, password: \"password-123\", displayName: $d}) { token account { id } } }";
+        let r = self.ok(None, q, json!({"u": username, "d": display_name})).await;
+        (r["registerAccount"]["account"]["id"].as_str().unwrap().to_string(), r["registerAccount"]["token"].as_str().unwrap().to_string())
+    }
+}
+
+/// The first error's `extensions`, or `OK` when the response has no errors.
+pub fn outcome(v: &Value) -> String {
+    match v.get("errors") {
+        None => "OK".to_string(),
+        Some(e) => e[0]["extensions"]["code"].as_str().unwrap_or("?").to_string(),
+    }
+}
+
+pub fn ts(d: chrono::Duration) -> String {
+    (chrono::Utc::now() + d).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A decision of `unit` with background, draft, an open ONLINE consultation, a comment by
+/// `resident`, an opinion grouping it, a FIRST_COME hearing with `resident` signed up, and a
+/// LOTTERY hearing whose sign-up has closed.
+pub struct Fixture {
+    pub decision: String,
+    pub consultation: String,
+    pub comment: String,
+    pub opinion: String,
+    pub hearing: String,
+    pub lottery: String,
+    pub signup: String,
+}
+
+pub async fn fixture(s: &Server, admin: &str, staff: &str, resident: &str, unit: &str) -> Fixture {
+    let reg = "mutation($u: ID!) { registerDecision(input: {year: 2021, title: \"停车设施管理办法\", summary: \"缓解停车难\", undertakingUnitId: $u, disclosure: PUBLIC}) { decision { id } } }";
+    let decision = s.ok(Some(admin), reg, json!({"u": unit})).await["registerDecision"]["decision"]["id"].as_str().unwrap().to_string();
+    let v = json!({"id": decision});
+    s.ok(Some(staff), "mutation($id: ID!) { publishBackground(input: {decisionId: $id, text: \"背景\"}) { position } }", v.clone()).await;
+    s.ok(
+        Some(staff),
+        "mutation($id: ID!) { publishDraft(input: {decisionId: $id, text: \"第一条 总则。\\n第二条 标准。\"}) { position } }",
+        v.clone(),
+    )
+    .await;
+    let open = "mutation($id: ID!, $o: DateTime!, $c: DateTime!) { openConsultation(input: {decisionId: $id, channel: ONLINE, opensAt: $o, closesAt: $c}) { consultation { id } } }";
+    let consultation = s
+        .ok(Some(staff), open, json!({"id": decision, "o": ts(chrono::Duration::seconds(-1)), "c": ts(chrono::Duration::days(31))}))
+        .await["openConsultation"]["consultation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let comment = s
+        .ok(
+            Some(resident),
+            "mutation($c: ID!) { submitComment(input: {consultationId: $c, body: \"建议提高配建标准\"}) { comment { id } } }",
+            json!({"c": consultation}),
+        )
+        .await["submitComment"]["comment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let opinion = s
+        .ok(Some(staff), "mutation($id: ID!, $c: ID!) { consolidateOpinion(input: {decisionId: $id, summary: \"提高标准\", commentIds: [$c]}) { opinion { id } } }", json!({"id": decision, "c": comment}))
+        .await["consolidateOpinion"]["opinion"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let schedule = "mutation($id: ID!, $s: DateTime!, $c: DateTime!, $m: SelectionMethod!) { scheduleHearing(input: {decisionId: $id, startsAt: $s, venue: \"听证室\", capacity: 50, signupClosesAt: $c, selectionMethod: $m, selectionRules: \"规则\", stakeholderGroups: [\"城区居民\"]}) { hearing { id } } }";
+    let hearing = s
+        .ok(
+            Some(staff),
+            schedule,
+            json!({"id": decision, "s": ts(chrono::Duration::days(12)), "c": ts(chrono::Duration::days(3)), "m": "FIRST_COME"}),
+        )
+        .await["scheduleHearing"]["hearing"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let lottery = s
+        .ok(
+            Some(staff),
+            schedule,
+            json!({"id": decision, "s": ts(chrono::Duration::days(2)), "c": ts(chrono::Duration::days(-6)), "m": "LOTTERY"}),
+        )
+        .await["scheduleHearing"]["hearing"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let signup =
+        s.ok(Some(resident), SIGNUP, json!({"h": hearing, "n": "王五", "p": "13700000000"})).await["signUpForHearing"]["signup"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    Fixture { decision, consultation, comment, opinion, hearing, lottery, signup }
+}
+
+pub const SIGNUP: &str = "mutation($h: ID!, $n: String!, $p: String!) { signUpForHearing(input: {hearingId: $h, fullName: $n, phone: $p, stakeholderGroup: \"城区居民\"}) { signup { id status } } }";
