@@ -1,0 +1,52 @@
+// A journalist follows a decided item's history and cites the page as it stood before the result.
+import { test, expect, decisionId, gql, login } from './fixtures'
+
+test('history, a past moment with a banner, and a permanent link', async ({ page, request, offHost }) => {
+  void offHost
+  const parking = await decisionId(request, '停车设施')
+  await page.goto(`/decisions/${parking}`)
+  await expect(page.getByTestId('document-number')).toHaveText('滕政发〔2021〕8号')
+  await page.getByRole('link', { name: '查看完整历程与图表' }).click()
+  await expect(page.getByRole('heading', { name: /决策历程/ }).first()).toBeVisible()
+  const timeline = page.getByTestId('timeline')
+  await expect(timeline.locator('li')).toHaveCount(25)
+  await expect(page.getByTestId('chart-per-day').locator('svg')).toBeVisible()
+  await expect(page.getByTestId('chart-outcomes').locator('svg')).toBeVisible()
+
+  // Filter by kind.
+  await page.getByTestId('history-filter').getByLabel('采纳决定').check()
+  await expect(timeline.locator('li')).toHaveCount(3)
+  await page.getByTestId('history-filter').getByLabel('全部').check()
+
+  // Pick a moment before the result.
+  await page.getByLabel('日期时间（北京时间）').fill('2021-04-15T00:00')
+  await page.getByRole('button', { name: '查看', exact: true }).click()
+  await expect(page).toHaveURL(/asOf=2021-04-15T00(:|%3A)00(:|%3A)00%2B08(:|%3A)00/)
+  await expect(page.getByTestId('asof-banner')).toContainText('2021-04-15 00:00')
+  await expect(page.getByTestId('no-result')).toBeVisible()
+  await expect(page.getByTestId('document-number')).toHaveCount(0)
+  await expect(page.getByTestId('stage')).not.toHaveText('已决策')
+  await expect(page.getByText('尚未归纳意见')).toBeVisible()
+
+  // The permanent link opens the same view in a fresh page.
+  const link = await page.getByTestId('permalink').getAttribute('href')
+  const other = await page.context().newPage()
+  await other.goto(link!)
+  await expect(other.getByTestId('asof-banner')).toBeVisible()
+  await expect(other.getByTestId('no-result')).toBeVisible()
+  await other.close()
+})
+
+test('the timeline updates live while the page is open', async ({ page, request, offHost }) => {
+  void offHost
+  const waste = await decisionId(request, '生活垃圾分类')
+  await page.goto(`/decisions/${waste}/history`)
+  await expect(page.getByTestId('live')).toHaveText('实时更新中')
+  const before = await page.getByTestId('timeline').locator('li').count()
+  const token = await login(request, 'resident2')
+  const d = await gql(request, 'query($id: ID!) { decision(id: $id) { consultations { id status } } }', { id: waste })
+  const c = d.decision.consultations.find((x: { status: string }) => x.status === 'OPEN')
+  await page.waitForTimeout(500)
+  await gql(request, 'mutation($i: SubmitCommentInput!) { submitComment(input: $i) { position } }', { i: { consultationId: c.id, body: '实时更新测试意见' } }, token)
+  await expect(page.getByTestId('timeline').locator('li')).toHaveCount(before + 1)
+})
