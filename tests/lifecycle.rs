@@ -350,4 +350,11 @@ async fn malformed_requests_and_bad_tokens_get_clear_codes() {
     let missing =
         s.ok(None, "{ decision(id: \"nope\") { id } consultation(id: \"nope\") { id } hearing(id: \"nope\") { id } }", json!({})).await;
     assert_eq!(missing, json!({"decision": null, "consultation": null, "hearing": null}));
+
+    let ready = s.http.get(format!("{}/readyz", s.url)).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let metrics = s.http.get(format!("{}/metrics", s.url)).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("canyu_graphql_requests_total 4"), "four requests reached GraphQL: {metrics}");
+    assert!(metrics.contains("canyu_graphql_errors_total{code=\"VALIDATION\"} 2"), "{metrics}");
+    assert!(metrics.contains("canyu_projection_lag_events 0"), "{metrics}");
 }

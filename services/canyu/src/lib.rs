@@ -2,6 +2,7 @@
 //! contract exports. `main.rs` only parses the command line.
 
 pub mod bench;
+pub mod config;
 pub mod contracts;
 pub mod export;
 pub mod seed;

@@ -22,12 +22,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run everything in one process: SQLite event store, in-memory read models, GraphQL, UI.
-    Serve {
-        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
-        data_dir: PathBuf,
-        #[arg(long, env = "CANYU_LISTEN", default_value = "127.0.0.1:8080")]
-        listen: String,
-    },
+    ///
+    /// Configuration is layered: defaults, a TOML file, `CANYU_*` environment, then flags.
+    Serve(canyu::config::Overrides),
     /// Rebuild every read model from the log, with a progress bar, and report the rate.
     Rebuild {
         #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
@@ -115,7 +112,7 @@ fn main() -> ExitCode {
 
 async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     match command {
-        Command::Serve { data_dir, listen } => startup::serve(&data_dir, &listen).await?,
+        Command::Serve(flags) => startup::serve(canyu::config::Settings::load(&flags)?).await?,
         Command::Rebuild { data_dir } => rebuild(&data_dir).await?,
         Command::Verify { data_dir } => {
             let p = Platform::open_default(&data_dir)?;

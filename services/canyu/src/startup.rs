@@ -12,6 +12,8 @@ use canyu_eventstore::sqlite::{SqliteEventStore, SqliteKeyStore};
 use canyu_gateway::Services;
 use canyu_projections::Projections;
 
+use crate::config::{EventStoreKind, ReadModelKind, Settings};
+
 /// Errors at start-up: the process reports them and exits non-zero.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -23,6 +25,8 @@ pub enum StartupError {
     Listen(String, std::io::Error),
     #[error("server: {0}")]
     Serve(std::io::Error),
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// Everything one process runs.
@@ -89,36 +93,37 @@ impl Platform {
 
     /// The gateway's services.
     pub fn services(&self) -> Arc<Services> {
-        Arc::new(Services { app: self.app.clone(), projections: self.projections.clone(), store: self.store.clone() })
+        Arc::new(Services::new(self.app.clone(), self.projections.clone(), self.store.clone()))
     }
 }
 
-/// Where the built frontend is, if anywhere: `CANYU_STATIC_DIR`, else `frontend/dist` next to
-/// the working directory.
-pub fn static_dir() -> Option<PathBuf> {
-    std::env::var_os("CANYU_STATIC_DIR")
-        .map(PathBuf::from)
-        .or_else(|| Some(PathBuf::from("frontend/dist")))
-        .filter(|d| d.join("index.html").is_file())
+/// Where the built frontend is, if anywhere: the configured directory (`static_dir`, or
+/// `CANYU_STATIC_DIR`), else `frontend/dist` under the working directory.
+pub fn static_dir(configured: Option<&Path>) -> Option<PathBuf> {
+    configured.map(Path::to_path_buf).or_else(|| Some(PathBuf::from("frontend/dist"))).filter(|d| d.join("index.html").is_file())
 }
 
 /// Runs the whole platform until Ctrl-C / SIGTERM. Prints `listening on http://ADDR` once
 /// bound (tests read it to learn the port when `listen` ends in `:0`).
-pub async fn serve(data_dir: &Path, listen: &str) -> Result<(), StartupError> {
+pub async fn serve(settings: Settings) -> Result<(), StartupError> {
+    if settings.event_store != EventStoreKind::Sqlite || settings.read_models != ReadModelKind::Memory {
+        return Err(StartupError::Unsupported(format!(
+            "--event-store {:?} --read-models {:?}: this build serves the embedded default (sqlite, memory) only",
+            settings.event_store, settings.read_models
+        )));
+    }
+    let (data_dir, listen) = (settings.data_dir.as_path(), settings.listen.as_str());
     let platform = Platform::open_default(data_dir)?;
     let started = std::time::Instant::now();
     let n = platform.catch_up(|_, _| {}).await?;
     tracing::info!(events = n, ms = started.elapsed().as_millis() as u64, "read models rebuilt from the log");
     platform.spawn_projector();
-    let router = canyu_gateway::server::router(platform.services(), static_dir());
+    let router = canyu_gateway::server::router(platform.services(), static_dir(settings.static_dir.as_deref()));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| StartupError::Listen(listen.to_string(), e))?;
     let addr: SocketAddr = listener.local_addr().map_err(|e| StartupError::Listen(listen.to_string(), e))?;
     println!("listening on http://{addr}");
     tracing::info!(%addr, data_dir = %data_dir.display(), "canyu serving: GraphQL at /graphql");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartupError::Serve)
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await.map_err(StartupError::Serve)
 }
 
 async fn shutdown_signal() {

@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod inputs;
+pub mod metrics;
 pub mod schema;
 pub mod server;
 pub mod types;
@@ -30,6 +31,13 @@ pub struct Services {
     pub app: Arc<App>,
     pub projections: Arc<Projections>,
     pub store: Arc<dyn EventStore>,
+    pub metrics: metrics::Metrics,
+}
+
+impl Services {
+    pub fn new(app: Arc<App>, projections: Arc<Projections>, store: Arc<dyn EventStore>) -> Self {
+        Services { app, projections, store, metrics: Default::default() }
+    }
 }
 
 /// The caller of one request (None: anonymous).

@@ -47,7 +47,12 @@ pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits:
         .extension(limits::Guard::new(&limits))
         .finish();
     let state = AppState { schema, services };
-    let app = Router::new().route("/graphql", get(graphql_get).post(graphql_post)).route("/healthz", get(healthz)).with_state(state);
+    let app = Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .with_state(state);
     let mut app = match static_dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => app.fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
         None => app.fallback(landing),
@@ -89,10 +94,13 @@ async fn graphql_post(State(st): State<AppState>, request: axum::extract::Reques
     if let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
         req = req.data(IdempotencyKeyHeader(key.to_string()));
     }
+    let started = std::time::Instant::now();
     let mut resp = st.schema.execute(req.data(auth)).await;
     for e in &mut resp.errors {
         with_default_code(e);
     }
+    let codes = resp.errors.iter().filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string().trim_matches('"').to_string()));
+    st.services.metrics.record(started.elapsed(), codes);
     GraphQLResponse::from(resp).into_response()
 }
 
@@ -173,6 +181,32 @@ async fn healthz(State(st): State<AppState>) -> impl IntoResponse {
             (StatusCode::SERVICE_UNAVAILABLE, "event store unavailable\n".to_string())
         }
     }
+}
+
+/// Largest projection lag (events) at which this process still reports ready.
+pub const READY_MAX_LAG_EVENTS: u64 = 10_000;
+
+async fn lag(services: &Services) -> Option<crate::metrics::Lag> {
+    let head = tokio::time::timeout(std::time::Duration::from_secs(2), services.store.head()).await.ok()?.ok()?;
+    let position = services.projections.position();
+    let seconds = if head > position { services.projections.last_applied_age().as_secs_f64() } else { 0.0 };
+    Some(crate::metrics::Lag { head, position, seconds })
+}
+
+/// Ready when the event store answers and the read models are within the lag bound.
+async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
+    match lag(&st.services).await {
+        Some(l) if l.head.saturating_sub(l.position) <= READY_MAX_LAG_EVENTS => {
+            (StatusCode::OK, format!("ready head={} projected={}\n", l.head, l.position))
+        }
+        Some(l) => (StatusCode::SERVICE_UNAVAILABLE, format!("read models lag: head={} projected={}\n", l.head, l.position)),
+        None => (StatusCode::SERVICE_UNAVAILABLE, "event store unavailable\n".to_string()),
+    }
+}
+
+async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
+    let lag = lag(&st.services).await;
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], st.services.metrics.render(lag))
 }
 
 async fn landing() -> impl IntoResponse {

@@ -18,6 +18,8 @@ pub const PAGE: usize = 2000;
 pub struct Projections {
     model: RwLock<ReadModel>,
     position: watch::Sender<u64>,
+    /// When the last batch was applied (milliseconds since the Unix epoch).
+    applied_at_ms: std::sync::atomic::AtomicI64,
 }
 
 impl std::fmt::Debug for Projections {
@@ -28,7 +30,7 @@ impl std::fmt::Debug for Projections {
 
 impl Default for Projections {
     fn default() -> Self {
-        Projections { model: RwLock::new(ReadModel::default()), position: watch::channel(0).0 }
+        Projections { model: RwLock::new(ReadModel::default()), position: watch::channel(0).0, applied_at_ms: Default::default() }
     }
 }
 
@@ -64,11 +66,18 @@ impl Projections {
             m.apply_all(events);
             m.position
         };
+        self.applied_at_ms.store(chrono::Utc::now().timestamp_millis(), std::sync::atomic::Ordering::Relaxed);
         self.position.send_if_modified(|p| {
             let moved = position > *p;
             *p = position.max(*p);
             moved
         });
+    }
+
+    /// Time since the projector last applied a batch.
+    pub fn last_applied_age(&self) -> Duration {
+        let ms = chrono::Utc::now().timestamp_millis() - self.applied_at_ms.load(std::sync::atomic::Ordering::Relaxed);
+        Duration::from_millis(ms.max(0) as u64)
     }
 
     /// Waits until the read models reach `position`; false on timeout.
