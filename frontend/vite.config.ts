@@ -16,8 +16,8 @@ export default defineConfig({
         warn(warning)
       },
       input: {
-        main: resolve(__dirname, 'index.html'),
-        graphiql: resolve(__dirname, 'graphiql/index.html'),
+        main: resolve(import.meta.dirname, 'index.html'),
+        graphiql: resolve(import.meta.dirname, 'graphiql/index.html'),
       },
     },
   },
