@@ -4,6 +4,12 @@ import { createRoot } from 'react-dom/client'
 import { GraphiQL } from 'graphiql'
 import { createGraphiQLFetcher } from '@graphiql/toolkit'
 import 'graphiql/style.css'
+import { buildSchema } from 'graphql'
+// The exported schema is bundled, so the IDE needs no introspection round trip (the
+// server's depth limit refuses the standard introspection query).
+import sdl from '../../../schema/schema.graphql?raw'
+
+const schema = buildSchema(sdl)
 
 const url = new URL('/graphql', window.location.href)
 const subscriptionUrl = url.toString().replace(/^http/, 'ws')
@@ -19,4 +25,4 @@ const defaultQuery = `# Canyu open data: the 2021 catalogue
 }
 `
 
-createRoot(document.getElementById('graphiql')!).render(<GraphiQL fetcher={fetcher} defaultQuery={defaultQuery} />)
+createRoot(document.getElementById('graphiql')!).render(<GraphiQL fetcher={fetcher} schema={schema} defaultQuery={defaultQuery} />)
