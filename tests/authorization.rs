@@ -6,7 +6,7 @@
 
 mod support;
 
-use serde_json::{Value, json};
+use serde_json::json;
 use support::*;
 
 const ACTORS: [&str; 5] = ["anonymous", "resident", "staff_own_unit", "staff_other_unit", "admin"];
@@ -61,76 +61,6 @@ impl World {
     }
 }
 
-/// The request for `mutation` against a fresh fixture.
-async fn request(s: &Server, w: &World, f: &Fixture, mutation: &str) -> (String, Value) {
-    let q = |body: &str| {
-        let vars: Vec<&str> = [("$id", "$id: ID!"), ("$x", "$x: ID!"), ("$t", "$t: DateTime!")]
-            .iter()
-            .filter(|(v, _)| body.contains(&format!("{v},")) || body.contains(&format!("{v}}}")) || body.contains(&format!("{v} ")))
-            .map(|(_, d)| *d)
-            .collect();
-        let head = if vars.is_empty() { String::new() } else { format!("({})", vars.join(", ")) };
-        format!("mutation{head} {{ {mutation}(input: {body}) {{ position }} }}")
-    };
-    let d = &f.decision;
-    let (body, x) = match mutation {
-        "registerUnit" => ("{name: \"新单位\"}".to_string(), Value::Null),
-        "grantRole" => {
-            let (acc, _) = s.register(&format!("g{}", &uuid::Uuid::new_v4().simple().to_string()[..20]), "某居民").await;
-            ("{accountId: $x, role: RESIDENT}".to_string(), json!(acc))
-        }
-        "erasePerson" => {
-            let (acc, _) = s.register(&format!("e{}", &uuid::Uuid::new_v4().simple().to_string()[..20]), "某居民").await;
-            ("{accountId: $x}".to_string(), json!(acc))
-        }
-        "registerDecision" => ("{year: 2021, title: \"新事项\", undertakingUnitId: $x, disclosure: PUBLIC}".to_string(), json!(w.unit)),
-        "publishCatalogue" => {
-            let y = w.year.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            (format!("{{year: {y}}}"), Value::Null)
-        }
-        "publishBackground" => ("{decisionId: $id, text: \"新背景\"}".to_string(), Value::Null),
-        "publishDraft" => ("{decisionId: $id, text: \"第一条 修改。\"}".to_string(), Value::Null),
-        "openConsultation" => {
-            (format!("{{decisionId: $id, channel: SYMPOSIUM, opensAt: $t, closesAt: \"{}\"}}", ts(chrono::Duration::days(1))), Value::Null)
-        }
-        "closeConsultation" => ("{consultationId: $x, reason: \"意见已充分\"}".to_string(), json!(f.consultation)),
-        "recordParticipationActivity" => {
-            ("{decisionId: $id, kind: SYMPOSIUM, heldAt: $t, summary: \"座谈会\", participantCount: 12}".to_string(), Value::Null)
-        }
-        "submitComment" => ("{consultationId: $x, body: \"又一条意见\"}".to_string(), json!(f.consultation)),
-        "hideComment" => ("{commentId: $x, reason: \"无关内容\"}".to_string(), json!(f.comment)),
-        "scheduleHearing" => (
-            format!(
-                "{{decisionId: $id, startsAt: \"{}\", venue: \"会议室\", capacity: 5, signupClosesAt: \"{}\", selectionMethod: FIRST_COME, selectionRules: \"先到先得\", stakeholderGroups: [\"居民\"]}}",
-                ts(chrono::Duration::days(20)),
-                ts(chrono::Duration::days(5))
-            ),
-            Value::Null,
-        ),
-        "signUpForHearing" => {
-            ("{hearingId: $x, fullName: \"赵六\", phone: \"13600000000\", stakeholderGroup: \"城区居民\"}".to_string(), json!(f.hearing))
-        }
-        "withdrawHearingSignup" => ("{signupId: $x}".to_string(), json!(f.signup)),
-        "drawHearingParticipants" => ("{hearingId: $x, seed: \"2021-seed\"}".to_string(), json!(f.lottery)),
-        "publishHearingParticipants" => ("{hearingId: $x}".to_string(), json!(f.lottery)),
-        "recordHearingHeld" => ("{hearingId: $x, recordSummary: \"记录\"}".to_string(), json!(f.hearing)),
-        "consolidateOpinion" => ("{decisionId: $id, summary: \"线下意见\"}".to_string(), Value::Null),
-        "decideAdoption" => ("{opinionId: $x, outcome: ADOPTED}".to_string(), json!(f.opinion)),
-        "publishFeedbackReport" => ("{decisionId: $id, summary: \"采纳情况\"}".to_string(), Value::Null),
-        "recordDeliberation" => {
-            ("{decisionId: $id, meetingKind: EXECUTIVE_MEETING, heldAt: $t, summary: \"审议\"}".to_string(), Value::Null)
-        }
-        "publishDecisionResult" => (
-            "{decisionId: $id, text: \"全文\", documentNumber: \"滕政发〔2021〕1号\", effectiveAt: $t, interpretation: \"解读\"}"
-                .to_string(),
-            Value::Null,
-        ),
-        "withdrawDecision" => ("{decisionId: $id, reason: \"上位法调整\"}".to_string(), Value::Null),
-        other => panic!("no request for {other}"),
-    };
-    (q(&body), json!({"id": d, "x": x, "t": ts(chrono::Duration::seconds(-10))}))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_mutation_answers_each_role_as_the_policy_says_and_refusals_write_nothing() {
     let s = Server::start(&[]);
@@ -160,7 +90,8 @@ async fn every_mutation_answers_each_role_as_the_policy_says_and_refusals_write_
             } else {
                 &shared
             };
-            let (q, vars) = request(&s, &w, f, mutation).await;
+            let year = w.year.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let (q, vars) = mutation_request(&s, &w.unit, f, mutation, year).await;
             let before = s.head().await;
             let got = s.gql(w.token(actor), &q, vars).await;
             let after = s.head().await;

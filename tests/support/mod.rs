@@ -235,3 +235,70 @@ pub async fn fixture(s: &Server, admin: &str, staff: &str, resident: &str, unit:
 }
 
 pub const SIGNUP: &str = "mutation($h: ID!, $n: String!, $p: String!) { signUpForHearing(input: {hearingId: $h, fullName: $n, phone: $p, stakeholderGroup: \"城区居民\"}) { signup { id status } } }";
+
+/// A request for `mutation` (one of every kind) against `f`; `year` for `publishCatalogue`.
+pub async fn mutation_request(s: &Server, unit: &str, f: &Fixture, mutation: &str, year: i32) -> (String, Value) {
+    let q = |body: &str| {
+        let vars: Vec<&str> = [("$id", "$id: ID!"), ("$x", "$x: ID!"), ("$t", "$t: DateTime!")]
+            .iter()
+            .filter(|(v, _)| body.contains(&format!("{v},")) || body.contains(&format!("{v}}}")) || body.contains(&format!("{v} ")))
+            .map(|(_, d)| *d)
+            .collect();
+        let head = if vars.is_empty() { String::new() } else { format!("({})", vars.join(", ")) };
+        format!("mutation{head} {{ {mutation}(input: {body}) {{ position }} }}")
+    };
+    let d = &f.decision;
+    let (body, x) = match mutation {
+        "registerUnit" => ("{name: \"新单位\"}".to_string(), Value::Null),
+        "grantRole" => {
+            let (acc, _) = s.register(&format!("g{}", &uuid::Uuid::new_v4().simple().to_string()[..20]), "某居民").await;
+            ("{accountId: $x, role: RESIDENT}".to_string(), json!(acc))
+        }
+        "erasePerson" => {
+            let (acc, _) = s.register(&format!("e{}", &uuid::Uuid::new_v4().simple().to_string()[..20]), "某居民").await;
+            ("{accountId: $x}".to_string(), json!(acc))
+        }
+        "registerDecision" => ("{year: 2021, title: \"新事项\", undertakingUnitId: $x, disclosure: PUBLIC}".to_string(), json!(unit)),
+        "publishCatalogue" => (format!("{{year: {year}}}"), Value::Null),
+        "publishBackground" => ("{decisionId: $id, text: \"新背景\"}".to_string(), Value::Null),
+        "publishDraft" => ("{decisionId: $id, text: \"第一条 修改。\"}".to_string(), Value::Null),
+        "openConsultation" => {
+            (format!("{{decisionId: $id, channel: SYMPOSIUM, opensAt: $t, closesAt: \"{}\"}}", ts(chrono::Duration::days(1))), Value::Null)
+        }
+        "closeConsultation" => ("{consultationId: $x, reason: \"意见已充分\"}".to_string(), json!(f.consultation)),
+        "recordParticipationActivity" => {
+            ("{decisionId: $id, kind: SYMPOSIUM, heldAt: $t, summary: \"座谈会\", participantCount: 12}".to_string(), Value::Null)
+        }
+        "submitComment" => ("{consultationId: $x, body: \"又一条意见\"}".to_string(), json!(f.consultation)),
+        "hideComment" => ("{commentId: $x, reason: \"无关内容\"}".to_string(), json!(f.comment)),
+        "scheduleHearing" => (
+            format!(
+                "{{decisionId: $id, startsAt: \"{}\", venue: \"会议室\", capacity: 5, signupClosesAt: \"{}\", selectionMethod: FIRST_COME, selectionRules: \"先到先得\", stakeholderGroups: [\"居民\"]}}",
+                ts(chrono::Duration::days(20)),
+                ts(chrono::Duration::days(5))
+            ),
+            Value::Null,
+        ),
+        "signUpForHearing" => {
+            ("{hearingId: $x, fullName: \"赵六\", phone: \"13600000000\", stakeholderGroup: \"城区居民\"}".to_string(), json!(f.hearing))
+        }
+        "withdrawHearingSignup" => ("{signupId: $x}".to_string(), json!(f.signup)),
+        "drawHearingParticipants" => ("{hearingId: $x, seed: \"2021-seed\"}".to_string(), json!(f.lottery)),
+        "publishHearingParticipants" => ("{hearingId: $x}".to_string(), json!(f.lottery)),
+        "recordHearingHeld" => ("{hearingId: $x, recordSummary: \"记录\"}".to_string(), json!(f.hearing)),
+        "consolidateOpinion" => ("{decisionId: $id, summary: \"线下意见\"}".to_string(), Value::Null),
+        "decideAdoption" => ("{opinionId: $x, outcome: ADOPTED}".to_string(), json!(f.opinion)),
+        "publishFeedbackReport" => ("{decisionId: $id, summary: \"采纳情况\"}".to_string(), Value::Null),
+        "recordDeliberation" => {
+            ("{decisionId: $id, meetingKind: EXECUTIVE_MEETING, heldAt: $t, summary: \"审议\"}".to_string(), Value::Null)
+        }
+        "publishDecisionResult" => (
+            "{decisionId: $id, text: \"全文\", documentNumber: \"滕政发〔2021〕1号\", effectiveAt: $t, interpretation: \"解读\"}"
+                .to_string(),
+            Value::Null,
+        ),
+        "withdrawDecision" => ("{decisionId: $id, reason: \"上位法调整\"}".to_string(), Value::Null),
+        other => panic!("no request for {other}"),
+    };
+    (q(&body), json!({"id": d, "x": x, "t": ts(chrono::Duration::seconds(-10))}))
+}

@@ -631,7 +631,14 @@ impl App {
         group: &str,
         statement: &str,
     ) -> AppResult<Written> {
-        self.once(meta, self.sign_up_for_hearing_inner(meta, hearing_id, full_name, phone, group, statement)).await
+        // The gateway's fingerprint leaves out the name and phone; they join it here, keyed with
+        // the person's own key, so the stored record reveals nothing and is shredded with them.
+        let mut meta = meta.clone();
+        if let (Some(p), Some(_)) = (&meta.principal, &meta.idempotency_key) {
+            let personal = self.vault.fingerprint(&p.account_id, &format!("{full_name}\0{phone}")).await?;
+            meta.fingerprint = Some(format!("{}.{personal}", meta.fingerprint.as_deref().unwrap_or("")));
+        }
+        self.once(&meta, self.sign_up_for_hearing_inner(&meta, hearing_id, full_name, phone, group, statement)).await
     }
 
     /// Runs an organiser's command on a hearing (draw, publish participants, record held).

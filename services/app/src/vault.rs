@@ -60,6 +60,16 @@ impl Vault {
         Ok(serde_json::from_slice(&plain).ok())
     }
 
+    /// A fingerprint of personal data keyed with the subject's own key (HMAC-SHA256, 128 bits,
+    /// hex), for idempotency records: it reveals nothing without the key and is shredded with it.
+    pub async fn fingerprint(&self, subject: &str, text: &str) -> AppResult<String> {
+        use hmac::{Hmac, KeyInit, Mac};
+        let key = self.keys.get_or_create(subject).await?;
+        let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key).expect("HMAC takes keys of any size");
+        mac.update(text.as_bytes());
+        Ok(mac.finalize().into_bytes().iter().take(16).map(|b| format!("{b:02x}")).collect())
+    }
+
     /// Erases a subject's key: every value sealed for them becomes unreadable.
     pub async fn erase(&self, subject: &str) -> AppResult<bool> {
         Ok(self.keys.delete(subject).await?)

@@ -422,7 +422,9 @@ impl MutationRoot {
             stakeholder_groups: input.stakeholder_groups,
         };
         let w = s.app.schedule_hearing(&m, cmd).await.gql()?;
-        Self::hearing_payload(s, w, &hearing_id).await
+        // On a keyed retry the result names the first request's hearing, not this new id.
+        let id = w.id.clone();
+        Self::hearing_payload(s, w, &id).await
     }
 
     /// Signs up for a hearing with real name and phone (encrypted; signed in).
