@@ -7,7 +7,6 @@ use std::time::Duration;
 use canyu::seed::{at, seed_platform};
 use canyu::startup::Platform;
 use canyu_app::ManualClock;
-use canyu_eventstore::EventStore;
 use canyu_projections::Projections;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -36,5 +35,5 @@ async fn a_rebuild_from_position_zero_equals_the_live_read_models() {
     assert!(fresh.snapshot() == live);
 
     // And the log's hash chains verify.
-    assert_eq!(platform.store.verify_all().await.unwrap(), head);
+    assert_eq!(platform.verify_all().await.unwrap(), head);
 }

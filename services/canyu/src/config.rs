@@ -58,6 +58,12 @@ pub struct Settings {
     pub postgres_url: Option<Secret>,
     pub kurrentdb_url: Option<Secret>,
     pub redis_url: Option<Secret>,
+    /// Where the personal-data keys live when the log is not SQLite (a PostgreSQL URL;
+    /// default: the event store's PostgreSQL database).
+    pub keys_url: Option<Secret>,
+    /// Secret for signing bearer tokens (32+ characters). Required when several processes
+    /// serve one platform; otherwise a random one is kept in the data directory.
+    pub token_secret: Option<Secret>,
     /// The built web frontend; default `frontend/dist` when it exists.
     pub static_dir: Option<PathBuf>,
 }
@@ -72,6 +78,8 @@ impl Default for Settings {
             postgres_url: None,
             kurrentdb_url: None,
             redis_url: None,
+            keys_url: None,
+            token_secret: None,
             static_dir: None,
         }
     }
@@ -105,6 +113,9 @@ pub struct Overrides {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redis_url: Option<String>,
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys_url: Option<String>,
 }
 
 /// A configuration that cannot be used.
@@ -130,7 +141,8 @@ impl Settings {
             fig = fig.merge(Toml::file(path));
         }
         let env = env.ignore(&["CONFIG", "LOG", "ROOT", "REQUIRE_SERVICES", "NO_DEMO"]);
-        let settings: Settings = fig.merge(env).merge(Serialized::defaults(flags)).extract().map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let settings: Settings =
+            fig.merge(env).merge(Serialized::defaults(flags)).extract().map_err(|e| ConfigError::Invalid(e.to_string()))?;
         settings.validate()?;
         Ok(settings)
     }
@@ -139,8 +151,12 @@ impl Settings {
         let need = |ok: bool, what: &str| if ok { Ok(()) } else { Err(ConfigError::Invalid(format!("{what} is required"))) };
         match self.event_store {
             EventStoreKind::Sqlite => Ok(()),
-            EventStoreKind::Postgres => need(self.postgres_url.is_some(), "--postgres-url (or CANYU_POSTGRES_URL) for --event-store postgres"),
-            EventStoreKind::Kurrentdb => need(self.kurrentdb_url.is_some(), "--kurrentdb-url (or CANYU_KURRENTDB_URL) for --event-store kurrentdb"),
+            EventStoreKind::Postgres => {
+                need(self.postgres_url.is_some(), "--postgres-url (or CANYU_POSTGRES_URL) for --event-store postgres")
+            }
+            EventStoreKind::Kurrentdb => {
+                need(self.kurrentdb_url.is_some(), "--kurrentdb-url (or CANYU_KURRENTDB_URL) for --event-store kurrentdb")
+            }
         }?;
         match self.read_models {
             ReadModelKind::Memory => Ok(()),
@@ -156,7 +172,10 @@ mod tests {
     #[test]
     fn layers_apply_in_order_defaults_file_env_flags() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("c.toml", "listen = \"0.0.0.0:9000\"\ndata_dir = \"/from/file\"\nevent_store = \"postgres\"\npostgres_url = \"postgres://file\"")?;
+            jail.create_file(
+                "c.toml",
+                "listen = \"0.0.0.0:9000\"\ndata_dir = \"/from/file\"\nevent_store = \"postgres\"\npostgres_url = \"postgres://file\"",
+            )?;
             jail.set_env("CANYU_DATA_DIR", "/from/env");
             let flags = Overrides { config: Some("c.toml".into()), postgres_url: Some("postgres://flag".into()), ..Default::default() };
             let s = Settings::load_from(&flags, None, Env::prefixed("CANYU_")).map_err(|e| e.to_string())?;

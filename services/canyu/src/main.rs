@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::Arc;
+
+use canyu::config::{Overrides, Settings};
 use canyu::startup::{self, Platform};
 use canyu_app::Meta;
 use clap::{Parser, Subcommand};
@@ -27,18 +30,18 @@ enum Command {
     Serve(canyu::config::Overrides),
     /// Rebuild every read model from the log, with a progress bar, and report the rate.
     Rebuild {
-        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        settings: Overrides,
     },
     /// Verify every stream's hash chain.
     Verify {
-        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        settings: Overrides,
     },
     /// Load a realistic Chinese demo (a county-level city's 2021 catalogue) and print logins.
     SeedDemo {
-        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        settings: Overrides,
     },
     /// Operator commands.
     Admin {
@@ -47,8 +50,8 @@ enum Command {
     },
     /// Write the public record (what an anonymous caller can read) as one JSON document.
     Export {
-        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        settings: Overrides,
         /// Output file; `-` for standard output.
         #[arg(long, default_value = "-")]
         out: PathBuf,
@@ -66,8 +69,8 @@ enum Command {
 enum AdminCommand {
     /// Create an account (works before the first `serve`).
     CreateUser {
-        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        settings: Overrides,
         #[arg(long)]
         username: String,
         #[arg(long)]
@@ -80,8 +83,8 @@ enum AdminCommand {
     /// Erase a person's personal data (PIPL): delete their key and record `account.erased.v1`.
     /// Stop `serve` first (one process owns the data directory) or use the `erasePerson` mutation.
     ErasePerson {
-        #[arg(long, env = "CANYU_DATA_DIR", default_value = "./data")]
-        data_dir: PathBuf,
+        #[command(flatten)]
+        settings: Overrides,
         /// The account id (`me { id }`, or the roster).
         #[arg(long)]
         account: String,
@@ -113,28 +116,27 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     match command {
         Command::Serve(flags) => startup::serve(canyu::config::Settings::load(&flags)?).await?,
-        Command::Rebuild { data_dir } => rebuild(&data_dir).await?,
-        Command::Verify { data_dir } => {
-            let p = Platform::open_default(&data_dir)?;
-            let n = p.store.verify_all().await?;
+        Command::Rebuild { settings } => rebuild(&open(&settings).await?).await?,
+        Command::Verify { settings } => {
+            let n = open(&settings).await?.verify_all().await?;
             println!("verified {n} events: every stream's hash chain is intact");
         }
-        Command::SeedDemo { data_dir } => canyu::seed::run(&data_dir).await?,
-        Command::Admin { command: AdminCommand::CreateUser { data_dir, username, password, display_name, role } } => {
-            let p = Platform::open_default(&data_dir)?;
+        Command::SeedDemo { settings } => canyu::seed::run(&Settings::load(&settings)?).await?,
+        Command::Admin { command: AdminCommand::CreateUser { settings, username, password, display_name, role } } => {
+            let p = open(&settings).await?;
             let role = if role == "admin" { canyu_domain::values::Role::Admin } else { canyu_domain::values::Role::Resident };
             let system = Meta::default();
             let display = display_name.unwrap_or_else(|| username.clone());
             let w = p.app.create_account(&system, &username, &password, &display, role).await?;
             println!("created {} account {username} (id {})", role.as_str(), w.id);
         }
-        Command::Admin { command: AdminCommand::ErasePerson { data_dir, account } } => {
-            let p = Platform::open_default(&data_dir)?;
+        Command::Admin { command: AdminCommand::ErasePerson { settings, account } } => {
+            let p = open(&settings).await?;
             let w = p.app.erase_person_as_operator(&account).await?;
             println!("erased the personal data of account {account} (event at position {})", w.position);
         }
-        Command::Export { data_dir, out } => {
-            let p = Platform::open_default(&data_dir)?;
+        Command::Export { settings, out } => {
+            let p = open(&settings).await?;
             p.catch_up(|_, _| {}).await?;
             let record = p.projections.read(canyu::export::public_record);
             let text = serde_json::to_string_pretty(&record)?;
@@ -154,8 +156,12 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn rebuild(data_dir: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
-    let p = Platform::open_default(data_dir)?;
+/// Loads the layered settings and connects the configured backends.
+async fn open(flags: &Overrides) -> Result<Platform, Box<dyn std::error::Error>> {
+    Ok(Platform::connect(&Settings::load(flags)?, Arc::new(canyu_app::SystemClock)).await?)
+}
+
+async fn rebuild(p: &Platform) -> Result<(), Box<dyn std::error::Error>> {
     let head = canyu_eventstore::EventStore::head(p.store.as_ref()).await?;
     let bar = indicatif::ProgressBar::new(head);
     bar.set_style(

@@ -2,7 +2,6 @@
 //! major administrative decisions, at different stages. History happens on a simulated clock
 //! through 2021; the items still open for participation run at the real time now.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +12,7 @@ use canyu_domain::hearing::HearingCommand;
 use canyu_domain::values::Role;
 use chrono::{DateTime, Duration as Days, TimeZone, Utc};
 
+use crate::config::Settings;
 use crate::startup::Platform;
 
 /// Errors of the seeder.
@@ -78,9 +78,10 @@ impl Seeder {
 }
 
 /// Seeds the demo into `data_dir` (which must hold no events yet) and prints the logins.
-pub async fn run(data_dir: &Path) -> Result<(), SeedError> {
+pub async fn run(settings: &Settings) -> Result<(), SeedError> {
+    let data_dir = settings.data_dir.as_path();
     let clock = Arc::new(ManualClock::new(at(2021, 1, 4, 9)));
-    let platform = Platform::open(data_dir, clock.clone())?;
+    let platform = Platform::connect(settings, clock.clone()).await?;
     if canyu_eventstore::EventStore::head(platform.store.as_ref()).await.map_err(AppError::from)? > 0 {
         return Err(SeedError::NotEmpty);
     }

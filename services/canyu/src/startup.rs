@@ -12,7 +12,7 @@ use canyu_eventstore::sqlite::{SqliteEventStore, SqliteKeyStore};
 use canyu_gateway::Services;
 use canyu_projections::Projections;
 
-use crate::config::{EventStoreKind, ReadModelKind, Settings};
+use crate::config::{EventStoreKind, ReadModelKind, Secret, Settings};
 
 /// Errors at start-up: the process reports them and exits non-zero.
 #[derive(Debug, thiserror::Error)]
@@ -31,9 +31,19 @@ pub enum StartupError {
 
 /// Everything one process runs.
 pub struct Platform {
-    pub store: Arc<SqliteEventStore>,
+    pub store: Arc<dyn EventStore>,
     pub app: Arc<App>,
     pub projections: Arc<Projections>,
+    backend: Backend,
+}
+
+/// The concrete store, for backend-specific operations (verification).
+enum Backend {
+    Sqlite(Arc<SqliteEventStore>),
+    #[cfg(feature = "postgres")]
+    Postgres(Arc<canyu_eventstore::postgres::PostgresEventStore>),
+    #[cfg(feature = "kurrentdb")]
+    Kurrentdb(Arc<canyu_eventstore::kurrentdb::KurrentDbEventStore>),
 }
 
 /// File names inside the data directory.
@@ -41,7 +51,13 @@ pub const EVENTS_FILE: &str = "events.db";
 pub const KEYS_FILE: &str = "keys.db";
 pub const TOKEN_SECRET_FILE: &str = "token.secret";
 
-fn token_secret(dir: &Path) -> Result<Vec<u8>, StartupError> {
+fn token_secret(configured: Option<&Secret>, dir: &Path) -> Result<Vec<u8>, StartupError> {
+    if let Some(s) = configured {
+        if s.expose().len() < 32 {
+            return Err(StartupError::Unsupported("token_secret (CANYU_TOKEN_SECRET) must be at least 32 characters".into()));
+        }
+        return Ok(s.expose().as_bytes().to_vec());
+    }
     let path = dir.join(TOKEN_SECRET_FILE);
     let err = |e| StartupError::DataDir(path.clone(), e);
     match std::fs::read(&path) {
@@ -69,10 +85,89 @@ impl Platform {
         std::fs::create_dir_all(data_dir).map_err(|e| StartupError::DataDir(data_dir.to_path_buf(), e))?;
         let store = Arc::new(SqliteEventStore::open(data_dir.join(EVENTS_FILE))?);
         let keys: Arc<dyn KeyStore> = Arc::new(SqliteKeyStore::open(data_dir.join(KEYS_FILE))?);
+        Self::assemble(Backend::Sqlite(store), keys, token_secret(None, data_dir)?, clock)
+    }
+
+    fn assemble(backend: Backend, keys: Arc<dyn KeyStore>, secret: Vec<u8>, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
+        let store: Arc<dyn EventStore> = match &backend {
+            Backend::Sqlite(s) => s.clone(),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(s) => s.clone(),
+            #[cfg(feature = "kurrentdb")]
+            Backend::Kurrentdb(s) => s.clone(),
+        };
         let projections = Projections::new();
-        let tokens = Tokens::new(token_secret(data_dir)?, chrono::Duration::hours(12));
+        let tokens = Tokens::new(secret, chrono::Duration::hours(12));
         let app = Arc::new(App::new(store.clone(), keys, clock, tokens, projections.clone()));
-        Ok(Platform { store, app, projections })
+        Ok(Platform { store, app, projections, backend })
+    }
+
+    /// Connects the configured backends: the event store (SQLite under the data directory,
+    /// PostgreSQL or KurrentDB), the personal-data key store (next to the SQLite log, or in
+    /// PostgreSQL — `keys_url`, default the event store's database — for every other backend,
+    /// so that all gateway processes share the keys) and the token secret.
+    pub async fn connect(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
+        if settings.read_models != ReadModelKind::Memory {
+            return Err(StartupError::Unsupported("--read-models redis is not available in this build; use memory".into()));
+        }
+        match settings.event_store {
+            EventStoreKind::Sqlite => Self::open(&settings.data_dir, clock),
+            #[cfg(feature = "postgres")]
+            EventStoreKind::Postgres => {
+                let url = settings.postgres_url.as_ref().ok_or_else(|| StartupError::Unsupported("--postgres-url is required".into()))?;
+                let store = Arc::new(canyu_eventstore::postgres::PostgresEventStore::connect(url.expose()).await?);
+                let keys = Self::shared_keys(settings).await?;
+                Self::assemble(Backend::Postgres(store), keys, Self::shared_secret(settings)?, clock)
+            }
+            #[cfg(feature = "kurrentdb")]
+            EventStoreKind::Kurrentdb => {
+                let url = settings.kurrentdb_url.as_ref().ok_or_else(|| StartupError::Unsupported("--kurrentdb-url is required".into()))?;
+                let store = Arc::new(canyu_eventstore::kurrentdb::KurrentDbEventStore::connect(url.expose()).await?);
+                let keys = Self::shared_keys(settings).await?;
+                Self::assemble(Backend::Kurrentdb(store), keys, Self::shared_secret(settings)?, clock)
+            }
+            #[allow(unreachable_patterns, reason = "reachable when a backend feature is off")]
+            other => Err(StartupError::Unsupported(format!("this build has no {other:?} event store (cargo feature off)"))),
+        }
+    }
+
+    #[cfg(any(feature = "postgres", feature = "kurrentdb"))]
+    async fn shared_keys(settings: &Settings) -> Result<Arc<dyn KeyStore>, StartupError> {
+        #[cfg(feature = "postgres")]
+        {
+            let url = settings.keys_url.as_ref().or(settings.postgres_url.as_ref()).ok_or_else(|| {
+                StartupError::Unsupported(
+                    "keys_url (CANYU_KEYS_URL, a PostgreSQL URL) is required: every process must share the personal-data keys".into(),
+                )
+            })?;
+            Ok(Arc::new(canyu_eventstore::postgres::PostgresKeyStore::connect(url.expose()).await?))
+        }
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = settings;
+            Err(StartupError::Unsupported("a shared key store needs the postgres feature".into()))
+        }
+    }
+
+    #[cfg(any(feature = "postgres", feature = "kurrentdb"))]
+    fn shared_secret(settings: &Settings) -> Result<Vec<u8>, StartupError> {
+        match &settings.token_secret {
+            Some(_) => token_secret(settings.token_secret.as_ref(), &settings.data_dir),
+            None => Err(StartupError::Unsupported(
+                "token_secret (CANYU_TOKEN_SECRET, 32+ characters) is required so that every gateway accepts the same tokens".into(),
+            )),
+        }
+    }
+
+    /// Checks every stream's hash chain; returns the number of events checked.
+    pub async fn verify_all(&self) -> Result<u64, StartupError> {
+        Ok(match &self.backend {
+            Backend::Sqlite(s) => s.verify_all().await?,
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(s) => s.verify_all().await?,
+            #[cfg(feature = "kurrentdb")]
+            Backend::Kurrentdb(s) => s.verify_all().await?,
+        })
     }
 
     /// Opens with the system clock.
@@ -87,8 +182,7 @@ impl Platform {
 
     /// Starts following the log in the background.
     pub fn spawn_projector(&self) -> tokio::task::JoinHandle<()> {
-        let store: Arc<dyn EventStore> = self.store.clone();
-        tokio::spawn(self.projections.clone().run(store))
+        tokio::spawn(self.projections.clone().run(self.store.clone()))
     }
 
     /// The gateway's services.
@@ -106,14 +200,8 @@ pub fn static_dir(configured: Option<&Path>) -> Option<PathBuf> {
 /// Runs the whole platform until Ctrl-C / SIGTERM. Prints `listening on http://ADDR` once
 /// bound (tests read it to learn the port when `listen` ends in `:0`).
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
-    if settings.event_store != EventStoreKind::Sqlite || settings.read_models != ReadModelKind::Memory {
-        return Err(StartupError::Unsupported(format!(
-            "--event-store {:?} --read-models {:?}: this build serves the embedded default (sqlite, memory) only",
-            settings.event_store, settings.read_models
-        )));
-    }
     let (data_dir, listen) = (settings.data_dir.as_path(), settings.listen.as_str());
-    let platform = Platform::open_default(data_dir)?;
+    let platform = Platform::connect(&settings, Arc::new(SystemClock)).await?;
     let started = std::time::Instant::now();
     let n = platform.catch_up(|_, _| {}).await?;
     tracing::info!(events = n, ms = started.elapsed().as_millis() as u64, "read models rebuilt from the log");
@@ -123,7 +211,10 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let addr: SocketAddr = listener.local_addr().map_err(|e| StartupError::Listen(listen.to_string(), e))?;
     println!("listening on http://{addr}");
     tracing::info!(%addr, data_dir = %data_dir.display(), "canyu serving: GraphQL at /graphql");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await.map_err(StartupError::Serve)
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)
 }
 
 async fn shutdown_signal() {

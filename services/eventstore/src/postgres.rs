@@ -18,6 +18,7 @@
 //! [`StoreError::Unavailable`]. TLS is not built in: connect over a local socket, a private
 //! network or a TLS-terminating sidecar.
 
+mod keys;
 mod listen;
 mod pool;
 mod read;
@@ -30,6 +31,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 use tokio::sync::{oneshot, watch};
+
+pub use keys::PostgresKeyStore;
 
 use crate::{AppendResult, EventStore, ExpectedVersion, NewEvent, RecordedEvent, Result, StoreError};
 

@@ -421,3 +421,32 @@ async fn an_unreachable_server_is_unavailable_at_connect() {
     let bad = PostgresEventStore::connect("postgres://[::1").await;
     assert!(matches!(bad, Err(StoreError::Invalid(_))), "a malformed URL is Invalid");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_store_creates_once_shares_and_deletes_keys() {
+    use canyu_eventstore::keys::KeyStore;
+    use canyu_eventstore::postgres::PostgresKeyStore;
+    let Some(url) = server_url() else { return };
+    let url = in_schema(&url, &fresh_schema(&url).await);
+    let a = Arc::new(PostgresKeyStore::connect(&url).await.expect("key store"));
+    let b = PostgresKeyStore::connect(&url).await.expect("second handle, as another process");
+    assert_eq!(a.get("p1").await.unwrap(), None);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let a = a.clone();
+            tokio::spawn(async move { a.get_or_create("p1").await.unwrap() })
+        })
+        .collect();
+    let mut keys = HashSet::new();
+    for t in tasks {
+        keys.insert(t.await.unwrap());
+    }
+    assert_eq!(keys.len(), 1, "concurrent creators get one key");
+    let key = *keys.iter().next().unwrap();
+    assert_eq!(b.get("p1").await.unwrap(), Some(key), "another process sees the same key");
+    assert_ne!(a.get_or_create("p2").await.unwrap(), key);
+    assert!(b.delete("p1").await.unwrap());
+    assert_eq!(a.get("p1").await.unwrap(), None, "deleted for every process");
+    assert!(!a.delete("p1").await.unwrap());
+    assert!(a.get("p2").await.unwrap().is_some());
+}
