@@ -53,7 +53,10 @@ impl Metrics {
         let mut out = String::new();
         let _ = writeln!(out, "# HELP canyu_graphql_requests_total GraphQL HTTP requests.\n# TYPE canyu_graphql_requests_total counter");
         let _ = writeln!(out, "canyu_graphql_requests_total {}", self.requests.load(Ordering::Relaxed));
-        let _ = writeln!(out, "# HELP canyu_graphql_errors_total GraphQL errors by extensions.code.\n# TYPE canyu_graphql_errors_total counter");
+        let _ = writeln!(
+            out,
+            "# HELP canyu_graphql_errors_total GraphQL errors by extensions.code.\n# TYPE canyu_graphql_errors_total counter"
+        );
         for (code, n) in self.errors.lock().unwrap_or_else(|p| p.into_inner()).iter() {
             let _ = writeln!(out, "canyu_graphql_errors_total{{code=\"{code}\"}} {n}");
         }
@@ -69,13 +72,25 @@ impl Metrics {
         let _ = writeln!(out, "canyu_graphql_request_seconds_sum {}", self.latency_sum_micros.load(Ordering::Relaxed) as f64 / 1e6);
         let _ = writeln!(out, "canyu_graphql_request_seconds_count {count}");
         if let Some(l) = lag {
-            let _ = writeln!(out, "# HELP canyu_event_store_head Global position of the last committed event.\n# TYPE canyu_event_store_head gauge");
+            let _ = writeln!(
+                out,
+                "# HELP canyu_event_store_head Global position of the last committed event.\n# TYPE canyu_event_store_head gauge"
+            );
             let _ = writeln!(out, "canyu_event_store_head {}", l.head);
-            let _ = writeln!(out, "# HELP canyu_projection_position Global position the read models reflect.\n# TYPE canyu_projection_position gauge");
+            let _ = writeln!(
+                out,
+                "# HELP canyu_projection_position Global position the read models reflect.\n# TYPE canyu_projection_position gauge"
+            );
             let _ = writeln!(out, "canyu_projection_position {}", l.position);
-            let _ = writeln!(out, "# HELP canyu_projection_lag_events Events committed but not yet in the read models.\n# TYPE canyu_projection_lag_events gauge");
+            let _ = writeln!(
+                out,
+                "# HELP canyu_projection_lag_events Events committed but not yet in the read models.\n# TYPE canyu_projection_lag_events gauge"
+            );
             let _ = writeln!(out, "canyu_projection_lag_events {}", l.head.saturating_sub(l.position));
-            let _ = writeln!(out, "# HELP canyu_projection_lag_seconds Age of the newest event applied, while events are pending.\n# TYPE canyu_projection_lag_seconds gauge");
+            let _ = writeln!(
+                out,
+                "# HELP canyu_projection_lag_seconds Age of the newest event applied, while events are pending.\n# TYPE canyu_projection_lag_seconds gauge"
+            );
             let _ = writeln!(out, "canyu_projection_lag_seconds {}", l.seconds);
         }
         out
