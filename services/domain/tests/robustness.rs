@@ -21,9 +21,34 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "{", "}", "[", "]", ",", ":", "\"", "null", "true", "1", "-0", "1e400", "\"decision_id\"", "\"hearing_id\"", "\"capacity\"",
-    "\"starts_at\"", "\"2021-03-01T00:00:00Z\"", "\"2021-13-45T99:00:00Z\"", "\"personal\"", "{\"subject\":\"a\",\"nonce\":\"\",\"ciphertext\":\"\"}",
-    "\\u0000", "\\ud800", "意见", "\n", " ", "4294967296", "[]", "{}",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"",
+    "null",
+    "true",
+    "1",
+    "-0",
+    "1e400",
+    "\"decision_id\"",
+    "\"hearing_id\"",
+    "\"capacity\"",
+    "\"starts_at\"",
+    "\"2021-03-01T00:00:00Z\"",
+    "\"2021-13-45T99:00:00Z\"",
+    "\"personal\"",
+    "{\"subject\":\"a\",\"nonce\":\"\",\"ciphertext\":\"\"}",
+    "\\u0000",
+    "\\ud800",
+    "意见",
+    "\n",
+    " ",
+    "4294967296",
+    "[]",
+    "{}",
 ];
 
 fn json_like(r: &mut Rng) -> String {
@@ -61,7 +86,8 @@ fn stored_events_decode_or_fail_cleanly_and_round_trip() {
 #[test]
 fn any_draft_text_splits_into_numbered_unique_clauses_and_keeps_ids_when_unchanged() {
     let mut r = Rng(0x5eed_0713_2021_0002);
-    const BITS: &[&str] = &["第一条", " ", "\n", "\r\n", "\t", "  \n", "意见", "a", "\u{3000}", "\u{0}", "\u{200b}", "第二条 同上。", "\n\n"];
+    const BITS: &[&str] =
+        &["第一条", " ", "\n", "\r\n", "\t", "  \n", "意见", "a", "\u{3000}", "\u{0}", "\u{200b}", "第二条 同上。", "\n\n"];
     for _ in 0..50_000 {
         let text: String = (0..r.below(30)).map(|_| BITS[r.below(BITS.len())]).collect();
         let mut next = 0;
