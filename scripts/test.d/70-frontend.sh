@@ -26,7 +26,9 @@ frontend_step() {
     echo "SKIP frontend tests: $missing not found (install Node.js/npm and chromium + fonts-noto-cjk)"
     return 0
   fi
-  cargo build -p canyu
+  # The same cargo invocation as the Rust step builds target/debug/canyu: a no-op after it,
+  # where a plain `cargo build` would recompile with other feature unification.
+  cargo test --quiet --workspace --all-targets --no-run ${CANYU_CARGO_FEATURES:+--features "$CANYU_CARGO_FEATURES"}
   (
     cd frontend
     export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 CHROMIUM_PATH="$chromium" CANYU_BIN="$CANYU_ROOT/target/debug/canyu"
