@@ -38,6 +38,9 @@ pub enum Scenario {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Mixed reads and writes at a fraction of the measured maximum, for minutes: latency per
+    /// minute, errors, resident memory at start and end (see docs/benchmarks.md).
+    Soak(crate::soak::SoakArgs),
     /// Fill a data directory with one decision and N comments (for `canyu rebuild`).
     Fill {
         #[arg(long)]
@@ -54,19 +57,20 @@ pub async fn run(args: BenchArgs) -> Result<(), BoxError> {
     match args.scenario {
         Scenario::Comments { clients, seconds } => http(clients, seconds, true).await,
         Scenario::Decision { clients, seconds } => http(clients, seconds, false).await,
+        Scenario::Soak(args) => crate::soak::run(args).await,
         Scenario::Fill { data_dir, comments } => fill(&data_dir, comments).await,
     }
 }
 
-struct Fixture {
-    url: String,
-    decision_id: String,
-    consultation_id: String,
-    tokens: Vec<String>,
+pub(crate) struct Fixture {
+    pub(crate) url: String,
+    pub(crate) decision_id: String,
+    pub(crate) consultation_id: String,
+    pub(crate) tokens: Vec<String>,
     _dir: tempfile::TempDir,
 }
 
-async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
+pub(crate) async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
     let dir = tempfile::tempdir()?;
     let platform = Platform::open_default(dir.path())?;
     platform.spawn_projector();
@@ -128,9 +132,9 @@ async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
     Ok(Fixture { url, decision_id: d, consultation_id: c, tokens, _dir: dir })
 }
 
-const DECISION_QUERY: &str = "query($id: ID!) { decision(id: $id) { id title stage undertakingUnit { name } \
+pub(crate) const DECISION_QUERY: &str = "query($id: ID!) { decision(id: $id) { id title stage undertakingUnit { name } \
     consultations { id status commentCount } history(first: 50) { totalCount edges { node { position at kind summary actor } } } } }";
-const COMMENT_MUTATION: &str =
+pub(crate) const COMMENT_MUTATION: &str =
     "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } } }";
 
 async fn http(clients: usize, seconds: u64, write: bool) -> Result<(), BoxError> {
