@@ -13,7 +13,9 @@ canyu_fuzz() {
   fi
   local seconds="${CANYU_FUZZ_SECONDS:-60}" target_seconds="${CANYU_FUZZ_TARGET_SECONDS:-30}"
   echo "fuzz: GraphQL API for ${seconds}s"
-  CANYU_FUZZ_SECONDS="$seconds" cargo test -p canyu --test fuzz_graphql -- --nocapture 2>&1 | grep -E "fuzz|test result|panicked|FAILED" || return 1
+  # The workspace and feature set of 50-rust.sh, so the test binary is reused, not rebuilt.
+  CANYU_FUZZ_SECONDS="$seconds" cargo test --workspace ${CANYU_CARGO_FEATURES:+--features "$CANYU_CARGO_FEATURES"} --test fuzz_graphql -- --nocapture 2>&1 \
+    | grep -E "fuzz|test result|panicked|FAILED" || return 1
 
   if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "fuzz: cargo-fuzz not found; installing it (cargo install cargo-fuzz --locked)"
