@@ -35,6 +35,10 @@ fn canyu() -> Command {
 
 impl Server {
     fn start() -> Server {
+        Self::start_with(&[])
+    }
+
+    fn start_with(env: &[(&str, &std::path::Path)]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let status = canyu()
             .args(["admin", "create-user", "--data-dir"])
@@ -47,6 +51,7 @@ impl Server {
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir.path())
             .env("CANYU_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .spawn()
             .expect("start canyu serve");
@@ -357,4 +362,26 @@ async fn malformed_requests_and_bad_tokens_get_clear_codes() {
     assert!(metrics.contains("canyu_graphql_requests_total 4"), "four requests reached GraphQL: {metrics}");
     assert!(metrics.contains("canyu_graphql_errors_total{code=\"VALIDATION\"} 2"), "{metrics}");
     assert!(metrics.contains("canyu_projection_lag_events 0"), "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_and_the_offline_ide_are_served_with_same_origin_policies() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("graphiql")).unwrap();
+    std::fs::write(site.path().join("index.html"), "<!doctype html><title>参与</title>").unwrap();
+    std::fs::write(site.path().join("graphiql/index.html"), "<!doctype html><title>GraphiQL</title>").unwrap();
+    let s = Server::start_with(&[("CANYU_STATIC_DIR", site.path())]);
+    let csp =
+        |r: &reqwest::Response| r.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let home = s.http.get(format!("{}/decisions/some-id", s.url)).send().await.unwrap();
+    assert_eq!(home.status(), 200, "client-side routes fall back to index.html");
+    let home_csp = csp(&home);
+    assert!(home.text().await.unwrap().contains("参与"));
+    assert!(home_csp.contains("default-src 'self'") && !home_csp.contains("unsafe-inline"), "{home_csp}");
+    let ide = s.http.get(format!("{}/graphiql/", s.url)).send().await.unwrap();
+    assert_eq!(ide.status(), 200);
+    let ide_csp = csp(&ide);
+    assert!(ide_csp.contains("style-src 'self' 'unsafe-inline'") && ide_csp.contains("worker-src 'self' blob:"), "{ide_csp}");
+    assert!(ide_csp.contains("connect-src 'self'") && ide_csp.contains("frame-ancestors 'none'"), "still same-origin only: {ide_csp}");
+    assert!(ide.text().await.unwrap().contains("GraphiQL"));
 }

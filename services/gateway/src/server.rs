@@ -57,6 +57,7 @@ pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits:
         Some(dir) => app.fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
         None => app.fallback(landing),
     };
+    app = app.layer(axum::middleware::from_fn(graphiql_policy));
     for (name, value) in limits::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
@@ -220,3 +221,20 @@ subscriptions use WebSocket (graphql-transport-ws) on the same URL. The schema i
 const LANDING_PAGE: &str = r#"<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>参与 Canyu</title>
 <body><h1>参与 Canyu — 重大行政决策公众参与平台</h1>
 <p>The web frontend is not built in this checkout. The GraphQL API is at <a href="/graphql">/graphql</a>.</p></body></html>"#;
+
+/// The offline GraphiQL page's editor (Monaco) injects style elements and runs web workers
+/// from blob URLs; its pages get a policy that allows exactly that, still same-origin only.
+/// The global security headers are added only where a response has none, so this one stands.
+async fn graphiql_policy(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let graphiql = req.uri().path().starts_with("/graphiql");
+    let mut resp = next.run(req).await;
+    if graphiql {
+        resp.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            axum::http::HeaderValue::from_static(
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; font-src 'self' data:; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            ),
+        );
+    }
+    resp
+}
