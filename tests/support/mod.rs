@@ -26,10 +26,14 @@ pub struct Server {
 }
 
 impl Drop for Server {
+    /// Stops the server and removes its data directory (`CANYU_KEEP_TEST_DIRS=1` keeps it).
     fn drop(&mut self) {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
+        }
+        if std::env::var_os("CANYU_KEEP_TEST_DIRS").is_none() {
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
 }
