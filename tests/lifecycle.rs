@@ -6,8 +6,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+mod support;
+
 use chrono::{SecondsFormat, Utc};
-use futures::{SinkExt, StreamExt};
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 const CANARY_NAME: &str = "金丝雀甲乙丙";
@@ -235,7 +237,7 @@ async fn one_decision_goes_through_every_stage_over_http() {
     s.ok(st, "mutation($id: ID!) { publishFeedbackReport(input: {decisionId: $id, summary: \"共收到意见2条\"}) { decision { stage feedbackReport { summary } } } }", v.clone()).await;
 
     // A live subscription sees the deliberation entry.
-    let mut ws = subscribe(&s.url, &id).await;
+    let mut ws = support::subscribe_history(&s.url, &id).await;
     s.ok(
         st,
         "mutation($id: ID!, $h: DateTime!) { recordDeliberation(input: {decisionId: $id, meetingKind: EXECUTIVE_MEETING, heldAt: $h, summary: \"常务会议审议通过\", dissent: \"无\", observers: [{name: \"周丽\", affiliation: \"市人大代表\", opinion: \"支持\", adoption: \"已采纳\"}]}) { decision { stage } } }",
@@ -313,25 +315,7 @@ async fn one_decision_goes_through_every_stage_over_http() {
     }
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn subscribe(url: &str, decision: &str) -> Ws {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
-    let mut req = format!("{}/graphql", url.replace("http://", "ws://")).into_client_request().unwrap();
-    req.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("graphql-transport-ws"));
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("websocket");
-    ws.send(Message::text(json!({"type": "connection_init", "payload": {}}).to_string())).await.unwrap();
-    let ack = ws.next().await.unwrap().unwrap();
-    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
-    let q = "subscription($id: ID!) { decisionHistory(decisionId: $id) { position kind summary } }";
-    ws.send(Message::text(json!({"id": "1", "type": "subscribe", "payload": {"query": q, "variables": {"id": decision}}}).to_string()))
-        .await
-        .unwrap();
-    ws
-}
-
-async fn next_entry(ws: &mut Ws) -> Value {
+async fn next_entry(ws: &mut support::Ws) -> Value {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("a history entry in time").unwrap().unwrap();
         let v: Value = serde_json::from_str(msg.to_text().unwrap()).unwrap();

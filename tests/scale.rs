@@ -8,8 +8,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+mod support;
+
 use chrono::{SecondsFormat, Utc};
-use futures::{SinkExt, StreamExt};
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 const SECRET: &str = "a-shared-token-secret-of-at-least-32-chars";
@@ -126,7 +128,7 @@ async fn two_gateways_on_postgres_serve_one_platform() {
     let resident = reg["registerAccount"]["token"].as_str().unwrap().to_string();
 
     // A subscription on B sees a comment posted through A.
-    let mut ws = subscribe(&b.url, &d).await;
+    let mut ws = support::subscribe_history(&b.url, &d).await;
     let posted = gql(
         &a,
         Some(&resident),
@@ -167,22 +169,4 @@ async fn two_gateways_on_postgres_serve_one_platform() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("gateway A never saw the sign-up at position {pos}");
-}
-
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn subscribe(url: &str, decision: &str) -> Ws {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
-    let mut req = format!("{}/graphql", url.replace("http://", "ws://")).into_client_request().unwrap();
-    req.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("graphql-transport-ws"));
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("websocket");
-    ws.send(Message::text(json!({"type": "connection_init", "payload": {}}).to_string())).await.unwrap();
-    let ack = ws.next().await.unwrap().unwrap();
-    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
-    let q = "subscription($id: ID!) { decisionHistory(decisionId: $id) { position kind } }";
-    ws.send(Message::text(json!({"id": "1", "type": "subscribe", "payload": {"query": q, "variables": {"id": decision}}}).to_string()))
-        .await
-        .unwrap();
-    ws
 }

@@ -306,3 +306,25 @@ pub async fn mutation_request(s: &Server, unit: &str, f: &Fixture, mutation: &st
     };
     (q(&body), json!({"id": d, "x": x, "t": ts(chrono::Duration::seconds(-10))}))
 }
+
+/// A WebSocket (graphql-transport-ws) subscribed to a decision's history.
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens a graphql-transport-ws connection to `url` (`http://…`) and subscribes to the history
+/// of `decision`, asking for `position kind summary`.
+pub async fn subscribe_history(url: &str, decision: &str) -> Ws {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
+    let mut req = format!("{}/graphql", url.replace("http://", "ws://")).into_client_request().unwrap();
+    req.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("graphql-transport-ws"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("websocket");
+    ws.send(Message::text(json!({"type": "connection_init", "payload": {}}).to_string())).await.unwrap();
+    let ack = ws.next().await.unwrap().unwrap();
+    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
+    let q = "subscription($id: ID!) { decisionHistory(decisionId: $id) { position kind summary } }";
+    ws.send(Message::text(json!({"id": "1", "type": "subscribe", "payload": {"query": q, "variables": {"id": decision}}}).to_string()))
+        .await
+        .unwrap();
+    ws
+}
