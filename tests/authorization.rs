@@ -117,17 +117,7 @@ async fn every_mutation_answers_each_role_as_the_policy_says_and_refusals_write_
 async fn a_revoked_role_stops_working_at_once_and_expired_tokens_are_refused() {
     let s = Server::start(&[]);
     let admin = s.login("admin", ADMIN_PASSWORD).await;
-    let unit = s.ok(Some(&admin), "mutation { registerUnit(input: {name: \"市城市管理局\"}) { unit { id } } }", json!({})).await["registerUnit"]["unit"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (staff_id, staff) = s.register("staff", "城管局工作人员").await;
-    s.ok(
-        Some(&admin),
-        "mutation($a: ID!, $u: ID!) { grantRole(input: {accountId: $a, role: UNIT_STAFF, unitId: $u}) { position } }",
-        json!({"a": staff_id, "u": unit}),
-    )
-    .await;
+    let (unit, staff_id, staff) = unit_with_staff(&s, &admin, "市城市管理局", "城管局工作人员").await;
     let (_, resident) = s.register("resident", "居民").await;
     let f = fixture(&s, &admin, &staff, &resident, &unit).await;
     let bg = "mutation($id: ID!) { publishBackground(input: {decisionId: $id, text: \"背景\"}) { position } }";

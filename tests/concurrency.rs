@@ -7,38 +7,8 @@ mod support;
 
 use std::sync::Arc;
 
-use canyu_eventstore::{Actor, EventMetadata, ExpectedVersion, NewEvent};
 use serde_json::{Value, json};
 use support::*;
-
-/// Writes `n` resident accounts straight into the log (no password: the test mints their
-/// tokens with the server's secret), so that the test does not spend its time in argon2.
-async fn residents(dir: &std::path::Path, n: usize) -> Vec<(String, String)> {
-    let p = canyu::startup::Platform::open_default(dir).unwrap();
-    let secret = std::fs::read(dir.join("token.secret")).unwrap();
-    let tokens = canyu_app::Tokens::new(secret, chrono::Duration::hours(12));
-    let mut out = Vec::new();
-    for i in 0..n {
-        let id = canyu_app::account_id_for(&format!("crowd-{i}"));
-        let e = canyu_domain::Event::from(canyu_domain::events::AccountRegistered {
-            account_id: id.clone(),
-            display_name: format!("居民{i}"),
-            credential: canyu_domain::events::Sealed { subject: id.clone(), nonce: String::new(), ciphertext: String::new() },
-            role: "RESIDENT".into(),
-        });
-        let meta = EventMetadata {
-            actor: Actor { role: "anonymous".into(), account_id: None, unit_id: None },
-            correlation_id: uuid::Uuid::now_v7(),
-            causation_id: None,
-            idempotency_key: None,
-            server_time: chrono::Utc::now(),
-        };
-        let new = NewEvent { id: uuid::Uuid::now_v7(), event_type: e.event_type().into(), data: e.to_data(), metadata: meta };
-        canyu_eventstore::EventStore::append(&*p.store, &format!("account-{id}"), ExpectedVersion::NoStream, vec![new]).await.unwrap();
-        out.push((id.clone(), tokens.issue(&id, chrono::Utc::now()).0));
-    }
-    out
-}
 
 struct Org {
     admin: String,
@@ -49,17 +19,7 @@ struct Org {
 
 async fn org(s: &Server) -> Org {
     let admin = s.login("admin", ADMIN_PASSWORD).await;
-    let unit = s.ok(Some(&admin), "mutation { registerUnit(input: {name: \"市住房和城乡建设局\"}) { unit { id } } }", json!({})).await["registerUnit"]["unit"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (staff_id, staff) = s.register("staff", "住建局工作人员").await;
-    s.ok(
-        Some(&admin),
-        "mutation($a: ID!, $u: ID!) { grantRole(input: {accountId: $a, role: UNIT_STAFF, unitId: $u}) { position } }",
-        json!({"a": staff_id, "u": unit}),
-    )
-    .await;
+    let (unit, _, staff) = unit_with_staff(s, &admin, "市住房和城乡建设局", "住建局工作人员").await;
     let (_, resident) = s.register("resident", "居民").await;
     Org { admin, staff, resident, unit }
 }
@@ -68,7 +28,7 @@ async fn org(s: &Server) -> Org {
 async fn five_hundred_concurrent_signups_fill_fifty_seats_and_withdrawals_promote_in_order() {
     let dir = tempfile::tempdir().unwrap().keep();
     create_admin(&dir);
-    let crowd = residents(&dir, 500).await;
+    let crowd = seeded_residents(&dir, "crowd", 500).await;
     let s = Arc::new(Server::start_in(dir, &[]));
     let o = org(&s).await;
     let f = fixture(&s, &o.admin, &o.staff, &o.resident, &o.unit).await;

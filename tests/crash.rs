@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use canyu_eventstore::{Actor, EventMetadata, ExpectedVersion, NewEvent};
 use serde_json::{Value, json};
 use support::*;
 
@@ -55,33 +54,6 @@ impl Rng {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
-}
-
-async fn residents(dir: &std::path::Path, n: usize) -> Vec<String> {
-    let p = canyu::startup::Platform::open_default(dir).unwrap();
-    let secret = std::fs::read(dir.join("token.secret")).unwrap();
-    let tokens = canyu_app::Tokens::new(secret, chrono::Duration::hours(12));
-    let mut out = Vec::new();
-    for i in 0..n {
-        let id = canyu_app::account_id_for(&format!("crash-{i}"));
-        let e = canyu_domain::Event::from(canyu_domain::events::AccountRegistered {
-            account_id: id.clone(),
-            display_name: format!("居民{i}"),
-            credential: canyu_domain::events::Sealed { subject: id.clone(), nonce: String::new(), ciphertext: String::new() },
-            role: "RESIDENT".into(),
-        });
-        let meta = EventMetadata {
-            actor: Actor { role: "anonymous".into(), account_id: None, unit_id: None },
-            correlation_id: uuid::Uuid::now_v7(),
-            causation_id: None,
-            idempotency_key: None,
-            server_time: chrono::Utc::now(),
-        };
-        let new = NewEvent { id: uuid::Uuid::now_v7(), event_type: e.event_type().into(), data: e.to_data(), metadata: meta };
-        canyu_eventstore::EventStore::append(&*p.store, &format!("account-{id}"), ExpectedVersion::NoStream, vec![new]).await.unwrap();
-        out.push(tokens.issue(&id, chrono::Utc::now()).0);
-    }
-    out
 }
 
 const COMMENT: &str = "mutation($c: ID!, $b: String!) { submitComment(input: {consultationId: $c, body: $b}) { position comment { id } } }";
@@ -139,20 +111,10 @@ async fn dump(s: &Server, staff: &str, decision: &str, consultation: &str, heari
 async fn acknowledged_writes_survive_sigkill_exactly_once_and_retries_have_one_effect() {
     let dir = tempfile::tempdir().unwrap().keep();
     create_admin(&dir);
-    let crowd = Arc::new(residents(&dir, RESIDENTS).await);
+    let crowd = Arc::new(seeded_residents(&dir, "crash", RESIDENTS).await.into_iter().map(|(_, t)| t).collect::<Vec<_>>());
     let mut s = Server::start_in(dir.clone(), &[]);
     let admin = s.login("admin", ADMIN_PASSWORD).await;
-    let unit = s.ok(Some(&admin), "mutation { registerUnit(input: {name: \"市住房和城乡建设局\"}) { unit { id } } }", json!({})).await["registerUnit"]["unit"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (staff_id, staff) = s.register("staff", "住建局工作人员").await;
-    s.ok(
-        Some(&admin),
-        "mutation($a: ID!, $u: ID!) { grantRole(input: {accountId: $a, role: UNIT_STAFF, unitId: $u}) { position } }",
-        json!({"a": staff_id, "u": unit}),
-    )
-    .await;
+    let (unit, _, staff) = unit_with_staff(&s, &admin, "市住房和城乡建设局", "住建局工作人员").await;
     let f = fixture(&s, &admin, &staff, &crowd[0], &unit).await;
     let mut opinions = Vec::new();
     for i in 0..OPINIONS {

@@ -269,17 +269,7 @@ async fn the_api_survives_a_schema_driven_fuzz_run() {
     let seconds: u64 = std::env::var("CANYU_FUZZ_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
     let s = Arc::new(Server::start(&[]));
     let admin = s.login("admin", ADMIN_PASSWORD).await;
-    let unit = s.ok(Some(&admin), "mutation { registerUnit(input: {name: \"市住房和城乡建设局\"}) { unit { id } } }", json!({})).await["registerUnit"]["unit"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (staff_id, staff) = s.register("staff", "住建局工作人员").await;
-    s.ok(
-        Some(&admin),
-        "mutation($a: ID!, $u: ID!) { grantRole(input: {accountId: $a, role: UNIT_STAFF, unitId: $u}) { position } }",
-        json!({"a": staff_id, "u": unit}),
-    )
-    .await;
+    let (unit, staff_id, staff) = unit_with_staff(&s, &admin, "市住房和城乡建设局", "住建局工作人员").await;
     let (resident_id, resident) = s.register("resident", "居民").await;
     let f = fixture(&s, &admin, &staff, &resident, &unit).await;
     let ids = vec![

@@ -328,3 +328,53 @@ pub async fn subscribe_history(url: &str, decision: &str) -> Ws {
         .unwrap();
     ws
 }
+
+/// Registers a unit and a staff account for it (as `admin`); returns the unit id, the staff
+/// member's account id and token.
+pub async fn unit_with_staff(s: &Server, admin: &str, unit_name: &str, staff_display: &str) -> (String, String, String) {
+    let unit = s
+        .ok(Some(admin), "mutation($n: String!) { registerUnit(input: {name: $n}) { unit { id } } }", json!({"n": unit_name}))
+        .await["registerUnit"]["unit"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (staff_id, staff) = s.register("staff", staff_display).await;
+    s.ok(
+        Some(admin),
+        "mutation($a: ID!, $u: ID!) { grantRole(input: {accountId: $a, role: UNIT_STAFF, unitId: $u}) { position } }",
+        json!({"a": staff_id, "u": unit}),
+    )
+    .await;
+    (unit, staff_id, staff)
+}
+
+/// Writes `n` resident accounts straight into the log of `dir` (before `serve` starts) and
+/// issues their tokens with the server's secret, so that a test does not spend its time in
+/// argon2. Returns `(account id, token)` pairs; usernames are `<prefix>-<i>`.
+pub async fn seeded_residents(dir: &Path, prefix: &str, n: usize) -> Vec<(String, String)> {
+    use canyu_eventstore::{Actor, EventMetadata, ExpectedVersion, NewEvent};
+    let p = canyu::startup::Platform::open_default(dir).unwrap();
+    let secret = std::fs::read(dir.join("token.secret")).unwrap();
+    let tokens = canyu_app::Tokens::new(secret, chrono::Duration::hours(12));
+    let mut out = Vec::new();
+    for i in 0..n {
+        let id = canyu_app::account_id_for(&format!("{prefix}-{i}"));
+        let e = canyu_domain::Event::from(canyu_domain::events::AccountRegistered {
+            account_id: id.clone(),
+            display_name: format!("居民{i}"),
+            credential: canyu_domain::events::Sealed { subject: id.clone(), nonce: String::new(), ciphertext: String::new() },
+            role: "RESIDENT".into(),
+        });
+        let meta = EventMetadata {
+            actor: Actor { role: "anonymous".into(), account_id: None, unit_id: None },
+            correlation_id: uuid::Uuid::now_v7(),
+            causation_id: None,
+            idempotency_key: None,
+            server_time: chrono::Utc::now(),
+        };
+        let new = NewEvent { id: uuid::Uuid::now_v7(), event_type: e.event_type().into(), data: e.to_data(), metadata: meta };
+        p.store.append(&format!("account-{id}"), ExpectedVersion::NoStream, vec![new]).await.unwrap();
+        out.push((id.clone(), tokens.issue(&id, chrono::Utc::now()).0));
+    }
+    out
+}
