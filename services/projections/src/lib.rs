@@ -1,14 +1,20 @@
-//! Read models: the projector (event to read-model change), the checkpointed runner, and the
-//! query functions the gateway calls.
+//! Read models: the projector (event to read-model change), the checkpointed runner, the
+//! read-model store port with its backends, and the query functions the gateway calls.
 //!
 //! Depends on `canyu-domain` (events and derived rules), `canyu-app` (decoding, the `Lookup`
 //! port it implements) and the `canyu-eventstore` port. The embedded default keeps the read
 //! models in memory and rebuilds them from the log at start.
 
 mod apply;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod model;
 pub mod query;
+#[cfg(feature = "redis")]
+pub mod redis_store;
 pub mod runner;
+pub mod store;
 
 pub use model::*;
 pub use runner::Projections;
+pub use store::{Commit, Hint, Lease, MemoryReadStore, ReadModelStore, ReadStoreError, Write};
