@@ -13,7 +13,7 @@ use crate::{Aggregate, DomainError};
 pub const MIN_ONLINE_CONSULTATION: Duration = Duration::days(30);
 
 /// A consultation as the rules need it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsultationState {
     pub channel: Channel,
     pub draft_version: u32,
@@ -32,13 +32,13 @@ impl ConsultationState {
 }
 
 /// An opinion as the rules need it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpinionState {
     pub outcome: Option<AdoptionOutcome>,
 }
 
 /// Everything `decide` needs to know about one decision.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DecisionState {
     pub id: String,
     pub exists: bool,

@@ -66,6 +66,10 @@ impl ReadModel {
             },
             other => self.intern(other),
         };
+        if let Some(mut t) = self.touched.take() {
+            self.note(&mut t, &event);
+            self.touched = Some(t);
+        }
         let kind = event.kind();
         let history_key = event.decision_id().map(|d| self.intern(d));
         let summary = self.apply_event(event, at);
@@ -78,6 +82,74 @@ impl ReadModel {
             self.histories.entry(key).or_default().push(HistoryEntry { position: rec.position, at, kind, summary, actor, subject_id });
         }
         true
+    }
+
+    /// Records in `t` what `event` is about to change.
+    fn note(&self, t: &mut Touched, event: &Event) {
+        if let Some(d) = event.decision_id() {
+            t.decisions.insert(d.to_string());
+            t.history_from.entry(d.to_string()).or_insert_with(|| self.histories.get(d).map_or(0, Vec::len));
+        }
+        let mut comment = |id: &str| {
+            if let Some(&i) = self.comment_index.get(id)
+                && (i as usize) < t.comments_from
+            {
+                t.comments.insert(i);
+            }
+        };
+        match event {
+            Event::UnitRegistered(e) => {
+                t.units.insert(e.unit_id.clone());
+            }
+            Event::AccountRegistered(e) => {
+                t.accounts.insert(e.account_id.clone());
+            }
+            Event::RoleGranted(e) => {
+                t.accounts.insert(e.account_id.clone());
+            }
+            Event::AccountErased(e) => {
+                t.accounts.insert(e.account_id.clone());
+                t.erased.insert(e.account_id.clone());
+                for s in self.account_signups.get(&e.account_id).into_iter().flatten() {
+                    if let Some(h) = self.signup_hearing.get(s) {
+                        t.hearings.insert(h.clone());
+                    }
+                }
+            }
+            Event::CataloguePublished(e) => {
+                t.catalogues.insert(e.year);
+            }
+            Event::ConsultationOpened(e) => t.lookups.push(("consultation_decision", e.consultation_id.clone(), e.decision_id.clone())),
+            Event::OpinionConsolidated(e) => {
+                t.lookups.push(("opinion_decision", e.opinion_id.clone(), e.decision_id.clone()));
+                e.comment_ids.iter().for_each(|c| comment(c));
+            }
+            Event::CommentHidden(e) => comment(&e.comment_id),
+            Event::HearingScheduled(e) => {
+                t.hearings.insert(e.hearing_id.clone());
+            }
+            Event::HearingSignupSubmitted(e) => {
+                t.lookups.push(("signup_hearing", e.signup_id.clone(), e.hearing_id.clone()));
+                t.account_signups.insert(e.account_id.clone());
+                t.hearings.insert(e.hearing_id.clone());
+            }
+            Event::HearingSignupWithdrawn(e) => {
+                t.hearings.insert(e.hearing_id.clone());
+            }
+            Event::HearingSignupPromoted(e) => {
+                t.hearings.insert(e.hearing_id.clone());
+            }
+            Event::HearingParticipantsDrawn(e) => {
+                t.hearings.insert(e.hearing_id.clone());
+            }
+            Event::HearingParticipantsPublished(e) => {
+                t.hearings.insert(e.hearing_id.clone());
+            }
+            Event::HearingHeld(e) => {
+                t.hearings.insert(e.hearing_id.clone());
+            }
+            _ => {}
+        }
     }
 
     fn decision_mut(&mut self, id: &str, at: DateTime<Utc>) -> Option<&mut DecisionView> {

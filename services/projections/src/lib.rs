@@ -8,6 +8,7 @@
 mod apply;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod documents;
 pub mod model;
 pub mod query;
 #[cfg(feature = "redis")]
@@ -15,6 +16,7 @@ pub mod redis_store;
 pub mod runner;
 pub mod store;
 
+pub use documents::DocumentProjector;
 pub use model::*;
 pub use runner::Projections;
 pub use store::{Commit, Hint, Lease, MemoryReadStore, ReadModelStore, ReadStoreError, Write};

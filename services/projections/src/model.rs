@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 /// Maps keyed by ids we generated: foldhash is several times faster than SipHash here.
 pub type HashMap<K, V> = foldhash::HashMap<K, V>;
 pub type HashSet<K> = foldhash::HashSet<K>;
@@ -14,14 +16,14 @@ use canyu_domain::values::{SelectionMethod, SignupStatus, Stage};
 use chrono::{DateTime, Utc};
 
 /// An undertaking unit.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitView {
     pub id: String,
     pub name: String,
 }
 
 /// An account's public face and role. No personal data.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccountView {
     pub id: String,
     pub display_name: String,
@@ -32,19 +34,19 @@ pub struct AccountView {
 }
 
 /// A year's catalogue publication.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CatalogueView {
     pub year: i32,
     pub published_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackgroundView {
     pub text: String,
     pub published_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DraftView {
     pub version: u32,
     pub text: String,
@@ -54,7 +56,7 @@ pub struct DraftView {
     pub published_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsultationView {
     pub id: String,
     pub decision_id: String,
@@ -83,7 +85,7 @@ impl ConsultationView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityView {
     pub id: String,
     pub kind: String,
@@ -92,14 +94,14 @@ pub struct ActivityView {
     pub participant_count: u32,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdoptionView {
     pub outcome: String,
     pub rationale: Option<String>,
     pub decided_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpinionView {
     pub id: String,
     pub decision_id: String,
@@ -110,13 +112,13 @@ pub struct OpinionView {
     pub adoption: Option<AdoptionView>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeedbackReportView {
     pub summary: String,
     pub published_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeliberationView {
     pub meeting_kind: String,
     pub held_at: DateTime<Utc>,
@@ -126,7 +128,7 @@ pub struct DeliberationView {
     pub recorded_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultView {
     pub text: String,
     pub document_number: String,
@@ -135,14 +137,14 @@ pub struct ResultView {
     pub published_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WithdrawalView {
     pub reason: String,
     pub withdrawn_at: DateTime<Utc>,
 }
 
 /// One major decision with everything published about it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionView {
     pub id: String,
     pub year: i32,
@@ -178,7 +180,7 @@ impl DecisionView {
 }
 
 /// A hearing sign-up. `personal` is sealed and never leaves the roster query.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignupView {
     pub id: String,
     pub hearing_id: String,
@@ -192,7 +194,7 @@ pub struct SignupView {
 }
 
 /// A hearing (听证会).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HearingView {
     pub id: String,
     pub decision_id: String,
@@ -235,7 +237,7 @@ impl HearingView {
 
 /// A comment. The body of a hidden comment is dropped from the read model. Ids repeated
 /// across many comments are interned (`Arc<str>`): a million comments must fit in memory.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommentView {
     pub id: Arc<str>,
     pub decision_id: Arc<str>,
@@ -250,7 +252,8 @@ pub struct CommentView {
 }
 
 /// One entry of a decision's public history.
-#[derive(Debug, Clone, PartialEq)]
+/// Serialize only: `kind` is a `&'static str` (a known event name); the reader maps it back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryEntry {
     pub position: u64,
     pub at: DateTime<Utc>,
@@ -292,6 +295,30 @@ pub struct ReadModel {
     pub interned: HashSet<Arc<str>>,
     /// Accounts whose personal data was erased (`account.erased.v1`).
     pub erased_accounts: HashSet<String>,
+    /// What the events applied since [`ReadModel::begin_tracking`] touched (the document
+    /// projector writes exactly these to the read-model store).
+    pub touched: Option<Box<Touched>>,
+}
+
+/// The parts of the read models a run of events changed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Touched {
+    pub decisions: std::collections::BTreeSet<String>,
+    pub hearings: std::collections::BTreeSet<String>,
+    pub accounts: std::collections::BTreeSet<String>,
+    pub units: std::collections::BTreeSet<String>,
+    pub catalogues: std::collections::BTreeSet<i32>,
+    /// Existing comments (indexes below `comments_from`) that changed.
+    pub comments: std::collections::BTreeSet<u32>,
+    /// `comments.len()` when tracking began: later comments are new.
+    pub comments_from: usize,
+    pub decision_order_from: usize,
+    /// Per decision, the history length when it was first touched: later entries are new.
+    pub history_from: BTreeMap<String, usize>,
+    /// New entries of the lookup tables: (table, key, value).
+    pub lookups: Vec<(&'static str, String, String)>,
+    pub account_signups: std::collections::BTreeSet<String>,
+    pub erased: std::collections::BTreeSet<String>,
 }
 
 impl ReadModel {
@@ -341,6 +368,20 @@ impl ReadModel {
         for h in hearings.values_mut() {
             self.redact_hearing(Arc::make_mut(h));
         }
+    }
+
+    /// Starts recording what the next events touch.
+    pub fn begin_tracking(&mut self) {
+        self.touched = Some(Box::new(Touched {
+            comments_from: self.comments.len(),
+            decision_order_from: self.decision_order.len(),
+            ..Touched::default()
+        }));
+    }
+
+    /// What was touched since [`ReadModel::begin_tracking`] (and stops tracking).
+    pub fn take_touched(&mut self) -> Option<Box<Touched>> {
+        self.touched.take()
     }
 
     /// The one shared copy of `s`.

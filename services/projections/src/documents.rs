@@ -1,0 +1,311 @@
+//! The document projector: keeps the read models in a [`ReadModelStore`] (Redis at scale) for
+//! other processes to read.
+//!
+//! It folds the log into an in-memory [`ReadModel`] exactly as the embedded default does, and
+//! after each batch writes the documents the batch touched, with the batch's position as the
+//! new checkpoint, in one atomic commit under its lease. Layout of projection [`PROJECTION`]:
+//!
+//! | entry | kind | content |
+//! |---|---|---|
+//! | `decisions`, `hearings`, `accounts`, `units`, `catalogues` | hash | id (year) → view JSON |
+//! | `comments` | hash | index (decimal) → comment JSON, `comments_len` document: the count |
+//! | `decision_order` | list | decision ids in registration order |
+//! | `history:<decision id>` | list | history entries JSON, in order |
+//! | `consultation_decision`, `opinion_decision`, `signup_hearing` | hash | lookups |
+//! | `account_signups` | hash | account id → JSON list of sign-up ids |
+//! | `erased` | hash | erased account ids |
+//!
+//! Lists are appended to, so a batch must be applied exactly once on top of the checkpoint
+//! its projector started from: the store refuses a stale position, the lease fences a paused
+//! projector, and a projector that gets a new lease token compares the store's checkpoint
+//! with its own before committing again (replaying the log up to the store's checkpoint when
+//! they differ).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use canyu_eventstore::{EventStore, RecordedEvent, StoreError};
+use futures::StreamExt;
+
+use crate::model::{ReadModel, Touched};
+use crate::store::{Commit, Lease, ReadModelStore, ReadStoreError, Write};
+
+/// The name of the projection holding all read models.
+pub const PROJECTION: &str = "read-models";
+
+/// Events per commit at most.
+pub const BATCH: usize = 1000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectorError {
+    #[error(transparent)]
+    ReadStore(#[from] ReadStoreError),
+    #[error("event store: {0}")]
+    EventStore(#[from] StoreError),
+    #[error("the lease was lost to another projector")]
+    Fenced,
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("read-model views serialise")
+}
+
+fn hash(key: &str, field: impl ToString, value: String) -> Write {
+    Write::HashPut { key: key.into(), field: field.to_string(), value }
+}
+
+/// The writes that bring the stored documents from before the tracked events to `m`.
+pub fn writes(m: &ReadModel, t: &Touched) -> Vec<Write> {
+    let mut w = Vec::new();
+    for id in &t.units {
+        if let Some(v) = m.units.get(id) {
+            w.push(hash("units", id, json(v)));
+        }
+    }
+    for id in &t.accounts {
+        if let Some(v) = m.accounts.get(id) {
+            w.push(hash("accounts", id, json(v)));
+        }
+    }
+    for id in &t.erased {
+        w.push(hash("erased", id, "1".into()));
+    }
+    for year in &t.catalogues {
+        if let Some(v) = m.catalogues.get(year) {
+            w.push(hash("catalogues", year, json(v)));
+        }
+    }
+    for id in &m.decision_order[t.decision_order_from.min(m.decision_order.len())..] {
+        w.push(Write::Push { list: "decision_order".into(), value: id.clone() });
+    }
+    for id in &t.decisions {
+        if let Some(v) = m.decisions.get(id) {
+            w.push(hash("decisions", id, json(v.as_ref())));
+        }
+    }
+    for id in &t.hearings {
+        if let Some(v) = m.hearings.get(id) {
+            w.push(hash("hearings", id, json(v.as_ref())));
+        }
+    }
+    for (table, key, value) in &t.lookups {
+        w.push(hash(table, key, value.clone()));
+    }
+    for id in &t.account_signups {
+        if let Some(v) = m.account_signups.get(id) {
+            w.push(hash("account_signups", id, json(v)));
+        }
+    }
+    let changed = t.comments.iter().map(|i| *i as usize);
+    for i in changed.chain(t.comments_from..m.comments.len()) {
+        w.push(hash("comments", i, json(&m.comments[i])));
+    }
+    if m.comments.len() > t.comments_from {
+        w.push(Write::Put { key: "comments_len".into(), value: m.comments.len().to_string() });
+    }
+    for (decision, from) in &t.history_from {
+        let entries = m.histories.get(decision.as_str()).map_or(&[][..], Vec::as_slice);
+        for e in &entries[(*from).min(entries.len())..] {
+            w.push(Write::Push { list: format!("history:{decision}"), value: json(e) });
+        }
+    }
+    w
+}
+
+/// One projector process's state: its lease, its in-memory fold, and the checkpoint that fold
+/// was last committed at.
+#[derive(Debug)]
+pub struct DocumentProjector {
+    store: Arc<dyn ReadModelStore>,
+    owner: String,
+    ttl: Duration,
+    lease: Option<Lease>,
+    model: ReadModel,
+    /// The store checkpoint `model` corresponds to before any uncommitted batch.
+    base: u64,
+    /// An applied but not yet committed batch: its writes and position.
+    pending: Option<(Vec<Write>, Vec<String>, u64)>,
+}
+
+impl DocumentProjector {
+    pub fn new(store: Arc<dyn ReadModelStore>, owner: &str, ttl: Duration) -> Self {
+        DocumentProjector { store, owner: owner.to_string(), ttl, lease: None, model: ReadModel::default(), base: 0, pending: None }
+    }
+
+    /// The in-memory fold (tests compare it with the stored documents).
+    pub fn model(&self) -> &ReadModel {
+        &self.model
+    }
+
+    /// The position committed last.
+    pub fn committed(&self) -> u64 {
+        self.base
+    }
+
+    /// Takes or renews the lease. Ok(false) while another projector holds it. With a new token,
+    /// lines the fold up with the store's checkpoint before anything is committed.
+    pub async fn ensure_lease(&mut self, events: &dyn EventStore) -> Result<bool, ProjectorError> {
+        let Some(lease) = self.store.acquire_lease(PROJECTION, &self.owner, self.ttl).await? else {
+            self.lease = None;
+            return Ok(false);
+        };
+        let renewed = self.lease.as_ref().is_some_and(|l| l.token == lease.token);
+        self.lease = Some(lease);
+        if !renewed {
+            let checkpoint = self.store.checkpoint(PROJECTION).await?;
+            if checkpoint != self.base || self.model.position < checkpoint {
+                self.pending = None;
+                if self.model.position > checkpoint {
+                    tracing::info!(checkpoint, at = self.model.position, "another projector committed meanwhile: refolding from 0");
+                    self.model = ReadModel::default();
+                }
+                self.fold_to(events, checkpoint).await?;
+                self.base = checkpoint;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Applies the log to the fold, without writing, up to `position`.
+    async fn fold_to(&mut self, events: &dyn EventStore, position: u64) -> Result<(), ProjectorError> {
+        while self.model.position < position {
+            let page = events.read_all(self.model.position, crate::runner::PAGE).await?;
+            if page.is_empty() {
+                break;
+            }
+            self.model.apply_all(page.iter().filter(|e| e.position <= position));
+        }
+        Ok(())
+    }
+
+    /// Applies `batch` to the fold and commits the documents it touched. Retries while the
+    /// store is unavailable (up to `patience`), keeping the batch; `Fenced` when the lease is
+    /// lost (the caller re-acquires it, which lines the fold up again).
+    pub async fn commit_batch(
+        &mut self,
+        events: &dyn EventStore,
+        batch: &[RecordedEvent],
+        patience: Duration,
+    ) -> Result<(), ProjectorError> {
+        if self.pending.is_none() {
+            self.model.begin_tracking();
+            self.model.apply_all(batch);
+            let touched = self.model.take_touched().unwrap_or_default();
+            if self.model.position <= self.base {
+                return Ok(());
+            }
+            let mut streams: Vec<String> = touched.decisions.iter().cloned().collect();
+            streams.sort();
+            self.pending = Some((writes(&self.model, &touched), streams, self.model.position));
+        }
+        self.flush(events, patience).await
+    }
+
+    /// Commits the pending batch, if any.
+    async fn flush(&mut self, events: &dyn EventStore, patience: Duration) -> Result<(), ProjectorError> {
+        let deadline = tokio::time::Instant::now() + patience;
+        let mut pause = Duration::from_millis(50);
+        while let Some((writes, streams, position)) = &self.pending {
+            let Some(lease) = &self.lease else { return Err(ProjectorError::Fenced) };
+            match self.store.commit(PROJECTION, lease.token, *position, writes, streams).await {
+                Ok(Commit::Applied) => {
+                    self.base = *position;
+                    self.pending = None;
+                }
+                Ok(Commit::Fenced | Commit::Stale { .. }) => {
+                    self.lease = None;
+                    return Err(ProjectorError::Fenced);
+                }
+                Err(e) if tokio::time::Instant::now() >= deadline => return Err(e.into()),
+                Err(e) => {
+                    tracing::warn!(%e, "read-model store unavailable; retrying the batch");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(1));
+                    // The lease may have lapsed while the store was away: re-take it (which
+                    // drops the batch if someone else committed meanwhile).
+                    match self.ensure_lease(events).await {
+                        Ok(true) => {}
+                        Ok(false) => return Err(ProjectorError::Fenced),
+                        Err(_) => {}
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Projects until the log's head at the time of the call (tests, `canyu rebuild`).
+    pub async fn catch_up(&mut self, events: &dyn EventStore) -> Result<u64, ProjectorError> {
+        if !self.ensure_lease(events).await? {
+            return Err(ProjectorError::Fenced);
+        }
+        let head = events.head().await?;
+        while self.model.position < head {
+            let page = events.read_all(self.model.position, BATCH).await?;
+            if page.is_empty() {
+                break;
+            }
+            self.commit_batch(events, &page, Duration::from_secs(30)).await?;
+            if !self.ensure_lease(events).await? {
+                return Err(ProjectorError::Fenced);
+            }
+        }
+        Ok(self.base)
+    }
+
+    /// Follows the log forever: waits for the lease, lines up with the store, commits batch
+    /// after batch and renews the lease every third of its time. Store outages and lost
+    /// leases are waited out; nothing is skipped or committed twice.
+    pub async fn run(mut self, events: Arc<dyn EventStore>) {
+        loop {
+            match self.ensure_lease(events.as_ref()).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tokio::time::sleep(self.ttl / 3).await;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(%e, "projector: cannot take the lease");
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    continue;
+                }
+            }
+            if let Err(e) = self.flush(events.as_ref(), self.ttl / 2).await {
+                tracing::warn!(%e, "projector: pending batch not committed");
+                continue;
+            }
+            let mut sub = events.subscribe_all(self.model.position).ready_chunks(BATCH);
+            let mut renew = tokio::time::interval(self.ttl / 3);
+            renew.tick().await;
+            loop {
+                tokio::select! {
+                    _ = renew.tick() => match self.ensure_lease(events.as_ref()).await {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => tracing::warn!(%e, "projector: lease renewal failed"),
+                    },
+                    chunk = sub.next() => {
+                        let Some(chunk) = chunk else { break };
+                        let failed = chunk.iter().any(Result::is_err);
+                        let batch: Vec<RecordedEvent> = chunk.into_iter().map_while(Result::ok).collect();
+                        if let Err(e) = self.commit_batch(events.as_ref(), &batch, self.ttl / 2).await {
+                            tracing::warn!(%e, "projector: batch not committed");
+                            break;
+                        }
+                        if failed {
+                            break;
+                        }
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Gives the lease up (a clean shutdown lets a standby take over at once).
+    pub async fn release(&mut self) {
+        if let Some(l) = self.lease.take() {
+            let _ = self.store.release_lease(PROJECTION, &l).await;
+        }
+    }
+}

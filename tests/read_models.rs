@@ -1,0 +1,184 @@
+//! The document projector writes the read models to a read-model store (memory, and Redis at
+//! `CANYU_TEST_REDIS_URL`) so that the stored documents equal a fresh fold of the whole log,
+//! whatever the batch size; and the projector lease: a second projector waits, takes over
+//! when the first stops renewing, lines up with the store, and the first, back from its pause,
+//! is fenced off without writing anything.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use canyu::seed::{at, seed_platform};
+use canyu::startup::Platform;
+use canyu_app::auth::Principal;
+use canyu_app::{ManualClock, Meta};
+use canyu_domain::values::Role;
+use canyu_eventstore::RecordedEvent;
+use canyu_projections::documents::{PROJECTION, ProjectorError};
+use canyu_projections::{DocumentProjector, MemoryReadStore, Projections, ReadModel, ReadModelStore};
+
+async fn seeded() -> (tempfile::TempDir, Platform, Vec<RecordedEvent>) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(at(2021, 1, 4, 9)));
+    let platform = Platform::open(dir.path(), clock.clone()).unwrap();
+    platform.spawn_projector();
+    let platform = seed_platform(platform, clock).await.expect("the demo scenario runs");
+    // Hide one comment too, so that a changed (not only a new) comment is projected.
+    let first = platform.projections.read(|m| m.comments[0].id.to_string());
+    let admin = Principal { account_id: "operator".into(), display_name: "operator".into(), role: Role::Admin, unit_id: None };
+    platform.app.hide_comment(&Meta::by(Some(admin)), &first, "含有与本事项无关的广告内容").await.expect("an admin hides a comment");
+    let head = platform.store.head().await.unwrap();
+    let events = platform.store.read_all(0, 10_000).await.unwrap();
+    assert!(head > 50, "a full history: {head} events");
+    assert_eq!(events.len() as u64, head);
+    (dir, platform, events)
+}
+
+/// A fold of the whole log by the embedded runner, the reference.
+async fn reference(platform: &Platform) -> ReadModel {
+    let fresh = Projections::new();
+    fresh.catch_up(platform.store.as_ref(), |_, _| {}).await.unwrap();
+    fresh.snapshot()
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap()
+}
+
+/// Stored JSON compared as values (maps inside views serialise in any order).
+fn same(stored: Option<String>, expected: String) -> bool {
+    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
+    stored.is_some_and(|s| parse(&s) == parse(&expected))
+}
+
+/// Every document of `m` is stored, equal, and the checkpoint is `m`'s position.
+async fn assert_stored(store: &dyn ReadModelStore, m: &ReadModel) {
+    let p = PROJECTION;
+    assert_eq!(store.checkpoint(p).await.unwrap(), m.position);
+    let order = store.range(p, "decision_order", 0, 100_000).await.unwrap();
+    assert_eq!(order, m.decision_order);
+    for (id, d) in &m.decisions {
+        assert!(same(store.hash_get(p, "decisions", id).await.unwrap(), json(d.as_ref())), "decision {id}");
+        let history = store.range(p, &format!("history:{id}"), 0, 100_000).await.unwrap();
+        let expected: Vec<String> = m.histories.get(id.as_str()).into_iter().flatten().map(json).collect();
+        assert_eq!(history, expected, "history of {id}");
+    }
+    for (id, h) in &m.hearings {
+        assert_eq!(store.hash_get(p, "hearings", id).await.unwrap(), Some(json(h.as_ref())), "hearing {id}");
+    }
+    for (id, a) in &m.accounts {
+        assert_eq!(store.hash_get(p, "accounts", id).await.unwrap(), Some(json(a)), "account {id}");
+    }
+    for (id, u) in &m.units {
+        assert_eq!(store.hash_get(p, "units", id).await.unwrap(), Some(json(u)), "unit {id}");
+    }
+    for (year, c) in &m.catalogues {
+        assert_eq!(store.hash_get(p, "catalogues", &year.to_string()).await.unwrap(), Some(json(c)), "catalogue {year}");
+    }
+    assert_eq!(store.get(p, "comments_len").await.unwrap(), Some(m.comments.len().to_string()));
+    for (i, c) in m.comments.iter().enumerate() {
+        assert_eq!(store.hash_get(p, "comments", &i.to_string()).await.unwrap(), Some(json(c)), "comment {i}");
+    }
+    for (table, map) in [
+        ("consultation_decision", &m.consultation_decision),
+        ("opinion_decision", &m.opinion_decision),
+        ("signup_hearing", &m.signup_hearing),
+    ] {
+        for (k, v) in map {
+            assert_eq!(store.hash_get(p, table, k).await.unwrap().as_ref(), Some(v), "{table} {k}");
+        }
+    }
+    for (account, signups) in &m.account_signups {
+        assert_eq!(store.hash_get(p, "account_signups", account).await.unwrap(), Some(json(signups)), "sign-ups of {account}");
+    }
+}
+
+async fn project_in_batches(
+    store: Arc<dyn ReadModelStore>,
+    platform: &Platform,
+    events: &[RecordedEvent],
+    size: usize,
+) -> DocumentProjector {
+    let mut projector = DocumentProjector::new(store, "projector-a", Duration::from_secs(30));
+    assert!(projector.ensure_lease(platform.store.as_ref()).await.unwrap());
+    for batch in events.chunks(size) {
+        projector.commit_batch(platform.store.as_ref(), batch, Duration::from_secs(5)).await.unwrap();
+    }
+    projector
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_documents_equal_a_fresh_fold_whatever_the_batch_size() {
+    let (_dir, platform, events) = seeded().await;
+    let expected = reference(&platform).await;
+    for size in [1, 7, 250, 100_000] {
+        let store = Arc::new(MemoryReadStore::new());
+        let projector = project_in_batches(store.clone(), &platform, &events, size).await;
+        assert_eq!(projector.committed(), expected.position, "batch size {size}");
+        assert_stored(store.as_ref(), &expected).await;
+        // Redelivering the whole log changes nothing.
+        let mut again = DocumentProjector::new(store.clone(), "projector-b", Duration::from_secs(30));
+        assert!(!again.ensure_lease(platform.store.as_ref()).await.unwrap(), "projector-a holds the lease");
+        assert_stored(store.as_ref(), &expected).await;
+    }
+}
+
+#[cfg(feature = "redis")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_documents_in_redis_equal_a_fresh_fold() {
+    let url = match std::env::var("CANYU_TEST_REDIS_URL") {
+        Ok(u) if !u.is_empty() => u,
+        _ if std::env::var("CANYU_REQUIRE_SERVICES").as_deref() == Ok("1") => panic!("CANYU_TEST_REDIS_URL is required"),
+        _ => return eprintln!("SKIP: CANYU_TEST_REDIS_URL is not set"),
+    };
+    let (_dir, platform, events) = seeded().await;
+    let expected = reference(&platform).await;
+    let namespace = format!("canyu-docs-{}-{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0));
+    let store = Arc::new(canyu_projections::redis_store::RedisReadStore::open(&url, &namespace).unwrap());
+    let mut projector = DocumentProjector::new(store.clone(), "projector-a", Duration::from_secs(30));
+    assert_eq!(projector.catch_up(platform.store.as_ref()).await.unwrap(), expected.position);
+    assert_stored(store.as_ref(), &expected).await;
+    assert_eq!(events.last().map(|e| e.position), Some(expected.position));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_projector_takes_over_and_the_first_is_fenced_off() {
+    let (_dir, platform, events) = seeded().await;
+    let log = platform.store.as_ref();
+    let n = events.len();
+    let expected = reference(&platform).await;
+    let store: Arc<dyn ReadModelStore> = Arc::new(MemoryReadStore::new());
+    let ttl = Duration::from_millis(300);
+    let mut a = DocumentProjector::new(store.clone(), "projector-a", ttl);
+    let mut b = DocumentProjector::new(store.clone(), "projector-b", ttl);
+
+    assert!(a.ensure_lease(log).await.unwrap());
+    a.commit_batch(log, &events[..n / 3], ttl).await.unwrap();
+    assert!(!b.ensure_lease(log).await.unwrap(), "a holds the lease");
+
+    // a pauses past its lease; b takes over, lines up with the store at 40 and goes on.
+    tokio::time::sleep(ttl + Duration::from_millis(150)).await;
+    assert!(b.ensure_lease(log).await.unwrap(), "a's lease lapsed");
+    assert_eq!(b.model().position, events[n / 3 - 1].position, "b folded the log up to the store's checkpoint");
+    b.commit_batch(log, &events[n / 3..2 * n / 3], ttl).await.unwrap();
+    let checkpoint = store.checkpoint(PROJECTION).await.unwrap();
+    assert_eq!(checkpoint, events[2 * n / 3 - 1].position);
+
+    // a wakes up and commits what it would have: fenced, nothing written.
+    let before = store.hash_get(PROJECTION, "decisions", &expected.decision_order[0]).await.unwrap();
+    let history_len = store.list_len(PROJECTION, &format!("history:{}", expected.decision_order[0])).await.unwrap();
+    assert!(matches!(a.commit_batch(log, &events[n / 3..n / 2], ttl).await, Err(ProjectorError::Fenced)));
+    assert!(!a.ensure_lease(log).await.unwrap(), "b holds the lease now");
+    assert_eq!(store.checkpoint(PROJECTION).await.unwrap(), checkpoint);
+    assert_eq!(store.hash_get(PROJECTION, "decisions", &expected.decision_order[0]).await.unwrap(), before);
+    assert_eq!(store.list_len(PROJECTION, &format!("history:{}", expected.decision_order[0])).await.unwrap(), history_len);
+
+    b.commit_batch(log, &events[2 * n / 3..], ttl).await.unwrap();
+    assert_stored(store.as_ref(), &expected).await;
+
+    // b stops cleanly; a takes over at once and, being behind and ahead of nothing, refolds.
+    b.release().await;
+    assert!(a.ensure_lease(log).await.unwrap());
+    assert_eq!(a.model().position, expected.position);
+    assert_eq!(a.catch_up(log).await.unwrap(), expected.position);
+    assert_stored(store.as_ref(), &expected).await;
+}
