@@ -7,6 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+mod support;
+
 use canyu::seed::{at, seed_platform};
 use canyu::startup::Platform;
 use canyu_app::auth::Principal;
@@ -15,6 +17,7 @@ use canyu_domain::values::Role;
 use canyu_eventstore::RecordedEvent;
 use canyu_projections::documents::{PROJECTION, ProjectorError};
 use canyu_projections::{DocumentProjector, MemoryReadStore, Projections, ReadModel, ReadModelStore};
+use support::assert_stored;
 
 async fn seeded() -> (tempfile::TempDir, Platform, Vec<RecordedEvent>) {
     let dir = tempfile::tempdir().unwrap();
@@ -38,58 +41,6 @@ async fn reference(platform: &Platform) -> ReadModel {
     let fresh = Projections::new();
     fresh.catch_up(platform.store.as_ref(), |_, _| {}).await.unwrap();
     fresh.snapshot()
-}
-
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap()
-}
-
-/// Stored JSON compared as values (maps inside views serialise in any order).
-fn same(stored: Option<String>, expected: String) -> bool {
-    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap();
-    stored.is_some_and(|s| parse(&s) == parse(&expected))
-}
-
-/// Every document of `m` is stored, equal, and the checkpoint is `m`'s position.
-async fn assert_stored(store: &dyn ReadModelStore, m: &ReadModel) {
-    let p = PROJECTION;
-    assert_eq!(store.checkpoint(p).await.unwrap(), m.position);
-    let order = store.range(p, "decision_order", 0, 100_000).await.unwrap();
-    assert_eq!(order, m.decision_order);
-    for (id, d) in &m.decisions {
-        assert!(same(store.hash_get(p, "decisions", id).await.unwrap(), json(d.as_ref())), "decision {id}");
-        let history = store.range(p, &format!("history:{id}"), 0, 100_000).await.unwrap();
-        let expected: Vec<String> = m.histories.get(id.as_str()).into_iter().flatten().map(json).collect();
-        assert_eq!(history, expected, "history of {id}");
-    }
-    for (id, h) in &m.hearings {
-        assert_eq!(store.hash_get(p, "hearings", id).await.unwrap(), Some(json(h.as_ref())), "hearing {id}");
-    }
-    for (id, a) in &m.accounts {
-        assert_eq!(store.hash_get(p, "accounts", id).await.unwrap(), Some(json(a)), "account {id}");
-    }
-    for (id, u) in &m.units {
-        assert_eq!(store.hash_get(p, "units", id).await.unwrap(), Some(json(u)), "unit {id}");
-    }
-    for (year, c) in &m.catalogues {
-        assert_eq!(store.hash_get(p, "catalogues", &year.to_string()).await.unwrap(), Some(json(c)), "catalogue {year}");
-    }
-    assert_eq!(store.get(p, "comments_len").await.unwrap(), Some(m.comments.len().to_string()));
-    for (i, c) in m.comments.iter().enumerate() {
-        assert_eq!(store.hash_get(p, "comments", &i.to_string()).await.unwrap(), Some(json(c)), "comment {i}");
-    }
-    for (table, map) in [
-        ("consultation_decision", &m.consultation_decision),
-        ("opinion_decision", &m.opinion_decision),
-        ("signup_hearing", &m.signup_hearing),
-    ] {
-        for (k, v) in map {
-            assert_eq!(store.hash_get(p, table, k).await.unwrap().as_ref(), Some(v), "{table} {k}");
-        }
-    }
-    for (account, signups) in &m.account_signups {
-        assert_eq!(store.hash_get(p, "account_signups", account).await.unwrap(), Some(json(signups)), "sign-ups of {account}");
-    }
 }
 
 async fn project_in_batches(

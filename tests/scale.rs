@@ -10,34 +10,13 @@ use std::time::Duration;
 
 mod support;
 
+use support::{fresh_schema, postgres_url};
+
 use chrono::{SecondsFormat, Utc};
 use futures::StreamExt;
 use serde_json::{Value, json};
 
 const SECRET: &str = "a-shared-token-secret-of-at-least-32-chars";
-
-fn postgres_url() -> Option<String> {
-    match std::env::var("CANYU_TEST_POSTGRES_URL") {
-        Ok(u) if !u.trim().is_empty() => Some(u),
-        _ if std::env::var("CANYU_REQUIRE_SERVICES").as_deref() == Ok("1") => {
-            panic!("CANYU_TEST_POSTGRES_URL is not set but CANYU_REQUIRE_SERVICES=1")
-        }
-        _ => {
-            eprintln!("SKIP: CANYU_TEST_POSTGRES_URL is not set");
-            None
-        }
-    }
-}
-
-/// A fresh schema in the test database, and the URL that uses it.
-async fn fresh_schema(url: &str) -> String {
-    let schema = format!("scale_{}", uuid::Uuid::now_v7().simple());
-    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect to the test server");
-    tokio::spawn(conn);
-    client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
-    let joiner = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{joiner}options=-c%20search_path%3D{schema}")
-}
 
 struct Gateway {
     child: Child,

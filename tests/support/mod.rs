@@ -378,3 +378,91 @@ pub async fn seeded_residents(dir: &Path, prefix: &str, n: usize) -> Vec<(String
     }
     out
 }
+
+/// The test PostgreSQL server's URL, or `None` (after printing SKIP) when none is configured.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("CANYU_TEST_POSTGRES_URL") {
+        Ok(u) if !u.trim().is_empty() => Some(u),
+        _ if std::env::var("CANYU_REQUIRE_SERVICES").as_deref() == Ok("1") => {
+            panic!("CANYU_TEST_POSTGRES_URL is not set but CANYU_REQUIRE_SERVICES=1")
+        }
+        _ => {
+            eprintln!("SKIP: CANYU_TEST_POSTGRES_URL is not set");
+            None
+        }
+    }
+}
+
+/// A fresh schema in the test database, and the URL that uses it.
+pub async fn fresh_schema(url: &str) -> String {
+    let schema = format!("scale_{}", uuid::Uuid::now_v7().simple());
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect to the test server");
+    tokio::spawn(conn);
+    client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{joiner}options=-c%20search_path%3D{schema}")
+}
+
+/// The test Redis server's URL, or `None` (after printing SKIP) when none is configured.
+pub fn redis_url() -> Option<String> {
+    match std::env::var("CANYU_TEST_REDIS_URL") {
+        Ok(u) if !u.trim().is_empty() => Some(u),
+        _ if std::env::var("CANYU_REQUIRE_SERVICES").as_deref() == Ok("1") => {
+            panic!("CANYU_TEST_REDIS_URL is not set but CANYU_REQUIRE_SERVICES=1")
+        }
+        _ => {
+            eprintln!("SKIP: CANYU_TEST_REDIS_URL is not set");
+            None
+        }
+    }
+}
+
+/// Every document of `m` is in the read-model store, equal, at `m`'s position.
+pub async fn assert_stored(store: &dyn canyu_projections::ReadModelStore, m: &canyu_projections::ReadModel) {
+    use canyu_projections::documents::PROJECTION as P;
+    fn json<T: serde::Serialize>(v: &T) -> String {
+        serde_json::to_string(v).unwrap()
+    }
+    // Compared as values: maps inside views serialise in any order.
+    fn same(stored: Option<String>, expected: String) -> bool {
+        let parse = |s: &str| serde_json::from_str::<Value>(s).unwrap();
+        stored.is_some_and(|s| parse(&s) == parse(&expected))
+    }
+    assert_eq!(store.checkpoint(P).await.unwrap(), m.position);
+    assert_eq!(store.range(P, "decision_order", 0, 100_000).await.unwrap(), m.decision_order);
+    for (id, d) in &m.decisions {
+        assert!(same(store.hash_get(P, "decisions", id).await.unwrap(), json(d.as_ref())), "decision {id}");
+        let history = store.range(P, &format!("history:{id}"), 0, 100_000).await.unwrap();
+        let expected: Vec<String> = m.histories.get(id.as_str()).into_iter().flatten().map(json).collect();
+        assert_eq!(history, expected, "history of {id}");
+    }
+    for (id, h) in &m.hearings {
+        assert_eq!(store.hash_get(P, "hearings", id).await.unwrap(), Some(json(h.as_ref())), "hearing {id}");
+    }
+    for (id, a) in &m.accounts {
+        assert_eq!(store.hash_get(P, "accounts", id).await.unwrap(), Some(json(a)), "account {id}");
+    }
+    for (id, u) in &m.units {
+        assert_eq!(store.hash_get(P, "units", id).await.unwrap(), Some(json(u)), "unit {id}");
+    }
+    for (year, c) in &m.catalogues {
+        assert_eq!(store.hash_get(P, "catalogues", &year.to_string()).await.unwrap(), Some(json(c)), "catalogue {year}");
+    }
+    let comments = (!m.comments.is_empty()).then(|| m.comments.len().to_string());
+    assert_eq!(store.get(P, "comments_len").await.unwrap(), comments);
+    for (i, c) in m.comments.iter().enumerate() {
+        assert_eq!(store.hash_get(P, "comments", &i.to_string()).await.unwrap(), Some(json(c)), "comment {i}");
+    }
+    for (table, map) in [
+        ("consultation_decision", &m.consultation_decision),
+        ("opinion_decision", &m.opinion_decision),
+        ("signup_hearing", &m.signup_hearing),
+    ] {
+        for (k, v) in map {
+            assert_eq!(store.hash_get(P, table, k).await.unwrap().as_ref(), Some(v), "{table} {k}");
+        }
+    }
+    for (account, signups) in &m.account_signups {
+        assert_eq!(store.hash_get(P, "account_signups", account).await.unwrap(), Some(json(signups)), "sign-ups of {account}");
+    }
+}

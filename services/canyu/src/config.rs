@@ -58,6 +58,12 @@ pub struct Settings {
     pub postgres_url: Option<Secret>,
     pub kurrentdb_url: Option<Secret>,
     pub redis_url: Option<Secret>,
+    /// Prefix of every Redis key (inside the hash tag), so several platforms (or test runs)
+    /// can share one Redis.
+    pub redis_namespace: String,
+    /// How long the projector lease lasts without renewal (`canyu project`); a standby takes
+    /// over this long after the holder dies.
+    pub lease_seconds: u64,
     /// Where the personal-data keys live when the log is not SQLite (a PostgreSQL URL;
     /// default: the event store's PostgreSQL database).
     pub keys_url: Option<Secret>,
@@ -78,6 +84,8 @@ impl Default for Settings {
             postgres_url: None,
             kurrentdb_url: None,
             redis_url: None,
+            redis_namespace: "canyu".into(),
+            lease_seconds: 10,
             keys_url: None,
             token_secret: None,
             static_dir: None,
@@ -113,6 +121,12 @@ pub struct Overrides {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redis_url: Option<String>,
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis_namespace: Option<String>,
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_seconds: Option<u64>,
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys_url: Option<String>,

@@ -1,4 +1,4 @@
-//! `canyu`: serve, rebuild, verify, seed-demo, admin, export-schema, bench.
+//! `canyu`: serve, project, rebuild, verify, seed-demo, admin, export, export-schema, bench.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,7 +28,19 @@ enum Command {
     ///
     /// Configuration is layered: defaults, a TOML file, `CANYU_*` environment, then flags.
     Serve(canyu::config::Overrides),
-    /// Rebuild every read model from the log, with a progress bar, and report the rate.
+    /// Run the projector alone: fold the log into the read models in Redis (`--read-models
+    /// redis --redis-url …`). Several may run; one holds the lease, the others stand by.
+    #[cfg(feature = "redis")]
+    Project {
+        #[command(flatten)]
+        settings: Overrides,
+        /// This projector's name in the lease (default: host name and process id).
+        #[arg(long)]
+        owner: Option<String>,
+    },
+    /// Rebuild every read model from the log, with a progress bar, and report the rate. With
+    /// `--read-models redis`, clears and rewrites the read models in Redis (stop `canyu
+    /// project` first: the rebuild needs the projector lease).
     Rebuild {
         #[command(flatten)]
         settings: Overrides,
@@ -116,7 +128,16 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     match command {
         Command::Serve(flags) => startup::serve(canyu::config::Settings::load(&flags)?).await?,
-        Command::Rebuild { settings } => rebuild(&open(&settings).await?).await?,
+        #[cfg(feature = "redis")]
+        Command::Project { settings, owner } => startup::project(Settings::load(&settings)?, owner).await?,
+        Command::Rebuild { settings } => {
+            let loaded = Settings::load(&settings)?;
+            #[cfg(feature = "redis")]
+            if loaded.read_models == canyu::config::ReadModelKind::Redis {
+                return rebuild_store(&loaded).await;
+            }
+            rebuild(&Platform::connect(&loaded, Arc::new(canyu_app::SystemClock)).await?).await?
+        }
         Command::Verify { settings } => {
             let n = open(&settings).await?.verify_all().await?;
             println!("verified {n} events: every stream's hash chain is intact");
@@ -181,6 +202,28 @@ async fn rebuild(p: &Platform) -> Result<(), Box<dyn std::error::Error>> {
         stats.2,
         peak_memory().unwrap_or_else(|| "unknown".into())
     );
+    Ok(())
+}
+
+/// `canyu rebuild --read-models redis`: clear the stored read models and fold from 0.
+#[cfg(feature = "redis")]
+async fn rebuild_store(settings: &Settings) -> Result<(), Box<dyn std::error::Error>> {
+    let store = startup::read_model_store(settings)?;
+    let p = Platform::connect(settings, Arc::new(canyu_app::SystemClock)).await?;
+    let head = canyu_eventstore::EventStore::head(p.store.as_ref()).await?;
+    let bar = indicatif::ProgressBar::new(head);
+    let started = std::time::Instant::now();
+    let owner = format!("rebuild-{}", std::process::id());
+    let mut projector = canyu_projections::DocumentProjector::new(store, &owner, std::time::Duration::from_secs(30));
+    let result = projector.rebuild(p.store.as_ref(), |pos, _| bar.set_position(pos)).await;
+    projector.release().await;
+    bar.finish();
+    let n = result.map_err(|e| match e {
+        canyu_projections::documents::ProjectorError::Fenced => "a projector holds the lease: stop `canyu project` first".to_string(),
+        other => other.to_string(),
+    })?;
+    let secs = started.elapsed().as_secs_f64();
+    println!("rebuilt the read models in Redis up to position {n} in {secs:.2}s ({:.0} events/s)", n as f64 / secs.max(1e-9));
     Ok(())
 }
 

@@ -107,9 +107,6 @@ impl Platform {
     /// PostgreSQL — `keys_url`, default the event store's database — for every other backend,
     /// so that all gateway processes share the keys) and the token secret.
     pub async fn connect(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
-        if settings.read_models != ReadModelKind::Memory {
-            return Err(StartupError::Unsupported("--read-models redis is not available in this build; use memory".into()));
-        }
         match settings.event_store {
             EventStoreKind::Sqlite => Self::open(&settings.data_dir, clock),
             #[cfg(feature = "postgres")]
@@ -201,6 +198,13 @@ pub fn static_dir(configured: Option<&Path>) -> Option<PathBuf> {
 /// bound (tests read it to learn the port when `listen` ends in `:0`).
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let (data_dir, listen) = (settings.data_dir.as_path(), settings.listen.as_str());
+    if settings.read_models != ReadModelKind::Memory {
+        // `canyu project` writes the read models to Redis; the gateway does not read them
+        // from there yet (docs/adr/0010-read-models-in-redis.md).
+        return Err(StartupError::Unsupported(
+            "serve reads its read models from memory; --read-models redis is for `canyu project` and `canyu rebuild` so far".into(),
+        ));
+    }
     let platform = Platform::connect(&settings, Arc::new(SystemClock)).await?;
     let started = std::time::Instant::now();
     let n = platform.catch_up(|_, _| {}).await?;
@@ -234,4 +238,43 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+}
+
+/// The read-model store of the settings, for `canyu project` and `canyu rebuild`.
+#[cfg(feature = "redis")]
+pub fn read_model_store(settings: &Settings) -> Result<Arc<dyn canyu_projections::ReadModelStore>, StartupError> {
+    match settings.read_models {
+        ReadModelKind::Memory => {
+            Err(StartupError::Unsupported("this needs --read-models redis (memory read models live inside `serve`)".into()))
+        }
+        ReadModelKind::Redis => {
+            let url = settings.redis_url.as_ref().ok_or_else(|| StartupError::Unsupported("--redis-url is required".into()))?;
+            let store = canyu_projections::redis_store::RedisReadStore::open(url.expose(), &settings.redis_namespace)
+                .map_err(|e| StartupError::Unsupported(e.to_string()))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+/// `canyu project`: the projector alone. Waits for the lease (another projector may hold
+/// it), lines up with the store and follows the log until Ctrl-C / SIGTERM, then gives the
+/// lease up so that a standby takes over at once.
+#[cfg(feature = "redis")]
+pub async fn project(settings: Settings, owner: Option<String>) -> Result<(), StartupError> {
+    let store = read_model_store(&settings)?;
+    let platform = Platform::connect(&settings, Arc::new(SystemClock)).await?;
+    let owner = owner.unwrap_or_else(|| {
+        let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_default();
+        format!("{}-{}", if host.is_empty() { "canyu" } else { host.as_str() }, std::process::id())
+    });
+    let mut projector =
+        canyu_projections::DocumentProjector::new(store, &owner, std::time::Duration::from_secs(settings.lease_seconds.max(1)));
+    tracing::info!(%owner, "projector started: waiting for the lease");
+    tokio::select! {
+        _ = projector.run(platform.store.clone()) => {},
+        _ = shutdown_signal() => {},
+    }
+    projector.release().await;
+    tracing::info!(committed = projector.committed(), "projector stopped; lease released");
+    Ok(())
 }

@@ -236,6 +236,11 @@ impl DocumentProjector {
 
     /// Projects until the log's head at the time of the call (tests, `canyu rebuild`).
     pub async fn catch_up(&mut self, events: &dyn EventStore) -> Result<u64, ProjectorError> {
+        self.catch_up_with(events, |_, _| {}).await
+    }
+
+    /// [`DocumentProjector::catch_up`] with `progress(position, head)` after each batch.
+    pub async fn catch_up_with(&mut self, events: &dyn EventStore, mut progress: impl FnMut(u64, u64)) -> Result<u64, ProjectorError> {
         if !self.ensure_lease(events).await? {
             return Err(ProjectorError::Fenced);
         }
@@ -246,6 +251,7 @@ impl DocumentProjector {
                 break;
             }
             self.commit_batch(events, &page, Duration::from_secs(30)).await?;
+            progress(self.base, head);
             if !self.ensure_lease(events).await? {
                 return Err(ProjectorError::Fenced);
             }
@@ -256,7 +262,7 @@ impl DocumentProjector {
     /// Follows the log forever: waits for the lease, lines up with the store, commits batch
     /// after batch and renews the lease every third of its time. Store outages and lost
     /// leases are waited out; nothing is skipped or committed twice.
-    pub async fn run(mut self, events: Arc<dyn EventStore>) {
+    pub async fn run(&mut self, events: Arc<dyn EventStore>) {
         loop {
             match self.ensure_lease(events.as_ref()).await {
                 Ok(true) => {}
@@ -300,6 +306,18 @@ impl DocumentProjector {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Clears the projection in the store and folds from 0 (`canyu rebuild`). Needs the lease.
+    pub async fn rebuild(&mut self, events: &dyn EventStore, progress: impl FnMut(u64, u64)) -> Result<u64, ProjectorError> {
+        if !self.ensure_lease(events).await? {
+            return Err(ProjectorError::Fenced);
+        }
+        self.store.clear(PROJECTION).await?;
+        self.model = ReadModel::default();
+        self.base = 0;
+        self.pending = None;
+        self.catch_up_with(events, progress).await
     }
 
     /// Gives the lease up (a clean shutdown lets a standby take over at once).

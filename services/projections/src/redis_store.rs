@@ -3,7 +3,7 @@
 //! Keys of one projection share the hash tag `{<namespace>:<projection>}`, so they live in one
 //! Redis Cluster slot and one Lua script may touch them all:
 //! `{ns:p}:d:<key>` documents, `{ns:p}:l:<list>` lists, `{ns:p}:h:<key>` hashes, and
-//! `{ns:p}:$checkpoint`, `{ns:p}:$lease` ("owner token"), `{ns:p}:$fence` (the token counter).
+//! `{ns:p}:$:checkpoint`, `{ns:p}:$:lease` ("owner token"), `{ns:p}:$:fence` (the token counter).
 //! A commit is one script: it checks the lease token and the checkpoint, applies the writes,
 //! sets the checkpoint and publishes the hint on `<ns>:<p>:hints`, or changes nothing. Every
 //! call is bounded by a timeout and answers `Unavailable` while Redis is away; the manager
@@ -141,6 +141,13 @@ impl RedisReadStore {
             Ok(r) => r.map_err(unavailable),
             Err(_) => Err(ReadStoreError::Unavailable(format!("no answer from Redis within {:?}", self.timeout))),
         }
+    }
+
+    /// Who holds the projection's lease now, if anyone (operators, tests).
+    pub async fn lease_holder(&self, projection: &str) -> Result<Option<String>, ReadStoreError> {
+        let k = self.key(projection, '$', "lease");
+        let v: Option<String> = self.call(async |c| c.get(&k).await).await?;
+        Ok(v.and_then(|v| v.split(' ').next().map(str::to_string)))
     }
 
     /// Answers PING (readiness checks).
