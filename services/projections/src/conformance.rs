@@ -236,6 +236,45 @@ pub async fn unicode_and_large_values_round_trip<S: ReadModelStore>(store: S) {
     assert_eq!(store.range(&p, odd_key, 0, 1).await.unwrap(), vec![String::new()]);
 }
 
+pub async fn hash_all_returns_every_field<S: ReadModelStore>(store: S) {
+    let p = fresh_projection();
+    let t = lease(&store, &p).await;
+    assert!(store.hash_all(&p, "comments").await.unwrap().is_empty());
+    let writes: Vec<Write> =
+        (0..5000).map(|i| Write::HashPut { key: "comments".into(), field: i.to_string(), value: format!("意见{i}") }).collect();
+    store.commit(&p, t, 1, &writes, &[]).await.unwrap();
+    store.commit(&p, t, 2, &[Write::HashPut { key: "comments".into(), field: "7".into(), value: "changed".into() }], &[]).await.unwrap();
+    let mut all = store.hash_all(&p, "comments").await.unwrap();
+    all.sort_by_key(|(k, _)| k.parse::<u32>().unwrap());
+    assert_eq!(all.len(), 5000, "every field once, across scan pages");
+    assert_eq!(all[0], ("0".to_string(), "意见0".to_string()));
+    assert_eq!(all[7].1, "changed");
+    assert_eq!(all[4999].1, "意见4999");
+}
+
+pub async fn the_change_log_is_read_by_position_and_keeps_the_latest<S: ReadModelStore>(store: S) {
+    let p = fresh_projection();
+    let t = lease(&store, &p).await;
+    assert!(store.log_after(&p, 0, 10).await.unwrap().is_empty());
+    let positions = [3u64, 5, 9, 12, 20];
+    for (i, at) in positions.iter().enumerate() {
+        let w = Write::Log { value: format!("entry {i}"), keep: 2 };
+        assert_eq!(store.commit(&p, t, *at, &[w, put("k", &i.to_string())], &[]).await.unwrap(), Commit::Applied);
+    }
+    // A refused commit logs nothing.
+    store.commit(&p, t, 4, &[Write::Log { value: "stale".into(), keep: 2 }], &[]).await.unwrap();
+    let all = store.log_after(&p, 0, 100).await.unwrap();
+    assert!(all.len() >= 2, "at least the last `keep` entries are kept: {all:?}");
+    assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "oldest first");
+    assert_eq!(all.last(), Some(&(20, "entry 4".to_string())));
+    assert!(all.iter().all(|(_, v)| v != "stale"));
+    assert_eq!(store.log_after(&p, 12, 100).await.unwrap(), vec![(20, "entry 4".to_string())]);
+    assert_eq!(store.log_after(&p, 9, 1).await.unwrap(), vec![(12, "entry 3".to_string())]);
+    assert!(store.log_after(&p, 20, 100).await.unwrap().is_empty());
+    store.clear(&p).await.unwrap();
+    assert!(store.log_after(&p, 0, 100).await.unwrap().is_empty(), "clear empties the log");
+}
+
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __read_model_checks {
@@ -253,6 +292,8 @@ macro_rules! __read_model_checks {
             clear_removes_entries_and_checkpoint_but_keeps_the_lease,
             concurrent_committers_never_move_the_checkpoint_backwards,
             unicode_and_large_values_round_trip,
+            hash_all_returns_every_field,
+            the_change_log_is_read_by_position_and_keeps_the_latest,
         }
     };
 }

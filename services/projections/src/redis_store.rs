@@ -3,7 +3,8 @@
 //! Keys of one projection share the hash tag `{<namespace>:<projection>}`, so they live in one
 //! Redis Cluster slot and one Lua script may touch them all:
 //! `{ns:p}:d:<key>` documents, `{ns:p}:l:<list>` lists, `{ns:p}:h:<key>` hashes, and
-//! `{ns:p}:$:checkpoint`, `{ns:p}:$:lease` ("owner token"), `{ns:p}:$:fence` (the token counter).
+//! `{ns:p}:$:checkpoint`, `{ns:p}:$:lease` ("owner token"), `{ns:p}:$:fence` (the token counter),
+//! `{ns:p}:$:log` (the change log, a stream whose entry ids are commit positions).
 //! A commit is one script: it checks the lease token and the checkpoint, applies the writes,
 //! sets the checkpoint and publishes the hint on `<ns>:<p>:hints`, or changes nothing. Every
 //! call is bounded by a timeout and answers `Unavailable` while Redis is away; the manager
@@ -21,7 +22,7 @@ use crate::store::{Commit, Hint, Lease, ReadModelStore, ReadStoreError, Write, c
 
 /// Checks the lease token and the checkpoint, then applies the writes.
 /// KEYS: checkpoint, lease, then one key per write. ARGV: token, position, channel, hint, then
-/// three values per write: op (P put, D delete, L push, H hash put), a, b.
+/// three values per write: op (P put, D delete, L push, H hash put, X change log), a, b.
 const COMMIT: &str = r#"
 local lease = redis.call('GET', KEYS[2])
 if not lease then return {-2, 0} end
@@ -37,6 +38,7 @@ for i = 1, n do
   if op == 'P' then redis.call('SET', k, a)
   elseif op == 'D' then redis.call('DEL', k)
   elseif op == 'L' then redis.call('RPUSH', k, a)
+  elseif op == 'X' then redis.call('XADD', k, 'MAXLEN', '~', ARGV[4 + 3 * i], ARGV[2] .. '-' .. i, 'd', a)
   else redis.call('HSET', k, a, ARGV[4 + 3 * i]) end
 end
 redis.call('SET', KEYS[1], ARGV[2])
@@ -181,6 +183,10 @@ impl ReadModelStore for RedisReadStore {
                 Write::Delete { key } => (self.key(projection, 'd', key), "D", "", ""),
                 Write::Push { list, value } => (self.key(projection, 'l', list), "L", value.as_str(), ""),
                 Write::HashPut { key, field, value } => (self.key(projection, 'h', key), "H", field.as_str(), value.as_str()),
+                Write::Log { value, keep } => {
+                    inv.key(self.key(projection, '$', "log")).arg("X").arg(value.as_str()).arg((*keep).max(1));
+                    continue;
+                }
             };
             inv.key(key).arg(op).arg(a).arg(b);
         }
@@ -227,6 +233,41 @@ impl ReadModelStore for RedisReadStore {
     async fn hash_get(&self, projection: &str, key: &str, field: &str) -> Result<Option<String>, ReadStoreError> {
         let k = self.key(projection, 'h', key);
         self.call(async |c| c.hget(&k, field).await).await
+    }
+
+    async fn hash_all(&self, projection: &str, key: &str) -> Result<Vec<(String, String)>, ReadStoreError> {
+        // HSCAN in pages, so a big hash (a million comments) never blocks Redis in one call.
+        let k = self.key(projection, 'h', key);
+        let mut out = Vec::new();
+        let mut cursor: u64 = 0;
+        loop {
+            let (next, page): (u64, Vec<(String, String)>) =
+                self.call(async |c| redis::cmd("HSCAN").arg(&k).arg(cursor).arg("COUNT").arg(2000).query_async(c).await).await?;
+            out.extend(page);
+            if next == 0 {
+                return Ok(out);
+            }
+            cursor = next;
+        }
+    }
+
+    async fn log_after(&self, projection: &str, position: u64, count: usize) -> Result<Vec<(u64, String)>, ReadStoreError> {
+        let k = self.key(projection, '$', "log");
+        let start = format!("{}-0", position.saturating_add(1));
+        let entries: Vec<(String, Vec<(String, String)>)> = self
+            .call(async |c| redis::cmd("XRANGE").arg(&k).arg(&start).arg("+").arg("COUNT").arg(count.max(1)).query_async(c).await)
+            .await?;
+        entries
+            .into_iter()
+            .map(|(id, fields)| {
+                let at = id.split('-').next().and_then(|p| p.parse().ok());
+                let value = fields.into_iter().find(|(f, _)| f == "d").map(|(_, v)| v);
+                match (at, value) {
+                    (Some(at), Some(v)) => Ok((at, v)),
+                    _ => Err(ReadStoreError::Invalid(format!("malformed change-log entry {id}"))),
+                }
+            })
+            .collect()
     }
 
     async fn acquire_lease(&self, projection: &str, owner: &str, ttl: Duration) -> Result<Option<Lease>, ReadStoreError> {

@@ -48,6 +48,9 @@ pub enum Write {
     Push { list: String, value: String },
     /// Sets one field of a hash.
     HashPut { key: String, field: String, value: String },
+    /// Appends an entry to the projection's change log under the commit's position, keeping
+    /// about the last `keep` entries (at most one per commit).
+    Log { value: String, keep: usize },
 }
 
 /// What a commit did.
@@ -105,6 +108,13 @@ pub trait ReadModelStore: Send + Sync + std::fmt::Debug {
 
     async fn hash_get(&self, projection: &str, key: &str, field: &str) -> Result<Option<String>, ReadStoreError>;
 
+    /// Every field of a hash (in no particular order).
+    async fn hash_all(&self, projection: &str, key: &str) -> Result<Vec<(String, String)>, ReadStoreError>;
+
+    /// Up to `count` change-log entries of commits after `position`, oldest first, with the
+    /// position of their commit.
+    async fn log_after(&self, projection: &str, position: u64, count: usize) -> Result<Vec<(u64, String)>, ReadStoreError>;
+
     /// Takes the lease for `ttl` (or renews it, keeping the token, when `owner` holds it).
     /// `None` while another owner holds an unexpired lease. Each new holder gets a larger
     /// token than every earlier one.
@@ -137,6 +147,7 @@ struct Projection {
     checkpoint: u64,
     lease: Option<(Lease, Instant)>,
     fence: u64,
+    log: std::collections::VecDeque<(u64, String)>,
 }
 
 impl Projection {
@@ -206,6 +217,12 @@ impl ReadModelStore for MemoryReadStore {
                     Write::HashPut { key, field, value } => {
                         p.hashes.entry(key.clone()).or_default().insert(field.clone(), value.clone());
                     }
+                    Write::Log { value, keep } => {
+                        p.log.push_back((position, value.clone()));
+                        while p.log.len() > (*keep).max(1) {
+                            p.log.pop_front();
+                        }
+                    }
                 }
             }
             p.checkpoint = position;
@@ -239,6 +256,15 @@ impl ReadModelStore for MemoryReadStore {
 
     async fn hash_get(&self, projection: &str, key: &str, field: &str) -> Result<Option<String>, ReadStoreError> {
         Ok(self.with(projection, |p| p.hashes.get(key).and_then(|h| h.get(field)).cloned()))
+    }
+
+    async fn hash_all(&self, projection: &str, key: &str) -> Result<Vec<(String, String)>, ReadStoreError> {
+        Ok(self
+            .with(projection, |p| p.hashes.get(key).map(|h| h.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()))
+    }
+
+    async fn log_after(&self, projection: &str, position: u64, count: usize) -> Result<Vec<(u64, String)>, ReadStoreError> {
+        Ok(self.with(projection, |p| p.log.iter().filter(|(at, _)| *at > position).take(count).cloned().collect()))
     }
 
     async fn acquire_lease(&self, projection: &str, owner: &str, ttl: Duration) -> Result<Option<Lease>, ReadStoreError> {
@@ -275,6 +301,7 @@ impl ReadModelStore for MemoryReadStore {
             p.docs.clear();
             p.lists.clear();
             p.hashes.clear();
+            p.log.clear();
             p.checkpoint = 0;
         });
         Ok(())
