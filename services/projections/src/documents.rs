@@ -14,6 +14,7 @@
 //! | `consultation_decision`, `opinion_decision`, `signup_hearing` | hash | lookups |
 //! | `account_signups` | hash | account id → JSON list of sign-up ids |
 //! | `erased` | hash | erased account ids |
+//! | change log | log | per commit, a [`Change`]: every document it wrote (for replicas) |
 //!
 //! Lists are appended to, so a batch must be applied exactly once on top of the checkpoint
 //! its projector started from: the store refuses a stale position, the lease fences a paused
@@ -50,12 +51,32 @@ fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("read-model views serialise")
 }
 
-fn hash(key: &str, field: impl ToString, value: String) -> Write {
-    Write::HashPut { key: key.into(), field: field.to_string(), value }
+/// Change-log entries kept in the store (a replica further behind reloads the documents).
+pub const LOG_KEEP: usize = 10_000;
+
+/// One document write, as the change log carries it. List appends carry the index the value
+/// lands at, so a replica can apply a change on top of documents that already hold it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum DocWrite {
+    Hash { key: String, field: String, value: String },
+    Put { key: String, value: String },
+    At { list: String, index: usize, value: String },
 }
 
-/// The writes that bring the stored documents from before the tracked events to `m`.
-pub fn writes(m: &ReadModel, t: &Touched) -> Vec<Write> {
+/// What one commit changed: the documents written, taking the read models from `from` to `to`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Change {
+    pub from: u64,
+    pub to: u64,
+    pub writes: Vec<DocWrite>,
+}
+
+fn hash(key: &str, field: impl ToString, value: String) -> DocWrite {
+    DocWrite::Hash { key: key.into(), field: field.to_string(), value }
+}
+
+/// The document writes that bring the stored documents from before the tracked events to `m`.
+pub fn doc_writes(m: &ReadModel, t: &Touched) -> Vec<DocWrite> {
     let mut w = Vec::new();
     for id in &t.units {
         if let Some(v) = m.units.get(id) {
@@ -75,8 +96,9 @@ pub fn writes(m: &ReadModel, t: &Touched) -> Vec<Write> {
             w.push(hash("catalogues", year, json(v)));
         }
     }
-    for id in &m.decision_order[t.decision_order_from.min(m.decision_order.len())..] {
-        w.push(Write::Push { list: "decision_order".into(), value: id.clone() });
+    let from = t.decision_order_from.min(m.decision_order.len());
+    for (i, id) in m.decision_order.iter().enumerate().skip(from) {
+        w.push(DocWrite::At { list: "decision_order".into(), index: i, value: id.clone() });
     }
     for id in &t.decisions {
         if let Some(v) = m.decisions.get(id) {
@@ -101,15 +123,30 @@ pub fn writes(m: &ReadModel, t: &Touched) -> Vec<Write> {
         w.push(hash("comments", i, json(&m.comments[i])));
     }
     if m.comments.len() > t.comments_from {
-        w.push(Write::Put { key: "comments_len".into(), value: m.comments.len().to_string() });
+        w.push(DocWrite::Put { key: "comments_len".into(), value: m.comments.len().to_string() });
     }
     for (decision, from) in &t.history_from {
         let entries = m.histories.get(decision.as_str()).map_or(&[][..], Vec::as_slice);
-        for e in &entries[(*from).min(entries.len())..] {
-            w.push(Write::Push { list: format!("history:{decision}"), value: json(e) });
+        for (i, e) in entries.iter().enumerate().skip(*from) {
+            w.push(DocWrite::At { list: format!("history:{decision}"), index: i, value: json(e) });
         }
     }
     w
+}
+
+/// The store writes of a change: its documents, and the change itself in the change log.
+pub fn writes(change: &Change) -> Vec<Write> {
+    let mut out: Vec<Write> = change
+        .writes
+        .iter()
+        .map(|w| match w.clone() {
+            DocWrite::Hash { key, field, value } => Write::HashPut { key, field, value },
+            DocWrite::Put { key, value } => Write::Put { key, value },
+            DocWrite::At { list, value, .. } => Write::Push { list, value },
+        })
+        .collect();
+    out.push(Write::Log { value: json(change), keep: LOG_KEEP });
+    out
 }
 
 /// One projector process's state: its lease, its in-memory fold, and the checkpoint that fold
@@ -194,9 +231,9 @@ impl DocumentProjector {
             if self.model.position <= self.base {
                 return Ok(());
             }
-            let mut streams: Vec<String> = touched.decisions.iter().cloned().collect();
-            streams.sort();
-            self.pending = Some((writes(&self.model, &touched), streams, self.model.position));
+            let streams: Vec<String> = touched.decisions.iter().cloned().collect();
+            let change = Change { from: self.base, to: self.model.position, writes: doc_writes(&self.model, &touched) };
+            self.pending = Some((writes(&change), streams, self.model.position));
         }
         self.flush(events, patience).await
     }

@@ -13,6 +13,7 @@ pub mod model;
 pub mod query;
 #[cfg(feature = "redis")]
 pub mod redis_store;
+pub mod replica;
 pub mod runner;
 pub mod store;
 

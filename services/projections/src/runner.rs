@@ -20,6 +20,8 @@ pub struct Projections {
     position: watch::Sender<u64>,
     /// When the last batch was applied (milliseconds since the Unix epoch).
     applied_at_ms: std::sync::atomic::AtomicI64,
+    /// A replica of stored read models: when it last confirmed it matches the store.
+    synced_at_ms: std::sync::atomic::AtomicI64,
 }
 
 impl std::fmt::Debug for Projections {
@@ -30,7 +32,12 @@ impl std::fmt::Debug for Projections {
 
 impl Default for Projections {
     fn default() -> Self {
-        Projections { model: RwLock::new(ReadModel::default()), position: watch::channel(0).0, applied_at_ms: Default::default() }
+        Projections {
+            model: RwLock::new(ReadModel::default()),
+            position: watch::channel(0).0,
+            applied_at_ms: Default::default(),
+            synced_at_ms: Default::default(),
+        }
     }
 }
 
@@ -72,6 +79,43 @@ impl Projections {
             *p = position.max(*p);
             moved
         });
+    }
+
+    /// Swaps in a whole read model (a replica's reload or catch-up) and publishes its position.
+    pub fn replace(&self, model: ReadModel) {
+        let position = model.position;
+        *self.model.write().unwrap_or_else(|p| p.into_inner()) = model;
+        let now = chrono::Utc::now().timestamp_millis();
+        self.applied_at_ms.store(now, std::sync::atomic::Ordering::Relaxed);
+        self.synced_at_ms.store(now, std::sync::atomic::Ordering::Relaxed);
+        self.position.send_replace(position);
+    }
+
+    /// Runs `f` with exclusive access to the read models (a replica applying changes).
+    pub(crate) fn write<R>(&self, f: impl FnOnce(&mut ReadModel) -> R) -> R {
+        f(&mut self.model.write().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Publishes a new position to waiters (read-your-writes, subscriptions).
+    pub(crate) fn publish(&self, position: u64) {
+        self.applied_at_ms.store(chrono::Utc::now().timestamp_millis(), std::sync::atomic::Ordering::Relaxed);
+        self.position.send_if_modified(|p| {
+            let moved = position > *p;
+            *p = position.max(*p);
+            moved
+        });
+    }
+
+    /// Records that a replica matches its store now.
+    pub fn mark_synced(&self) {
+        self.synced_at_ms.store(chrono::Utc::now().timestamp_millis(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Time since a replica last matched its store (zero before `follow` ever synced is not
+    /// possible: it starts at the epoch, i.e. "very stale").
+    pub fn sync_age(&self) -> Duration {
+        let ms = chrono::Utc::now().timestamp_millis() - self.synced_at_ms.load(std::sync::atomic::Ordering::Relaxed);
+        Duration::from_millis(ms.max(0) as u64)
     }
 
     /// Time since the projector last applied a batch.
