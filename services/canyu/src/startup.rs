@@ -198,19 +198,18 @@ pub fn static_dir(configured: Option<&Path>) -> Option<PathBuf> {
 /// bound (tests read it to learn the port when `listen` ends in `:0`).
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let (data_dir, listen) = (settings.data_dir.as_path(), settings.listen.as_str());
-    if settings.read_models != ReadModelKind::Memory {
-        // `canyu project` writes the read models to Redis; the gateway does not read them
-        // from there yet (docs/adr/0010-read-models-in-redis.md).
-        return Err(StartupError::Unsupported(
-            "serve reads its read models from memory; --read-models redis is for `canyu project` and `canyu rebuild` so far".into(),
-        ));
-    }
     let platform = Platform::connect(&settings, Arc::new(SystemClock)).await?;
-    let started = std::time::Instant::now();
-    let n = platform.catch_up(|_, _| {}).await?;
-    tracing::info!(events = n, ms = started.elapsed().as_millis() as u64, "read models rebuilt from the log");
-    platform.spawn_projector();
-    let router = canyu_gateway::server::router(platform.services(), static_dir(settings.static_dir.as_deref()));
+    let services = match settings.read_models {
+        ReadModelKind::Memory => {
+            let started = std::time::Instant::now();
+            let n = platform.catch_up(|_, _| {}).await?;
+            tracing::info!(events = n, ms = started.elapsed().as_millis() as u64, "read models rebuilt from the log");
+            platform.spawn_projector();
+            platform.services()
+        }
+        ReadModelKind::Redis => replica_services(&settings, &platform).await?,
+    };
+    let router = canyu_gateway::server::router(services, static_dir(settings.static_dir.as_deref()));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| StartupError::Listen(listen.to_string(), e))?;
     let addr: SocketAddr = listener.local_addr().map_err(|e| StartupError::Listen(listen.to_string(), e))?;
     println!("listening on http://{addr}");
@@ -238,6 +237,36 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+}
+
+/// How long a gateway's replica of the Redis read models may go without matching Redis
+/// before requests are refused with `UNAVAILABLE`.
+pub const REPLICA_BOUND: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `serve --read-models redis`: the gateway's read models are a replica of the documents
+/// `canyu project` keeps in Redis, loaded at start and then following the change log.
+#[cfg(feature = "redis")]
+async fn replica_services(settings: &Settings, platform: &Platform) -> Result<Arc<Services>, StartupError> {
+    let store = read_model_store(settings)?;
+    let started = std::time::Instant::now();
+    match platform.projections.sync_from(store.as_ref()).await {
+        Ok(_) => tracing::info!(
+            position = platform.projections.position(),
+            ms = started.elapsed().as_millis() as u64,
+            "read models loaded from Redis"
+        ),
+        // Serve anyway: requests answer UNAVAILABLE until the replica catches up.
+        Err(e) => tracing::warn!(%e, "read models not loaded from Redis yet"),
+    }
+    tokio::spawn(platform.projections.clone().follow(store));
+    let mut services = Services::new(platform.app.clone(), platform.projections.clone(), platform.store.clone());
+    services.replica_bound = Some(REPLICA_BOUND);
+    Ok(Arc::new(services))
+}
+
+#[cfg(not(feature = "redis"))]
+async fn replica_services(_: &Settings, _: &Platform) -> Result<Arc<Services>, StartupError> {
+    Err(StartupError::Unsupported("this build has no Redis read models (cargo feature `redis` off)".into()))
 }
 
 /// The read-model store of the settings, for `canyu project` and `canyu rebuild`.

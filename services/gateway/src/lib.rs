@@ -32,11 +32,22 @@ pub struct Services {
     pub projections: Arc<Projections>,
     pub store: Arc<dyn EventStore>,
     pub metrics: metrics::Metrics,
+    /// For a replica of stored read models (Redis): how long it may go without matching the
+    /// store before requests are refused with `UNAVAILABLE`. `None`: the read models are
+    /// this process's own fold.
+    pub replica_bound: Option<std::time::Duration>,
 }
 
 impl Services {
     pub fn new(app: Arc<App>, projections: Arc<Projections>, store: Arc<dyn EventStore>) -> Self {
-        Services { app, projections, store, metrics: Default::default() }
+        Services { app, projections, store, metrics: Default::default(), replica_bound: None }
+    }
+
+    /// The replica's age when it is past its bound (the read-model store cannot be reached).
+    pub fn stale_replica(&self) -> Option<std::time::Duration> {
+        let bound = self.replica_bound?;
+        let age = self.projections.sync_age();
+        (age > bound).then_some(age)
     }
 }
 

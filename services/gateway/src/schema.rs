@@ -43,11 +43,28 @@ fn meta(ctx: &Context<'_>, operation: &str, input: &impl std::fmt::Debug, idempo
     Ok(Meta { principal: auth.0.clone(), correlation_id: None, idempotency_key, fingerprint })
 }
 
-async fn settle(s: &Services, w: &Written) -> String {
-    if !s.projections.wait_for(w.position, READ_YOUR_WRITES_TIMEOUT).await {
-        tracing::warn!(position = w.position, "read models did not reach the write in time");
+/// Waits (bounded) until the read models show the write, so the answer reflects it. When
+/// they cannot (a replica whose store went away mid-request), answers `UNAVAILABLE` with the
+/// position: the write is recorded, and a retry with the same idempotency key returns it.
+async fn settle(s: &Services, w: &Written) -> Result<String> {
+    let deadline = tokio::time::Instant::now() + READ_YOUR_WRITES_TIMEOUT;
+    loop {
+        if s.projections.wait_for(w.position, Duration::from_millis(250)).await {
+            return Ok(w.position.to_string());
+        }
+        if s.stale_replica().is_some() {
+            let message = format!(
+                "recorded at position {}, but the read models cannot show it yet; retry with the same idempotency key for the result",
+                w.position
+            );
+            let e = crate::error::refused("UNAVAILABLE", message);
+            return Err(async_graphql::ErrorExtensions::extend_with(e, |_, e| e.set("position", w.position.to_string())));
+        }
+        if tokio::time::Instant::now() >= deadline {
+            tracing::warn!(position = w.position, "read models did not reach the write in time");
+            return Ok(w.position.to_string());
+        }
     }
-    w.position.to_string()
 }
 
 fn decision_view(s: &Services, id: &str) -> Result<Decision> {
@@ -198,12 +215,12 @@ impl MutationRoot {
     async fn decision_cmd(ctx: &Context<'_>, meta: Meta, decision_id: &ID, cmd: DecisionCommand) -> Result<DecisionPayload> {
         let s = services(ctx)?;
         let w = s.app.decision_command(&meta, decision_id.as_str(), cmd).await.gql()?;
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         Ok(DecisionPayload { position, decision: decision_view(s, decision_id.as_str())? })
     }
 
     async fn consultation_payload(s: &Services, w: Written, decision_id: &str) -> Result<ConsultationPayload> {
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         let view =
             s.projections.read(|m| m.decisions.get(decision_id).and_then(|d| d.consultations.iter().find(|c| c.id == w.id).cloned()));
         Ok(ConsultationPayload {
@@ -213,13 +230,13 @@ impl MutationRoot {
     }
 
     async fn opinion_payload(s: &Services, w: Written, decision_id: &str) -> Result<OpinionPayload> {
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         let view = s.projections.read(|m| m.decisions.get(decision_id).and_then(|d| d.opinions.iter().find(|o| o.id == w.id).cloned()));
         Ok(OpinionPayload { position, opinion: Opinion(view.ok_or_else(|| gql(AppError::NotFound("opinion not found".into())))?) })
     }
 
     async fn hearing_payload(s: &Services, w: Written, hearing_id: &str) -> Result<HearingPayload> {
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         let view = s.projections.read(|m| m.hearings.get(hearing_id).cloned());
         Ok(HearingPayload {
             position,
@@ -228,7 +245,7 @@ impl MutationRoot {
     }
 
     async fn signup_payload(s: &Services, w: Written, hearing_id: &str) -> Result<HearingSignupPayload> {
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         let view = s.projections.read(|m| m.hearings.get(hearing_id).and_then(|h| h.signups.iter().find(|x| x.id == w.id).cloned()));
         Ok(HearingSignupPayload {
             position,
@@ -237,7 +254,7 @@ impl MutationRoot {
     }
 
     async fn account_payload(s: &Services, w: &Written) -> Result<(String, Account)> {
-        let position = settle(s, w).await;
+        let position = settle(s, w).await?;
         let acc =
             s.projections.read(|m| m.accounts.get(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("account not found".into())))?;
         Ok((position, Account(acc)))
@@ -269,7 +286,7 @@ impl MutationRoot {
         let m = meta(ctx, "registerUnit", &input, None)?;
         let s = services(ctx)?;
         let w = s.app.register_unit(&m, &input.name).await.gql()?;
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         Ok(UnitPayload { position, unit: s.projections.read(|m| Unit::lookup(m, &w.id)) })
     }
 
@@ -311,7 +328,7 @@ impl MutationRoot {
             )
             .await
             .gql()?;
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         Ok(DecisionPayload { position, decision: decision_view(s, &w.id)? })
     }
 
@@ -320,7 +337,7 @@ impl MutationRoot {
         let m = meta(ctx, "publishCatalogue", &input, None)?;
         let s = services(ctx)?;
         let w = s.app.publish_catalogue(&m, input.year).await.gql()?;
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         let v = viewer(ctx)?;
         Ok(CataloguePayload { position, catalogue: Catalogue(s.projections.read(|m| query::catalogue(m, input.year, &v))) })
     }
@@ -390,7 +407,7 @@ impl MutationRoot {
             .submit_comment(&m, input.consultation_id.as_str(), &input.body, input.clause_id.as_ref().map(|c| c.as_str()))
             .await
             .gql()?;
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
     }
@@ -400,7 +417,7 @@ impl MutationRoot {
         let m = meta(ctx, "hideComment", &input, None)?;
         let s = services(ctx)?;
         let w = s.app.hide_comment(&m, input.comment_id.as_str(), &input.reason).await.gql()?;
-        let position = settle(s, &w).await;
+        let position = settle(s, &w).await?;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
     }

@@ -91,6 +91,11 @@ async fn graphql_post(State(st): State<AppState>, request: axum::extract::Reques
         Ok(a) => a,
         Err(e) => return refusal(StatusCode::OK, e),
     };
+    if let Some(age) = st.services.stale_replica() {
+        st.services.metrics.record(std::time::Duration::ZERO, ["UNAVAILABLE".to_string()]);
+        let message = format!("the read models cannot be reached (last matched {:.1}s ago); try again shortly", age.as_secs_f64());
+        return refusal(StatusCode::SERVICE_UNAVAILABLE, crate::error::refused("UNAVAILABLE", message));
+    }
     let mut req = req.data(limits::ClientKey(client));
     if let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
         req = req.data(IdempotencyKeyHeader(key.to_string()));
@@ -194,8 +199,12 @@ async fn lag(services: &Services) -> Option<crate::metrics::Lag> {
     Some(crate::metrics::Lag { head, position, seconds })
 }
 
-/// Ready when the event store answers and the read models are within the lag bound.
+/// Ready when the event store answers and the read models are within the lag bound (and, for
+/// a replica of stored read models, when it matches the store).
 async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
+    if let Some(age) = st.services.stale_replica() {
+        return (StatusCode::SERVICE_UNAVAILABLE, format!("read-model store unreachable for {:.1}s\n", age.as_secs_f64()));
+    }
     match lag(&st.services).await {
         Some(l) if l.head.saturating_sub(l.position) <= READY_MAX_LAG_EVENTS => {
             (StatusCode::OK, format!("ready head={} projected={}\n", l.head, l.position))

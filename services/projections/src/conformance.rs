@@ -275,6 +275,81 @@ pub async fn the_change_log_is_read_by_position_and_keeps_the_latest<S: ReadMode
     assert!(store.log_after(&p, 0, 100).await.unwrap().is_empty(), "clear empties the log");
 }
 
+/// A `redis-server` of a test's own (Debian's package, or `CANYU_REDIS_SERVER`): a fresh
+/// directory, a free port on loopback, AOF with fsync on every write (so a SIGKILL keeps what
+/// was acknowledged), killed and its directory removed on drop. `start` is `None` (after
+/// printing SKIP) without the binary, unless `CANYU_REQUIRE_SERVICES=1`, where it panics.
+#[derive(Debug)]
+pub struct RedisServer {
+    child: Option<std::process::Child>,
+    dir: std::path::PathBuf,
+    pub port: u16,
+}
+
+impl RedisServer {
+    fn binary() -> Option<String> {
+        let bin = std::env::var("CANYU_REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
+        match std::process::Command::new(&bin).arg("--version").stdout(std::process::Stdio::null()).status() {
+            Ok(s) if s.success() => Some(bin),
+            _ if std::env::var("CANYU_REQUIRE_SERVICES").as_deref() == Ok("1") => {
+                panic!("{bin} not found but CANYU_REQUIRE_SERVICES=1: run ./scripts/test, which installs it")
+            }
+            _ => {
+                eprintln!("SKIP: {bin} not found");
+                None
+            }
+        }
+    }
+
+    pub fn start() -> Option<Self> {
+        Self::binary()?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let dir = std::env::temp_dir().join(format!("canyu-redis-{}", fresh_projection()));
+        std::fs::create_dir_all(&dir).ok()?;
+        let mut r = RedisServer { child: None, dir, port };
+        r.restart();
+        Some(r)
+    }
+
+    /// Starts the server (again) on the same port and directory; waits until it listens.
+    pub fn restart(&mut self) {
+        let bin = Self::binary().expect("redis-server");
+        let child = std::process::Command::new(bin)
+            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes"])
+            .args(["--appendfsync", "always", "--dir"])
+            .arg(&self.dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start redis-server");
+        self.child = Some(child);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "redis-server did not listen on {}", self.port);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// SIGKILL.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __read_model_checks {

@@ -6,12 +6,11 @@
 //! `redis-server` binary the tests print SKIP, unless `CANYU_REQUIRE_SERVICES=1`, where they fail.
 #![cfg(all(feature = "redis", feature = "conformance"))]
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use canyu_projections::conformance::fresh_projection;
+use canyu_projections::conformance::{RedisServer, fresh_projection};
 use canyu_projections::redis_store::RedisReadStore;
 use canyu_projections::{Commit, ReadModelStore, ReadStoreError, Write};
 
@@ -74,75 +73,12 @@ async fn an_unreachable_server_is_unavailable_quickly() {
     assert!(started.elapsed() < Duration::from_secs(10), "answered within the bound, not hung: {:?}", started.elapsed());
 }
 
-/// A `redis-server` of our own: a temporary directory, a free port, AOF with fsync on every
-/// write (so a SIGKILL keeps acknowledged commits), killed on drop.
-struct OwnRedis {
-    child: Option<Child>,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl OwnRedis {
-    fn binary() -> Option<String> {
-        let bin = std::env::var("CANYU_REDIS_SERVER").unwrap_or_else(|_| "redis-server".into());
-        match Command::new(&bin).arg("--version").stdout(Stdio::null()).status() {
-            Ok(s) if s.success() => Some(bin),
-            _ if required() => panic!("{bin} not found but CANYU_REQUIRE_SERVICES=1: run ./scripts/test, which installs it"),
-            _ => {
-                eprintln!("SKIP: {bin} not found");
-                None
-            }
-        }
-    }
-
-    fn start() -> Option<Self> {
-        Self::binary()?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut r = OwnRedis { child: None, dir: tempfile::tempdir().unwrap(), port };
-        r.spawn();
-        Some(r)
-    }
-
-    fn spawn(&mut self) {
-        let child = Command::new(Self::binary().unwrap())
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes"])
-            .args(["--appendfsync", "always", "--dir", self.dir.path().to_str().unwrap()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start redis-server");
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not listen on {}", self.port);
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill(); // SIGKILL
-            let _ = c.wait();
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for OwnRedis {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 /// Commits under load while the server is killed and restarted: while it is away every call
 /// answers `Unavailable` within the bound (never hangs); afterwards the same store object works
 /// again without being reopened, and every commit it acknowledged is there exactly once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_and_restarted_server_loses_no_acknowledged_commit() {
-    let Some(mut redis) = OwnRedis::start() else { return };
+    let Some(mut redis) = RedisServer::start() else { return };
     let timeout = Duration::from_millis(800);
     let store = Arc::new(RedisReadStore::open_with_timeout(&redis.url(), "canyu", timeout).unwrap());
     let p = Arc::new(fresh_projection());
@@ -198,7 +134,7 @@ async fn a_killed_and_restarted_server_loses_no_acknowledged_commit() {
         assert!(matches!(store.checkpoint(&p).await, Err(ReadStoreError::Unavailable(_))));
         assert!(started.elapsed() < timeout * 4, "round {round}: a read while down took {:?}", started.elapsed());
         tokio::time::sleep(Duration::from_millis(600)).await;
-        redis.spawn();
+        redis.restart();
         // Resumes without reopening the store.
         let deadline = Instant::now() + Duration::from_secs(20);
         while acknowledged.load(Ordering::SeqCst) < before + 20 {
