@@ -17,8 +17,12 @@ const CANARY_PHONE: &str = "13912345678";
 
 struct Server {
     child: Child,
+    /// `canyu project` when the read models live in Redis.
+    projector: Option<Child>,
     url: String,
     dir: tempfile::TempDir,
+    /// The PostgreSQL URL and the Redis URL and namespace of a scaled-out run.
+    scaled: Option<(String, String, String)>,
     http: reqwest::Client,
     /// Every response an anonymous or resident caller received (scanned for personal data).
     public_responses: std::sync::Mutex<Vec<String>>,
@@ -26,8 +30,10 @@ struct Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for c in std::iter::once(&mut self.child).chain(self.projector.as_mut()) {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
     }
 }
 
@@ -41,19 +47,52 @@ impl Server {
     }
 
     fn start_with(env: &[(&str, &std::path::Path)]) -> Server {
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.display().to_string())).collect();
+        Self::start_env(env, false, None)
+    }
+
+    /// The scaled-out platform: PostgreSQL log, `canyu project` writing the read models to
+    /// Redis, `serve --read-models redis` answering from a replica. `None` without servers.
+    async fn start_scaled() -> Option<Server> {
+        let pg = support::fresh_schema(&support::postgres_url()?).await;
+        let redis = support::redis_url()?;
+        let namespace = format!("canyu-lifecycle-{}", uuid::Uuid::now_v7().simple());
+        let env = vec![
+            ("CANYU_EVENT_STORE".to_string(), "postgres".to_string()),
+            ("CANYU_POSTGRES_URL".into(), pg.clone()),
+            ("CANYU_TOKEN_SECRET".into(), "a-shared-token-secret-of-at-least-32-chars".into()),
+            ("CANYU_READ_MODELS".into(), "redis".into()),
+            ("CANYU_REDIS_URL".into(), redis.clone()),
+            ("CANYU_REDIS_NAMESPACE".into(), namespace.clone()),
+        ];
+        Some(Self::start_env(env, true, Some((pg, redis, namespace))))
+    }
+
+    fn start_env(env: Vec<(String, String)>, projector: bool, scaled: Option<(String, String, String)>) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let status = canyu()
             .args(["admin", "create-user", "--data-dir"])
             .arg(dir.path())
             .args(["--username", "admin", "--password", "admin-password", "--role", "admin"])
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("CANYU_LOG", "warn")
             .status()
             .expect("run canyu admin");
         assert!(status.success(), "create-user failed");
+        let projector = projector.then(|| {
+            canyu()
+                .args(["project", "--data-dir"])
+                .arg(dir.path())
+                .env("CANYU_LOG", "warn")
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .spawn()
+                .expect("start canyu project")
+        });
         let mut child = canyu()
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir.path())
             .env("CANYU_LOG", "warn")
-            .envs(env.iter().copied())
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::piped())
             .spawn()
             .expect("start canyu serve");
@@ -61,7 +100,7 @@ impl Server {
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).expect("read the listening line");
         let addr = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
-        Server { child, url: addr, dir, http: reqwest::Client::new(), public_responses: Default::default() }
+        Server { child, projector, url: addr, dir, scaled, http: reqwest::Client::new(), public_responses: Default::default() }
     }
 
     async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
@@ -96,7 +135,25 @@ fn ts(d: chrono::Duration) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_decision_goes_through_every_stage_over_http() {
-    let s = Server::start();
+    every_stage(&Server::start()).await;
+}
+
+/// The same story on PostgreSQL, with the read models in Redis written by `canyu project`.
+#[cfg(all(feature = "postgres", feature = "redis"))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_decision_goes_through_every_stage_on_postgres_and_redis() {
+    let Some(s) = Server::start_scaled().await else { return };
+    // The admin account was written before the projector started: wait until it is projected.
+    let login = "mutation { login(input: {username: \"admin\", password: \"admin-password\"}) { token } }";
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while s.gql(None, login, json!({})).await.get("errors").is_some() {
+        assert!(std::time::Instant::now() < deadline, "the read models in Redis never got the admin account");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    every_stage(&s).await;
+}
+
+async fn every_stage(s: &Server) {
     let login = "mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token account { id role } } }";
     let admin = s.ok(None, login, json!({"u": "admin", "p": "admin-password"})).await["login"]["token"].as_str().unwrap().to_string();
     let a = Some(admin.as_str());
@@ -307,12 +364,43 @@ async fn one_decision_goes_through_every_stage_over_http() {
     let public = s.public_responses.lock().unwrap().join("\n");
     assert!(public.contains("荆河街道居民") || public.contains("resident"), "sanity: responses were recorded");
     assert!(!public.contains(CANARY_NAME) && !public.contains(CANARY_PHONE), "personal data leaked into a public response");
-    let log = std::fs::read(s.dir.path().join("events.db")).unwrap();
-    let wal = std::fs::read(s.dir.path().join("events.db-wal")).unwrap_or_default();
-    for bytes in [&log, &wal] {
-        let text = String::from_utf8_lossy(bytes);
-        assert!(!text.contains(CANARY_NAME) && !text.contains(CANARY_PHONE), "personal data stored in plain text in the event log");
+    for text in stored_text(s).await {
+        assert!(
+            !text.contains(CANARY_NAME) && !text.contains(CANARY_PHONE),
+            "personal data stored in plain text in the log or read models"
+        );
     }
+}
+
+/// Everything the platform stored: the SQLite files, or the PostgreSQL events and every Redis
+/// value of the read models.
+async fn stored_text(s: &Server) -> Vec<String> {
+    let Some((pg, redis, namespace)) = &s.scaled else {
+        let log = std::fs::read(s.dir.path().join("events.db")).unwrap();
+        let wal = std::fs::read(s.dir.path().join("events.db-wal")).unwrap_or_default();
+        return [log, wal].iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+    };
+    let (client, conn) = tokio_postgres::connect(pg, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    let rows = client.query("SELECT data || metadata FROM events", &[]).await.unwrap();
+    let mut out: Vec<String> = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+    assert!(out.len() > 20, "the events were read back");
+    let client = redis::Client::open(redis.as_str()).unwrap();
+    let mut c = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{{{namespace}:*")).query_async(&mut c).await.unwrap();
+    assert!(keys.len() > 10, "the read models are in Redis: {keys:?}");
+    for k in keys {
+        let kind: String = redis::cmd("TYPE").arg(&k).query_async(&mut c).await.unwrap();
+        let text = match kind.as_str() {
+            "string" => redis::cmd("GET").arg(&k).query_async::<String>(&mut c).await.unwrap(),
+            "list" => redis::cmd("LRANGE").arg(&k).arg(0).arg(-1).query_async::<Vec<String>>(&mut c).await.unwrap().join("\n"),
+            "hash" => redis::cmd("HGETALL").arg(&k).query_async::<Vec<String>>(&mut c).await.unwrap().join("\n"),
+            "stream" => format!("{:?}", redis::cmd("XRANGE").arg(&k).arg("-").arg("+").query_async::<redis::Value>(&mut c).await.unwrap()),
+            other => panic!("unexpected Redis type {other} at {k}"),
+        };
+        out.push(text);
+    }
+    out
 }
 
 async fn next_entry(ws: &mut support::Ws) -> Value {
