@@ -209,7 +209,16 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
         }
         ReadModelKind::Redis => replica_services(&settings, &platform).await?,
     };
-    let router = canyu_gateway::server::router(services, static_dir(settings.static_dir.as_deref()));
+    #[allow(unused_mut, reason = "only the redis feature shares the limits")]
+    let mut limits = canyu_gateway::server::Limits::from_env();
+    #[cfg(feature = "redis")]
+    if settings.read_models == ReadModelKind::Redis
+        && let Some(url) = &settings.redis_url
+    {
+        // Every replica draws from the same buckets.
+        limits.shared = canyu_gateway::server::redis_limits::RedisLimiter::shared(url.expose(), &settings.redis_namespace);
+    }
+    let router = canyu_gateway::server::router_with(services, static_dir(settings.static_dir.as_deref()), limits);
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| StartupError::Listen(listen.to_string(), e))?;
     let addr: SocketAddr = listener.local_addr().map_err(|e| StartupError::Listen(listen.to_string(), e))?;
     println!("listening on http://{addr}");

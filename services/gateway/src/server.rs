@@ -23,6 +23,8 @@ use crate::schema::IdempotencyKeyHeader;
 use crate::{Auth, CanyuSchema, MutationRoot, QueryRoot, Services, SubscriptionRoot};
 
 pub mod limits;
+#[cfg(feature = "redis")]
+pub mod redis_limits;
 pub use limits::Limits;
 
 #[derive(Clone)]

@@ -41,6 +41,18 @@ pub struct Limits {
     pub per_account: Option<Rate>,
     /// Origins allowed to call the API from a browser (empty: CORS closed).
     pub cors_origins: Vec<HeaderValue>,
+    /// Where the buckets live (None: in this process).
+    pub shared: Option<SharedLimiters>,
+}
+
+/// Shared limiters: how to make one per rate.
+#[derive(Clone)]
+pub struct SharedLimiters(pub LimiterFactory);
+
+impl std::fmt::Debug for SharedLimiters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedLimiters")
+    }
 }
 
 impl Default for Limits {
@@ -49,6 +61,7 @@ impl Default for Limits {
             per_client: Some(Rate { per_second: 50.0, burst: 200.0 }),
             per_account: Some(Rate { per_second: 10.0, burst: 60.0 }),
             cors_origins: Vec::new(),
+            shared: None,
         }
     }
 }
@@ -77,16 +90,22 @@ impl Limits {
                 .filter(|o| !o.is_empty())
                 .filter_map(|o| HeaderValue::from_str(o).ok())
                 .collect(),
+            shared: None,
         }
     }
 }
 
 /// Decides whether one more request under `key` may go ahead now. The embedded default keeps
-/// its buckets in process ([`InProcessLimiter`]); a shared one (Redis) can implement this too.
+/// its buckets in process ([`InProcessLimiter`]); gateway replicas share theirs in Redis
+/// (`redis_limits::RedisLimiter`, feature `redis`).
+#[async_trait::async_trait]
 pub trait RateLimiter: Send + Sync + 'static {
     /// `Err(wait)`: refused; try again after `wait`.
-    fn check(&self, key: &str) -> Result<(), Duration>;
+    async fn check(&self, key: &str) -> Result<(), Duration>;
 }
+
+/// Makes the limiter for one rate (`scope` names it: `client` or `account`).
+pub type LimiterFactory = Arc<dyn Fn(&'static str, Rate) -> Arc<dyn RateLimiter> + Send + Sync>;
 
 struct Bucket {
     tokens: f64,
@@ -105,8 +124,16 @@ impl InProcessLimiter {
     }
 }
 
+#[async_trait::async_trait]
 impl RateLimiter for InProcessLimiter {
-    fn check(&self, key: &str) -> Result<(), Duration> {
+    async fn check(&self, key: &str) -> Result<(), Duration> {
+        self.check_now(key)
+    }
+}
+
+impl InProcessLimiter {
+    /// The synchronous check (also the fallback of a shared limiter whose store is away).
+    pub fn check_now(&self, key: &str) -> Result<(), Duration> {
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() > 100_000 {
@@ -139,8 +166,13 @@ pub struct Guard {
 
 impl Guard {
     pub fn new(limits: &Limits) -> Self {
-        let make = |r: Option<Rate>| r.map(|r| Arc::new(InProcessLimiter::new(r)) as Arc<dyn RateLimiter>);
-        Guard { per_client: make(limits.per_client), per_account: make(limits.per_account) }
+        let make = |scope: &'static str, r: Option<Rate>| {
+            r.map(|r| match &limits.shared {
+                Some(SharedLimiters(factory)) => factory(scope, r),
+                None => Arc::new(InProcessLimiter::new(r)) as Arc<dyn RateLimiter>,
+            })
+        };
+        Guard { per_client: make("client", limits.per_client), per_account: make("account", limits.per_account) }
     }
 }
 
@@ -201,7 +233,7 @@ impl Extension for Guard {
             let checks = [(self.per_client.as_ref(), Some(client)), (self.per_account.as_ref(), account)];
             for (limiter, key) in checks {
                 if let (Some(l), Some(k)) = (limiter, key)
-                    && let Err(wait) = l.check(k)
+                    && let Err(wait) = l.check(k).await
                 {
                     return Err(gql(AppError::RateLimited { retry_after: wait }).into_server_error(Pos::default()));
                 }
