@@ -30,6 +30,8 @@ pub enum Scenario {
         clients: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        #[command(flatten)]
+        scaled: Scaled,
     },
     /// `decision` with 50 history entries over HTTP from concurrent clients.
     Decision {
@@ -37,6 +39,8 @@ pub enum Scenario {
         clients: usize,
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        #[command(flatten)]
+        scaled: Scaled,
     },
     /// Mixed reads and writes at a fraction of the measured maximum, for minutes: latency per
     /// minute, errors, resident memory at start and end (see docs/benchmarks.md).
@@ -52,11 +56,24 @@ pub enum Scenario {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// Run the scenario on the scaled-out setup instead of the embedded default: the PostgreSQL
+/// log at `--postgres-url` (an empty database or schema; without it the SQLite log), a
+/// projector writing the read models to Redis at `--redis-url`, and the gateway answering from
+/// its replica of them.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Scaled {
+    #[arg(long, requires = "redis_url")]
+    pub postgres_url: Option<String>,
+    /// With `--redis-url` alone: the SQLite log of the embedded default, read models in Redis.
+    #[arg(long)]
+    pub redis_url: Option<String>,
+}
+
 /// Runs one scenario and prints its figures.
 pub async fn run(args: BenchArgs) -> Result<(), BoxError> {
     match args.scenario {
-        Scenario::Comments { clients, seconds } => http(clients, seconds, true).await,
-        Scenario::Decision { clients, seconds } => http(clients, seconds, false).await,
+        Scenario::Comments { clients, seconds, scaled } => http(clients, seconds, true, scaled).await,
+        Scenario::Decision { clients, seconds, scaled } => http(clients, seconds, false, scaled).await,
         Scenario::Soak(args) => crate::soak::run(args).await,
         Scenario::Fill { data_dir, comments } => fill(&data_dir, comments).await,
     }
@@ -71,9 +88,20 @@ pub(crate) struct Fixture {
 }
 
 pub(crate) async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
+    fixture_on(clients, Scaled::default()).await
+}
+
+pub(crate) async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxError> {
     let dir = tempfile::tempdir()?;
-    let platform = Platform::open_default(dir.path())?;
-    platform.spawn_projector();
+    let (platform, services) = match (&scaled.postgres_url, &scaled.redis_url) {
+        (pg, Some(redis)) => scaled_platform(dir.path(), pg.as_deref(), redis).await?,
+        _ => {
+            let platform = Platform::open_default(dir.path())?;
+            platform.spawn_projector();
+            let services = platform.services();
+            (platform, services)
+        }
+    };
     let app = platform.app.clone();
     app.create_account(&Meta::default(), "bench-admin", "bench-password", "管理员", Role::Admin).await?;
     let (_, token) = app.login("bench-admin", "bench-password").await?;
@@ -125,7 +153,7 @@ pub(crate) async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
     // Rate limits on, but far above the load, so their cost is measured without refusals.
     let fast = canyu_gateway::server::limits::Rate { per_second: 1e9, burst: 1e9 };
     let limits = canyu_gateway::server::Limits { per_client: Some(fast), per_account: Some(fast), ..Default::default() };
-    let router = canyu_gateway::server::router_with(platform.services(), None, limits);
+    let router = canyu_gateway::server::router_with(services, None, limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/graphql", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, router).await });
@@ -137,8 +165,38 @@ pub(crate) const DECISION_QUERY: &str = "query($id: ID!) { decision(id: $id) { i
 pub(crate) const COMMENT_MUTATION: &str =
     "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } } }";
 
-async fn http(clients: usize, seconds: u64, write: bool) -> Result<(), BoxError> {
-    let f = Arc::new(fixture(clients).await?);
+#[cfg(feature = "redis")]
+async fn scaled_platform(dir: &std::path::Path, pg: Option<&str>, redis: &str) -> Result<(Platform, Arc<canyu_gateway::Services>), BoxError> {
+    use crate::config::{EventStoreKind, ReadModelKind, Secret, Settings};
+    let settings = Settings {
+        data_dir: dir.to_path_buf(),
+        event_store: if pg.is_some() { EventStoreKind::Postgres } else { EventStoreKind::Sqlite },
+        postgres_url: pg.map(|p| Secret::from(p.to_string())),
+        read_models: ReadModelKind::Redis,
+        redis_url: Some(Secret::from(redis.to_string())),
+        redis_namespace: format!("canyu-bench-{}", std::process::id()),
+        token_secret: Some(Secret::from("a-bench-token-secret-of-at-least-32-chars".to_string())),
+        ..Settings::default()
+    };
+    let platform = Platform::connect(&settings, Arc::new(canyu_app::SystemClock)).await?;
+    if canyu_eventstore::EventStore::head(platform.store.as_ref()).await? > 0 {
+        return Err("the bench needs an empty PostgreSQL database (or schema)".into());
+    }
+    let store = crate::startup::read_model_store(&settings)?;
+    let mut projector = canyu_projections::DocumentProjector::new(store, "bench-projector", Duration::from_secs(10));
+    let log = platform.store.clone();
+    tokio::spawn(async move { projector.run(log).await });
+    let services = crate::startup::replica_services(&settings, &platform).await?;
+    Ok((platform, services))
+}
+
+#[cfg(not(feature = "redis"))]
+async fn scaled_platform(_: &std::path::Path, _: Option<&str>, _: &str) -> Result<(Platform, Arc<canyu_gateway::Services>), BoxError> {
+    Err("this build has no Redis read models".into())
+}
+
+async fn http(clients: usize, seconds: u64, write: bool, scaled: Scaled) -> Result<(), BoxError> {
+    let f = Arc::new(fixture_on(clients, scaled).await?);
     let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
     if !write {
         let body: Value =

@@ -255,7 +255,7 @@ pub const REPLICA_BOUND: std::time::Duration = std::time::Duration::from_secs(2)
 /// `serve --read-models redis`: the gateway's read models are a replica of the documents
 /// `canyu project` keeps in Redis, loaded at start and then following the change log.
 #[cfg(feature = "redis")]
-async fn replica_services(settings: &Settings, platform: &Platform) -> Result<Arc<Services>, StartupError> {
+pub(crate) async fn replica_services(settings: &Settings, platform: &Platform) -> Result<Arc<Services>, StartupError> {
     let store = read_model_store(settings)?;
     let started = std::time::Instant::now();
     match platform.projections.sync_from(store.as_ref()).await {
@@ -274,7 +274,7 @@ async fn replica_services(settings: &Settings, platform: &Platform) -> Result<Ar
 }
 
 #[cfg(not(feature = "redis"))]
-async fn replica_services(_: &Settings, _: &Platform) -> Result<Arc<Services>, StartupError> {
+pub(crate) async fn replica_services(_: &Settings, _: &Platform) -> Result<Arc<Services>, StartupError> {
     Err(StartupError::Unsupported("this build has no Redis read models (cargo feature `redis` off)".into()))
 }
 

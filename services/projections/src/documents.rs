@@ -52,7 +52,7 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// Change-log entries kept in the store (a replica further behind reloads the documents).
-pub const LOG_KEEP: usize = 10_000;
+pub const LOG_KEEP: usize = 1_000;
 
 /// One document write, as the change log carries it. List appends carry the index the value
 /// lands at, so a replica can apply a change on top of documents that already hold it.
