@@ -123,6 +123,23 @@ async fn gateways_read_redis_replicas_and_survive_a_redis_restart() {
     assert_eq!(got, Ok(true), "gateway b's subscription saw the comment posted through a");
     assert!(posted["submitComment"]["comment"]["id"].is_string());
 
+    // One idempotency key sent to both gateways at once runs once (claimed in Redis).
+    let register = "mutation($n: String!) { registerUnit(input: {name: $n}) { unit { id } } }";
+    for round in 0..6 {
+        let key = format!("twin-{round}");
+        let body = json!({"query": register, "variables": {"n": format!("并发登记单位{round}")}});
+        let (va, vb) = tokio::join!(a.post(Some(&admin), &body, Some(&key)), b.post(Some(&admin), &body, Some(&key)));
+        assert_eq!((outcome(&va).as_str(), outcome(&vb).as_str()), ("OK", "OK"), "{va} {vb}");
+        assert_eq!(va["data"]["registerUnit"]["unit"]["id"], vb["data"]["registerUnit"]["unit"]["id"], "one unit for one key");
+    }
+    let units = eventually(5, || async {
+        let v = b.gql(None, "{ units { name } }", json!({})).await;
+        let names: Vec<String> = v["data"]["units"].as_array()?.iter().filter_map(|u| u["name"].as_str().map(str::to_string)).collect();
+        (names.iter().filter(|n| n.starts_with("并发登记单位")).count() >= 6).then_some(names)
+    })
+    .await;
+    assert_eq!(units.iter().filter(|n| n.starts_with("并发登记单位")).count(), 6, "each key registered one unit: {units:?}");
+
     // Redis goes away under load, and comes back.
     let mut acknowledged: Vec<String> = vec![posted["submitComment"]["comment"]["id"].as_str().unwrap().to_string(), f.comment.clone()];
     let mut refused: Vec<(String, String)> = Vec::new();

@@ -5,16 +5,18 @@
 //! The record is the write itself: the events of a keyed command carry
 //! `metadata.idempotency_key = "<key>\u{1f}<request fingerprint>"` and the actor's account, so
 //! the effect and its record commit atomically (a crash cannot separate them). This process
-//! keeps an index `(account, key) → (fingerprint, result)`, filled from the log once (on the
-//! first keyed mutation) and then by every keyed command it runs; one lock per `(account, key)`
-//! serialises concurrent retries. See docs/adr/0009-idempotency.md.
+//! keeps an index `(account, key) → (fingerprint, result)`, read from the log (all of it on the
+//! first keyed mutation, then the log's new tail before each keyed mutation, so writes of other
+//! processes are seen) and by every keyed command it runs; one lock per `(account, key)`
+//! serialises concurrent retries in this process, and a [`KeyClaims`] (Redis, when several
+//! processes serve one platform) serialises them across processes. See
+//! docs/adr/0009-idempotency.md.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use canyu_domain::Event;
 use canyu_eventstore::{EventStore, RecordedEvent};
-use tokio::sync::OnceCell;
 
 use crate::{AppError, AppResult, Written, decode};
 
@@ -54,9 +56,24 @@ struct Record {
 /// The in-process index of keyed results and the per-key locks.
 #[derive(Default)]
 pub struct Index {
-    loaded: OnceCell<()>,
+    /// The log position the index has read up to (serialised: one reader at a time).
+    read_up_to: tokio::sync::Mutex<u64>,
     records: Mutex<HashMap<Key, Record>>,
     locks: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// Exclusive right, across processes, to run one keyed request; dropped (or released) when
+/// done. Claims expire by themselves, so a crashed holder blocks its key only for a while.
+#[async_trait::async_trait]
+pub trait KeyClaims: Send + Sync {
+    /// Waits (bounded) for the claim of `(account, key)`; `Unavailable` when it cannot be had.
+    async fn claim(&self, account: &str, key: &str) -> AppResult<Box<dyn ClaimGuard>>;
+}
+
+/// A held claim.
+#[async_trait::async_trait]
+pub trait ClaimGuard: Send {
+    async fn release(self: Box<Self>);
 }
 
 /// What a keyed request finds before it runs.
@@ -95,29 +112,37 @@ pub fn result_id(e: &Event) -> String {
 }
 
 impl Index {
+    /// Reads the log from where the index stopped to its end.
     async fn load(&self, store: &dyn EventStore) -> AppResult<()> {
-        self.loaded
-            .get_or_try_init(|| async {
-                let mut after = 0;
-                let mut found: HashMap<Key, Record> = HashMap::new();
-                loop {
-                    let page = store.read_all(after, 2000).await?;
-                    for e in &page {
-                        Self::absorb(&mut found, e)?;
-                    }
-                    match page.last() {
-                        Some(last) if page.len() == 2000 => after = last.position,
-                        _ => break,
-                    }
-                }
+        let mut after = self.read_up_to.lock().await;
+        loop {
+            let page = store.read_all(*after, 2000).await?;
+            let mut found: HashMap<Key, Record> = HashMap::new();
+            for e in &page {
+                Self::absorb(&mut found, e)?;
+            }
+            {
                 let mut records = self.records.lock().unwrap_or_else(|p| p.into_inner());
                 for (k, r) in found {
-                    records.entry(k).or_insert(r);
+                    match records.get_mut(&k) {
+                        Some(old) if old.fingerprint == r.fingerprint => {
+                            old.written.position = old.written.position.max(r.written.position)
+                        }
+                        Some(_) => {}
+                        None => {
+                            records.insert(k, r);
+                        }
+                    }
                 }
-                Ok::<(), AppError>(())
-            })
-            .await
-            .map(|_| ())
+            }
+            match page.last() {
+                Some(last) => *after = last.position,
+                None => return Ok(()),
+            }
+            if page.len() < 2000 {
+                return Ok(());
+            }
+        }
     }
 
     fn absorb(found: &mut HashMap<Key, Record>, e: &RecordedEvent) -> AppResult<()> {

@@ -115,6 +115,8 @@ pub struct App {
     pub tokens: Tokens,
     lookup: Arc<dyn Lookup>,
     idem: idempotency::Index,
+    /// Cross-process claims of idempotency keys (set when several processes serve one platform).
+    claims: std::sync::OnceLock<Arc<dyn idempotency::KeyClaims>>,
     decisions: Repo<Decision>,
     hearings: Repo<Hearing>,
     comments: Repo<Comment>,
@@ -144,6 +146,7 @@ impl App {
             tokens,
             lookup,
             idem: idempotency::Index::default(),
+            claims: std::sync::OnceLock::new(),
         }
     }
 
@@ -156,12 +159,29 @@ impl App {
         let fingerprint = meta.fingerprint.as_deref().unwrap_or("");
         let lock = self.idem.lock(&p.account_id, key);
         let _held = lock.lock().await;
-        if let idempotency::Prior::Same(w) = self.idem.prior(self.store.as_ref(), &p.account_id, key, fingerprint).await? {
-            return Ok(w);
+        let claim = match self.claims.get() {
+            Some(c) => Some(c.claim(&p.account_id, key).await?),
+            None => None,
+        };
+        let result = async {
+            // With the claim held, the log's tail shows any earlier attempt of another process.
+            if let idempotency::Prior::Same(w) = self.idem.prior(self.store.as_ref(), &p.account_id, key, fingerprint).await? {
+                return Ok(w);
+            }
+            let w = run.await?;
+            self.idem.remember(&p.account_id, key, fingerprint, &w);
+            Ok(w)
         }
-        let w = run.await?;
-        self.idem.remember(&p.account_id, key, fingerprint, &w);
-        Ok(w)
+        .await;
+        if let Some(c) = claim {
+            c.release().await;
+        }
+        result
+    }
+
+    /// Shares idempotency keys with the other processes serving this platform (once).
+    pub fn set_key_claims(&self, claims: Arc<dyn idempotency::KeyClaims>) {
+        let _ = self.claims.set(claims);
     }
 
     /// A fresh id (UUID v7) for a new entity.

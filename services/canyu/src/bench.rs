@@ -166,7 +166,11 @@ pub(crate) const COMMENT_MUTATION: &str =
     "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } } }";
 
 #[cfg(feature = "redis")]
-async fn scaled_platform(dir: &std::path::Path, pg: Option<&str>, redis: &str) -> Result<(Platform, Arc<canyu_gateway::Services>), BoxError> {
+async fn scaled_platform(
+    dir: &std::path::Path,
+    pg: Option<&str>,
+    redis: &str,
+) -> Result<(Platform, Arc<canyu_gateway::Services>), BoxError> {
     use crate::config::{EventStoreKind, ReadModelKind, Secret, Settings};
     let settings = Settings {
         data_dir: dir.to_path_buf(),

@@ -2,6 +2,8 @@
 //! contract exports. `main.rs` only parses the command line.
 
 pub mod bench;
+#[cfg(feature = "redis")]
+pub mod claims;
 pub mod config;
 pub mod contracts;
 pub mod export;

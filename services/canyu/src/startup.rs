@@ -268,6 +268,11 @@ pub(crate) async fn replica_services(settings: &Settings, platform: &Platform) -
         Err(e) => tracing::warn!(%e, "read models not loaded from Redis yet"),
     }
     tokio::spawn(platform.projections.clone().follow(store));
+    // Several gateways: an idempotency key is claimed in Redis before it is looked up and run.
+    if let Some(url) = &settings.redis_url {
+        let claims = crate::claims::RedisClaims::open(url.expose(), &settings.redis_namespace).map_err(StartupError::Unsupported)?;
+        platform.app.set_key_claims(Arc::new(claims));
+    }
     let mut services = Services::new(platform.app.clone(), platform.projections.clone(), platform.store.clone());
     services.replica_bound = Some(REPLICA_BOUND);
     Ok(Arc::new(services))
