@@ -47,12 +47,30 @@ impl Env {
         assert!(status.success(), "canyu {args:?} failed");
     }
 
+    /// A projector serving its metrics on a free port (read from its first line of output).
     fn projector(&self, owner: &str) -> Projector {
-        Projector(self.command(&["project", "--owner", owner]).spawn().expect("start canyu project"))
+        use std::io::BufRead;
+        let mut child = self
+            .command(&["project", "--owner", owner, "--metrics-listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start canyu project");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("projector metrics on ").unwrap_or_else(|| panic!("unexpected first line {line:?}")).to_string();
+        Projector(child, url)
     }
 }
 
-struct Projector(Child);
+struct Projector(Child, String);
+
+impl Projector {
+    /// One metric's value from `/metrics`.
+    async fn metric(&self, name: &str) -> Option<u64> {
+        let text = reqwest::get(format!("{}/metrics", self.1)).await.ok()?.text().await.ok()?;
+        text.lines().find(|l| l.starts_with(name)).and_then(|l| l.rsplit(' ').next()).and_then(|v| v.parse().ok())
+    }
+}
 
 impl Drop for Projector {
     fn drop(&mut self) {
@@ -93,6 +111,10 @@ async fn a_standby_projector_takes_over_when_the_holder_is_killed() {
     let b = env.projector("projector-b");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(store.lease_holder(PROJECTION).await.unwrap().as_deref(), Some("projector-a"), "b stands by");
+    assert_eq!(a.metric("canyu_projector_lease_held").await, Some(1));
+    assert_eq!(b.metric("canyu_projector_lease_held").await, Some(0));
+    assert_eq!(a.metric("canyu_projector_committed_position").await, Some(head));
+    assert_eq!(a.metric("canyu_projector_lag_events").await, Some(0));
     let fold = Projections::new();
     fold.catch_up(&log, |_, _| {}).await.unwrap();
     assert_stored(&store, &fold.snapshot()).await;
@@ -106,6 +128,8 @@ async fn a_standby_projector_takes_over_when_the_holder_is_killed() {
     assert!(later > head);
     wait_for_checkpoint(&store, later).await;
     assert_eq!(store.lease_holder(PROJECTION).await.unwrap().as_deref(), Some("projector-b"), "b took over");
+    assert_eq!(b.metric("canyu_projector_lease_held").await, Some(1));
+    assert_eq!(b.metric("canyu_projector_committed_position").await, Some(later));
     fold.catch_up(&log, |_, _| {}).await.unwrap();
     assert_stored(&store, &fold.snapshot()).await;
 

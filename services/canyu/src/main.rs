@@ -37,6 +37,9 @@ enum Command {
         /// This projector's name in the lease (default: host name and process id).
         #[arg(long)]
         owner: Option<String>,
+        /// Serve `/healthz` and `/metrics` (Prometheus text) on this address.
+        #[arg(long)]
+        metrics_listen: Option<String>,
     },
     /// Rebuild every read model from the log, with a progress bar, and report the rate. With
     /// `--read-models redis`, clears and rewrites the read models in Redis (stop `canyu
@@ -129,7 +132,7 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     match command {
         Command::Serve(flags) => startup::serve(canyu::config::Settings::load(&flags)?).await?,
         #[cfg(feature = "redis")]
-        Command::Project { settings, owner } => startup::project(Settings::load(&settings)?, owner).await?,
+        Command::Project { settings, owner, metrics_listen } => startup::project(Settings::load(&settings)?, owner, metrics_listen).await?,
         Command::Rebuild { settings } => {
             let loaded = Settings::load(&settings)?;
             #[cfg(feature = "redis")]

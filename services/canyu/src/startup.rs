@@ -248,6 +248,63 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// `/healthz` (the log answers) and `/metrics` (Prometheus text: committed position, log head,
+/// lag, lease held, commits) of a `canyu project` process.
+#[cfg(feature = "redis")]
+fn projector_router(status: Arc<canyu_projections::documents::ProjectorStatus>, log: Arc<dyn EventStore>, owner: String) -> axum::Router {
+    use axum::http::StatusCode;
+    use std::sync::atomic::Ordering::Relaxed;
+    let health_log = log.clone();
+    let health_status = status.clone();
+    axum::Router::new()
+        .route(
+            "/healthz",
+            axum::routing::get(move || {
+                let (log, status) = (health_log.clone(), health_status.clone());
+                async move {
+                    match tokio::time::timeout(std::time::Duration::from_secs(2), log.head()).await {
+                        Ok(Ok(head)) => (
+                            StatusCode::OK,
+                            format!(
+                                "ok head={head} committed={} lease={}\n",
+                                status.committed.load(Relaxed),
+                                status.lease_held.load(Relaxed)
+                            ),
+                        ),
+                        _ => (StatusCode::SERVICE_UNAVAILABLE, "event store unavailable\n".to_string()),
+                    }
+                }
+            }),
+        )
+        .route(
+            "/metrics",
+            axum::routing::get(move || {
+                let (log, status, owner) = (log.clone(), status.clone(), owner.clone());
+                async move {
+                    let head = tokio::time::timeout(std::time::Duration::from_secs(2), log.head()).await.ok().and_then(Result::ok);
+                    let committed = status.committed.load(Relaxed);
+                    let mut out = String::new();
+                    out.push_str("# TYPE canyu_projector_committed_position gauge\n");
+                    out.push_str(&format!("canyu_projector_committed_position {committed}\n"));
+                    if let Some(head) = head {
+                        out.push_str("# TYPE canyu_projector_log_head gauge\n");
+                        out.push_str(&format!("canyu_projector_log_head {head}\n"));
+                        out.push_str("# TYPE canyu_projector_lag_events gauge\n");
+                        out.push_str(&format!("canyu_projector_lag_events {}\n", head.saturating_sub(committed)));
+                    }
+                    out.push_str("# TYPE canyu_projector_lease_held gauge\n");
+                    out.push_str(&format!(
+                        "canyu_projector_lease_held{{owner=\"{owner}\"}} {}\n",
+                        u8::from(status.lease_held.load(Relaxed))
+                    ));
+                    out.push_str("# TYPE canyu_projector_commits_total counter\n");
+                    out.push_str(&format!("canyu_projector_commits_total {}\n", status.commits.load(Relaxed)));
+                    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
+                }
+            }),
+        )
+}
+
 /// How long a gateway's replica of the Redis read models may go without matching Redis
 /// before requests are refused with `UNAVAILABLE`.
 pub const REPLICA_BOUND: std::time::Duration = std::time::Duration::from_secs(2);
@@ -303,7 +360,7 @@ pub fn read_model_store(settings: &Settings) -> Result<Arc<dyn canyu_projections
 /// it), lines up with the store and follows the log until Ctrl-C / SIGTERM, then gives the
 /// lease up so that a standby takes over at once.
 #[cfg(feature = "redis")]
-pub async fn project(settings: Settings, owner: Option<String>) -> Result<(), StartupError> {
+pub async fn project(settings: Settings, owner: Option<String>, metrics_listen: Option<String>) -> Result<(), StartupError> {
     let store = read_model_store(&settings)?;
     let platform = Platform::connect(&settings, Arc::new(SystemClock)).await?;
     let owner = owner.unwrap_or_else(|| {
@@ -312,6 +369,13 @@ pub async fn project(settings: Settings, owner: Option<String>) -> Result<(), St
     });
     let mut projector =
         canyu_projections::DocumentProjector::new(store, &owner, std::time::Duration::from_secs(settings.lease_seconds.max(1)));
+    if let Some(addr) = metrics_listen {
+        let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| StartupError::Listen(addr.clone(), e))?;
+        let local = listener.local_addr().map_err(|e| StartupError::Listen(addr.clone(), e))?;
+        println!("projector metrics on http://{local}");
+        let router = projector_router(projector.status(), platform.store.clone(), owner.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+    }
     tracing::info!(%owner, "projector started: waiting for the lease");
     tokio::select! {
         _ = projector.run(platform.store.clone()) => {},

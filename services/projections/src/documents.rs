@@ -149,6 +149,17 @@ pub fn writes(change: &Change) -> Vec<Write> {
     out
 }
 
+/// What a running projector reports (for `/healthz` and `/metrics` of `canyu project`).
+#[derive(Debug, Default)]
+pub struct ProjectorStatus {
+    /// The position committed last.
+    pub committed: std::sync::atomic::AtomicU64,
+    /// Whether this projector holds the lease now.
+    pub lease_held: std::sync::atomic::AtomicBool,
+    /// Batches committed since start.
+    pub commits: std::sync::atomic::AtomicU64,
+}
+
 /// One projector process's state: its lease, its in-memory fold, and the checkpoint that fold
 /// was last committed at.
 #[derive(Debug)]
@@ -162,11 +173,26 @@ pub struct DocumentProjector {
     base: u64,
     /// An applied but not yet committed batch: its writes and position.
     pending: Option<(Vec<Write>, Vec<String>, u64)>,
+    status: Arc<ProjectorStatus>,
 }
 
 impl DocumentProjector {
     pub fn new(store: Arc<dyn ReadModelStore>, owner: &str, ttl: Duration) -> Self {
-        DocumentProjector { store, owner: owner.to_string(), ttl, lease: None, model: ReadModel::default(), base: 0, pending: None }
+        DocumentProjector {
+            store,
+            owner: owner.to_string(),
+            ttl,
+            lease: None,
+            model: ReadModel::default(),
+            base: 0,
+            pending: None,
+            status: Arc::default(),
+        }
+    }
+
+    /// Live figures of this projector, shareable with an HTTP handler.
+    pub fn status(&self) -> Arc<ProjectorStatus> {
+        self.status.clone()
     }
 
     /// The in-memory fold (tests compare it with the stored documents).
@@ -184,8 +210,10 @@ impl DocumentProjector {
     pub async fn ensure_lease(&mut self, events: &dyn EventStore) -> Result<bool, ProjectorError> {
         let Some(lease) = self.store.acquire_lease(PROJECTION, &self.owner, self.ttl).await? else {
             self.lease = None;
+            self.status.lease_held.store(false, std::sync::atomic::Ordering::Relaxed);
             return Ok(false);
         };
+        self.status.lease_held.store(true, std::sync::atomic::Ordering::Relaxed);
         let renewed = self.lease.as_ref().is_some_and(|l| l.token == lease.token);
         self.lease = Some(lease);
         if !renewed {
@@ -198,6 +226,7 @@ impl DocumentProjector {
                 }
                 self.fold_to(events, checkpoint).await?;
                 self.base = checkpoint;
+                self.status.committed.store(checkpoint, std::sync::atomic::Ordering::Relaxed);
             }
         }
         Ok(true)
@@ -248,9 +277,12 @@ impl DocumentProjector {
                 Ok(Commit::Applied) => {
                     self.base = *position;
                     self.pending = None;
+                    self.status.committed.store(self.base, std::sync::atomic::Ordering::Relaxed);
+                    self.status.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
                 Ok(Commit::Fenced | Commit::Stale { .. }) => {
                     self.lease = None;
+                    self.status.lease_held.store(false, std::sync::atomic::Ordering::Relaxed);
                     return Err(ProjectorError::Fenced);
                 }
                 Err(e) if tokio::time::Instant::now() >= deadline => return Err(e.into()),
@@ -359,6 +391,7 @@ impl DocumentProjector {
 
     /// Gives the lease up (a clean shutdown lets a standby take over at once).
     pub async fn release(&mut self) {
+        self.status.lease_held.store(false, std::sync::atomic::Ordering::Relaxed);
         if let Some(l) = self.lease.take() {
             let _ = self.store.release_lease(PROJECTION, &l).await;
         }
