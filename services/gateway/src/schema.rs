@@ -44,25 +44,23 @@ fn meta(ctx: &Context<'_>, operation: &str, input: &impl std::fmt::Debug, idempo
 }
 
 /// Waits (bounded) until the read models show the write, so the answer reflects it. When
-/// they cannot (a replica whose store went away mid-request), answers `UNAVAILABLE` with the
-/// position: the write is recorded, and a retry with the same idempotency key returns it.
+/// they cannot (a replica whose store went away, a projector being replaced, a stalled fold),
+/// answers `UNAVAILABLE` with the position: the write is recorded, and a retry with the same
+/// idempotency key returns it.
 async fn settle(s: &Services, w: &Written) -> Result<String> {
     let deadline = tokio::time::Instant::now() + READ_YOUR_WRITES_TIMEOUT;
     loop {
         if s.projections.wait_for(w.position, Duration::from_millis(250)).await {
             return Ok(w.position.to_string());
         }
-        if s.stale_replica().is_some() {
+        if s.stale_replica().is_some() || tokio::time::Instant::now() >= deadline {
+            tracing::warn!(position = w.position, "read models did not reach the write in time");
             let message = format!(
                 "recorded at position {}, but the read models cannot show it yet; retry with the same idempotency key for the result",
                 w.position
             );
             let e = crate::error::refused("UNAVAILABLE", message);
             return Err(async_graphql::ErrorExtensions::extend_with(e, |_, e| e.set("position", w.position.to_string())));
-        }
-        if tokio::time::Instant::now() >= deadline {
-            tracing::warn!(position = w.position, "read models did not reach the write in time");
-            return Ok(w.position.to_string());
         }
     }
 }
