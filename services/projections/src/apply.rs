@@ -87,7 +87,11 @@ impl ReadModel {
     /// Records in `t` what `event` is about to change.
     fn note(&self, t: &mut Touched, event: &Event) {
         if let Some(d) = event.decision_id() {
-            t.decisions.insert(d.to_string());
+            // Only decision events (and a hearing's scheduling, which lists it on the decision)
+            // change the decision's own document; every event of a decision adds history.
+            if event.event_type().starts_with("decision.") || matches!(event, Event::HearingScheduled(_)) {
+                t.decisions.insert(d.to_string());
+            }
             t.history_from.entry(d.to_string()).or_insert_with(|| self.histories.get(d).map_or(0, Vec::len));
         }
         let mut comment = |id: &str| {

@@ -260,7 +260,8 @@ impl DocumentProjector {
             if self.model.position <= self.base {
                 return Ok(());
             }
-            let streams: Vec<String> = touched.decisions.iter().cloned().collect();
+            // Hints name every decision whose history grew (what subscriptions follow).
+            let streams: Vec<String> = touched.history_from.keys().cloned().collect();
             let change = Change { from: self.base, to: self.model.position, writes: doc_writes(&self.model, &touched) };
             self.pending = Some((writes(&change), streams, self.model.position));
         }
