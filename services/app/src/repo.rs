@@ -115,9 +115,20 @@ where
         let entry = self.entry(stream);
         let result = async {
             let mut guard = entry.lock().await;
+            // The first attempt decides on the state at hand (the cache, or an empty new stream)
+            // without reading: the append's expected version proves it current. A refusal or a
+            // conflict reads the stream and decides again.
+            let mut read = false;
             for _ in 0..MAX_ATTEMPTS {
-                self.catch_up(stream, &mut guard).await?;
-                let events = decide(&guard.state)?;
+                let events = match decide(&guard.state) {
+                    Ok(events) if read || !events.is_empty() => events,
+                    Ok(_) | Err(_) if !read => {
+                        // Every later attempt follows a conflict, which reads again.
+                        self.catch_up(stream, &mut guard).await?;
+                        decide(&guard.state)?
+                    }
+                    other => other?,
+                };
                 if events.is_empty() {
                     return Err(AppError::Unavailable("a command decided no events".into()));
                 }
@@ -142,7 +153,10 @@ where
                         guard.version = Some(r.last_version);
                         return Ok(Committed { position: r.last_position, events });
                     }
-                    Err(StoreError::Conflict { .. }) => continue,
+                    Err(StoreError::Conflict { .. }) => {
+                        self.catch_up(stream, &mut guard).await?;
+                        read = true;
+                    }
                     Err(e) => return Err(e.into()),
                 }
             }
