@@ -393,6 +393,14 @@ async fn every_stage(s: &Server) {
     let public = s.public_responses.lock().unwrap().join("\n");
     assert!(public.contains("荆河街道居民") || public.contains("resident"), "sanity: responses were recorded");
     assert!(!public.contains(CANARY_NAME) && !public.contains(CANARY_PHONE), "personal data leaked into a public response");
+    // Every append of the story was timed for /metrics.
+    let metrics = s.http.get(format!("{}/metrics", s.url)).send().await.unwrap().text().await.unwrap();
+    let appends: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("canyu_event_store_append_seconds_count "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no append histogram: {metrics}"));
+    assert!(appends >= 20, "the story's appends were timed: {appends}");
     for text in stored_text(s).await {
         assert!(
             !text.contains(CANARY_NAME) && !text.contains(CANARY_PHONE),

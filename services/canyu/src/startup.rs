@@ -35,6 +35,8 @@ pub struct Platform {
     pub app: Arc<App>,
     pub projections: Arc<Projections>,
     backend: Backend,
+    /// Latency of every append through `store` (for `/metrics`).
+    pub append_timings: Arc<canyu_eventstore::timed::AppendTimings>,
 }
 
 /// The concrete store, for backend-specific operations (verification).
@@ -96,10 +98,13 @@ impl Platform {
             #[cfg(feature = "kurrentdb")]
             Backend::Kurrentdb(s) => s.clone(),
         };
+        // Every append is timed for `/metrics`.
+        let append_timings = Arc::new(canyu_eventstore::timed::AppendTimings::default());
+        let store: Arc<dyn EventStore> = Arc::new(canyu_eventstore::timed::Timed::new(store, append_timings.clone()));
         let projections = Projections::new();
         let tokens = Tokens::new(secret, chrono::Duration::hours(12));
         let app = Arc::new(App::new(store.clone(), keys, clock, tokens, projections.clone()));
-        Ok(Platform { store, app, projections, backend })
+        Ok(Platform { store, app, projections, backend, append_timings })
     }
 
     /// Connects the configured backends: the event store (SQLite under the data directory,
@@ -184,7 +189,13 @@ impl Platform {
 
     /// The gateway's services.
     pub fn services(&self) -> Arc<Services> {
-        Arc::new(Services::new(self.app.clone(), self.projections.clone(), self.store.clone()))
+        Arc::new(self.services_unshared())
+    }
+
+    fn services_unshared(&self) -> Services {
+        let mut services = Services::new(self.app.clone(), self.projections.clone(), self.store.clone());
+        services.append_timings = Some(self.append_timings.clone());
+        services
     }
 }
 
@@ -330,7 +341,7 @@ pub(crate) async fn replica_services(settings: &Settings, platform: &Platform) -
         let claims = crate::claims::RedisClaims::open(url.expose(), &settings.redis_namespace).map_err(StartupError::Unsupported)?;
         platform.app.set_key_claims(Arc::new(claims));
     }
-    let mut services = Services::new(platform.app.clone(), platform.projections.clone(), platform.store.clone());
+    let mut services = platform.services_unshared();
     services.replica_bound = Some(REPLICA_BOUND);
     Ok(Arc::new(services))
 }

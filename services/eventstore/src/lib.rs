@@ -18,6 +18,7 @@ pub mod kurrentdb;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod sqlite;
+pub mod timed;
 
 /// What the appender expects the stream to look like. Stream versions start at 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -36,11 +36,13 @@ pub struct Services {
     /// store before requests are refused with `UNAVAILABLE`. `None`: the read models are
     /// this process's own fold.
     pub replica_bound: Option<std::time::Duration>,
+    /// Append latencies of the store the application writes through, if it is timed.
+    pub append_timings: Option<Arc<canyu_eventstore::timed::AppendTimings>>,
 }
 
 impl Services {
     pub fn new(app: Arc<App>, projections: Arc<Projections>, store: Arc<dyn EventStore>) -> Self {
-        Services { app, projections, store, metrics: Default::default(), replica_bound: None }
+        Services { app, projections, store, metrics: Default::default(), replica_bound: None, append_timings: None }
     }
 
     /// The replica's age when it is past its bound (the read-model store cannot be reached).

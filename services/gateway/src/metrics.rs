@@ -1,4 +1,5 @@
-//! Prometheus text metrics: requests, errors by code, request latency, projection lag.
+//! Prometheus text metrics: requests, errors by code, request latency, projection lag (the
+//! append latency histogram comes from `canyu_eventstore::timed`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

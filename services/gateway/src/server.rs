@@ -218,7 +218,11 @@ async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
 
 async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
     let lag = lag(&st.services).await;
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], st.services.metrics.render(lag))
+    let mut text = st.services.metrics.render(lag);
+    if let Some(t) = &st.services.append_timings {
+        t.render(&mut text);
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
 async fn landing() -> impl IntoResponse {
