@@ -114,6 +114,17 @@ impl Server {
         Server { child, projector, url: addr, dir, scaled, http: reqwest::Client::new(), public_responses: Default::default() }
     }
 
+    /// The admin account is written before the projector starts: waits until the read models
+    /// in Redis hold it (the admin can log in).
+    async fn wait_for_projected_admin(&self) {
+        let login = "mutation { login(input: {username: \"admin\", password: \"admin-password\"}) { token } }";
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while self.gql(None, login, json!({})).await.get("errors").is_some() {
+            assert!(std::time::Instant::now() < deadline, "the read models in Redis never got the admin account");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let mut req = self.http.post(format!("{}/graphql", self.url)).json(&json!({"query": query, "variables": variables}));
         if let Some(t) = token {
@@ -154,13 +165,7 @@ async fn one_decision_goes_through_every_stage_over_http() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_decision_goes_through_every_stage_on_postgres_and_redis() {
     let Some(s) = Server::start_scaled().await else { return };
-    // The admin account was written before the projector started: wait until it is projected.
-    let login = "mutation { login(input: {username: \"admin\", password: \"admin-password\"}) { token } }";
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while s.gql(None, login, json!({})).await.get("errors").is_some() {
-        assert!(std::time::Instant::now() < deadline, "the read models in Redis never got the admin account");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    s.wait_for_projected_admin().await;
     every_stage(&s).await;
 }
 
@@ -173,12 +178,7 @@ async fn one_decision_goes_through_every_stage_on_kurrentdb_and_redis() {
         return eprintln!("SKIP: KURRENTDB_URL is not set");
     };
     let Some(s) = Server::start_scaled_on(Some(&url)).await else { return };
-    let login = "mutation { login(input: {username: \"admin\", password: \"admin-password\"}) { token } }";
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while s.gql(None, login, json!({})).await.get("errors").is_some() {
-        assert!(std::time::Instant::now() < deadline, "the read models in Redis never got the admin account");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    s.wait_for_projected_admin().await;
     every_stage(&s).await;
 }
 

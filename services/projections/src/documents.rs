@@ -135,17 +135,18 @@ pub fn doc_writes(m: &ReadModel, t: &Touched) -> Vec<DocWrite> {
 }
 
 /// The store writes of a change: its documents, and the change itself in the change log.
-pub fn writes(change: &Change) -> Vec<Write> {
+pub fn writes(change: Change) -> Vec<Write> {
+    let log = Write::Log { value: json(&change), keep: LOG_KEEP };
     let mut out: Vec<Write> = change
         .writes
-        .iter()
-        .map(|w| match w.clone() {
+        .into_iter()
+        .map(|w| match w {
             DocWrite::Hash { key, field, value } => Write::HashPut { key, field, value },
             DocWrite::Put { key, value } => Write::Put { key, value },
             DocWrite::At { list, value, .. } => Write::Push { list, value },
         })
         .collect();
-    out.push(Write::Log { value: json(change), keep: LOG_KEEP });
+    out.push(log);
     out
 }
 
@@ -263,7 +264,7 @@ impl DocumentProjector {
             // Hints name every decision whose history grew (what subscriptions follow).
             let streams: Vec<String> = touched.history_from.keys().cloned().collect();
             let change = Change { from: self.base, to: self.model.position, writes: doc_writes(&self.model, &touched) };
-            self.pending = Some((writes(&change), streams, self.model.position));
+            self.pending = Some((writes(change), streams, self.model.position));
         }
         self.flush(events, patience).await
     }

@@ -210,22 +210,33 @@ pub async fn load(store: &dyn ReadModelStore) -> Result<ReadModel, ReplicaError>
     Ok(m)
 }
 
-/// Applies the change-log entries after `m.position`; `Gap` if one is missing.
-async fn follow_log(store: &dyn ReadModelStore, m: &mut ReadModel) -> Result<bool, ReplicaError> {
-    let mut moved = false;
-    loop {
-        let entries = store.log_after(PROJECTION, m.position, 200).await?;
-        if entries.is_empty() {
-            return Ok(moved);
-        }
-        for (_, value) in entries {
-            let change: Change = parse("change log", &value)?;
-            if change.from > m.position {
-                return Err(ReplicaError::Gap(m.position));
+/// The next page of change-log entries after `position` (empty: none yet).
+async fn next_changes(store: &dyn ReadModelStore, position: u64) -> Result<Vec<Change>, ReplicaError> {
+    let entries = store.log_after(PROJECTION, position, 200).await?;
+    entries.iter().map(|(_, v)| parse::<Change>("change log", v)).collect()
+}
+
+impl ReadModel {
+    /// Applies consecutive changes; `Gap` when one starts past this model's position.
+    fn apply_changes(&mut self, changes: &[Change]) -> Result<(), ReplicaError> {
+        for c in changes {
+            if c.from > self.position {
+                return Err(ReplicaError::Gap(self.position));
             }
-            m.apply_change(&change)?;
-            moved = true;
+            self.apply_change(c)?;
         }
+        Ok(())
+    }
+}
+
+/// Applies the change-log entries after `m.position`.
+async fn follow_log(store: &dyn ReadModelStore, m: &mut ReadModel) -> Result<(), ReplicaError> {
+    loop {
+        let changes = next_changes(store, m.position).await?;
+        if changes.is_empty() {
+            return Ok(());
+        }
+        m.apply_changes(&changes)?;
     }
 }
 
@@ -259,20 +270,11 @@ impl Projections {
     /// under the write lock (no copy of the read models).
     async fn apply_log(&self, store: &dyn ReadModelStore) -> Result<(), ReplicaError> {
         loop {
-            let entries = store.log_after(PROJECTION, self.position(), 200).await?;
-            if entries.is_empty() {
+            let changes = next_changes(store, self.position()).await?;
+            if changes.is_empty() {
                 return Ok(());
             }
-            let changes = entries.iter().map(|(_, v)| parse::<Change>("change log", v)).collect::<Result<Vec<_>, _>>()?;
-            let position = self.write(|m| {
-                for c in &changes {
-                    if c.from > m.position {
-                        return Err(ReplicaError::Gap(m.position));
-                    }
-                    m.apply_change(c)?;
-                }
-                Ok(m.position)
-            })?;
+            let position = self.write(|m| m.apply_changes(&changes).map(|()| m.position))?;
             self.publish(position);
         }
     }
