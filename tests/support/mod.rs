@@ -363,7 +363,7 @@ pub async fn seeded_residents(dir: &Path, prefix: &str, n: usize) -> Vec<(String
             account_id: id.clone(),
             display_name: format!("居民{i}"),
             credential: canyu_domain::events::Sealed { subject: id.clone(), nonce: String::new(), ciphertext: String::new() },
-            role: "RESIDENT".into(),
+            role: canyu_domain::values::Role::Resident,
         });
         let meta = EventMetadata {
             actor: Actor { role: "anonymous".into(), account_id: None, unit_id: None },

@@ -108,7 +108,7 @@ pub enum DecisionCommand {
         title: String,
         summary: String,
         unit_id: String,
-        disclosure: String,
+        disclosure: Disclosure,
         confidentiality_basis: Option<String>,
         late_addition_reason: Option<String>,
     },
@@ -122,7 +122,7 @@ pub enum DecisionCommand {
     },
     OpenConsultation {
         consultation_id: String,
-        channel: String,
+        channel: Channel,
         opens_at: DateTime<Utc>,
         closes_at: DateTime<Utc>,
         how_to_submit: String,
@@ -134,7 +134,7 @@ pub enum DecisionCommand {
     },
     RecordParticipationActivity {
         activity_id: String,
-        kind: String,
+        kind: ActivityKind,
         held_at: DateTime<Utc>,
         summary: String,
         participant_count: i64,
@@ -147,14 +147,14 @@ pub enum DecisionCommand {
     },
     DecideAdoption {
         opinion_id: String,
-        outcome: String,
+        outcome: AdoptionOutcome,
         rationale: Option<String>,
     },
     PublishFeedbackReport {
         summary: String,
     },
     RecordDeliberation {
-        meeting_kind: String,
+        meeting_kind: MeetingKind,
         held_at: DateTime<Utc>,
         summary: String,
         dissent: String,
@@ -218,7 +218,6 @@ impl Aggregate for Decision {
                 }
                 let title = text("title", &title, 1, 200, false)?;
                 let summary = text("summary", &summary, 0, 5000, true)?;
-                let disclosure = Disclosure::parse("disclosure", &disclosure)?;
                 let basis = optional_text("confidentialityBasis", confidentiality_basis.as_deref(), 500, true)?;
                 if disclosure == Disclosure::Confidential && basis.is_none() {
                     return Err(DomainError::ConfidentialityBasisRequired);
@@ -236,7 +235,7 @@ impl Aggregate for Decision {
                     title,
                     summary,
                     unit_id,
-                    disclosure: disclosure.as_str().into(),
+                    disclosure,
                     confidentiality_basis: if disclosure == Disclosure::Confidential { basis } else { None },
                     late_addition_reason: if ctx.catalogue_published { late } else { None },
                 }
@@ -267,7 +266,6 @@ impl Aggregate for Decision {
             }
             C::OpenConsultation { consultation_id, channel, opens_at, closes_at, how_to_submit, shortened_reason } => {
                 s.ensure_active()?;
-                let channel = Channel::parse("channel", &channel)?;
                 let opens_at = sane_time("opensAt", opens_at)?;
                 let closes_at = sane_time("closesAt", closes_at)?;
                 if closes_at <= opens_at {
@@ -290,7 +288,7 @@ impl Aggregate for Decision {
                 ConsultationOpened {
                     decision_id: id,
                     consultation_id,
-                    channel: channel.as_str().into(),
+                    channel,
                     draft_version,
                     opens_at,
                     closes_at,
@@ -318,7 +316,6 @@ impl Aggregate for Decision {
             }
             C::RecordParticipationActivity { activity_id, kind, held_at, summary, participant_count } => {
                 s.ensure_active()?;
-                let kind = ActivityKind::parse("kind", &kind)?;
                 let held_at = sane_time("heldAt", held_at)?;
                 if held_at > ctx.now {
                     return Err(DomainError::invalid("heldAt", "must not be in the future"));
@@ -326,15 +323,7 @@ impl Aggregate for Decision {
                 let summary = text("summary", &summary, 1, 5000, true)?;
                 let participant_count = u32::try_from(participant_count)
                     .map_err(|_| DomainError::invalid("participantCount", "must be between 0 and 4294967295"))?;
-                ParticipationActivityRecorded {
-                    decision_id: id,
-                    activity_id,
-                    kind: kind.as_str().into(),
-                    held_at,
-                    summary,
-                    participant_count,
-                }
-                .into()
+                ParticipationActivityRecorded { decision_id: id, activity_id, kind, held_at, summary, participant_count }.into()
             }
             C::ConsolidateOpinion { opinion_id, summary, comment_ids, concentrated } => {
                 s.ensure_active()?;
@@ -362,7 +351,6 @@ impl Aggregate for Decision {
             }
             C::DecideAdoption { opinion_id, outcome, rationale } => {
                 s.ensure_active()?;
-                let outcome = AdoptionOutcome::parse("outcome", &outcome)?;
                 let rationale = optional_text("rationale", rationale.as_deref(), 5000, true)?;
                 let o = s.opinions.get(&opinion_id).ok_or(DomainError::OpinionNotFound)?;
                 if o.outcome.is_some() {
@@ -371,7 +359,7 @@ impl Aggregate for Decision {
                 if outcome != AdoptionOutcome::Adopted && rationale.is_none() {
                     return Err(DomainError::RationaleRequired);
                 }
-                AdoptionDecided { decision_id: id, opinion_id, outcome: outcome.as_str().into(), rationale }.into()
+                AdoptionDecided { decision_id: id, opinion_id, outcome, rationale }.into()
             }
             C::PublishFeedbackReport { summary } => {
                 s.ensure_active()?;
@@ -392,7 +380,6 @@ impl Aggregate for Decision {
                 if s.deliberated {
                     return Err(DomainError::DeliberationAlreadyRecorded);
                 }
-                let meeting_kind = MeetingKind::parse("meetingKind", &meeting_kind)?;
                 let held_at = sane_time("heldAt", held_at)?;
                 if held_at > ctx.now {
                     return Err(DomainError::invalid("heldAt", "must not be in the future"));
@@ -413,8 +400,7 @@ impl Aggregate for Decision {
                 if (!s.consultations.is_empty() || !s.opinions.is_empty()) && !s.feedback_published {
                     return Err(DomainError::FeedbackReportRequired);
                 }
-                DeliberationRecorded { decision_id: id, meeting_kind: meeting_kind.as_str().into(), held_at, summary, dissent, observers }
-                    .into()
+                DeliberationRecorded { decision_id: id, meeting_kind, held_at, summary, dissent, observers }.into()
             }
             C::PublishResult { text: t, document_number, effective_at, interpretation } => {
                 s.ensure_active()?;
@@ -442,7 +428,7 @@ impl Aggregate for Decision {
                 s.exists = true;
                 s.year = e.year;
                 s.unit_id = e.unit_id.clone();
-                s.disclosure = Disclosure::parse("disclosure", &e.disclosure).ok();
+                s.disclosure = Some(e.disclosure);
             }
             Event::BackgroundPublished(_) => s.has_background = true,
             Event::DraftPublished(e) => {
@@ -457,7 +443,7 @@ impl Aggregate for Decision {
                 s.consultations.insert(
                     e.consultation_id.clone(),
                     ConsultationState {
-                        channel: Channel::parse("channel", &e.channel).unwrap_or(Channel::Online),
+                        channel: e.channel,
                         draft_version: e.draft_version,
                         opens_at: e.opens_at,
                         closes_at: e.closes_at,
@@ -480,7 +466,7 @@ impl Aggregate for Decision {
             }
             Event::AdoptionDecided(e) => {
                 if let Some(o) = s.opinions.get_mut(&e.opinion_id) {
-                    o.outcome = AdoptionOutcome::parse("outcome", &e.outcome).ok();
+                    o.outcome = Some(e.outcome);
                 }
             }
             Event::FeedbackReportPublished(_) => s.feedback_published = true,

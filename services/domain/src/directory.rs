@@ -72,7 +72,7 @@ pub enum AccountCommand {
         role: Role,
     },
     GrantRole {
-        role: String,
+        role: Role,
         unit_id: Option<String>,
     },
     /// Records that the person's key was deleted (the application deletes it first).
@@ -102,7 +102,7 @@ impl Aggregate for Account {
                     return Err(DomainError::UsernameTaken);
                 }
                 let display_name = text("displayName", &display_name, 1, 50, false)?;
-                Ok(vec![AccountRegistered { account_id, display_name, credential, role: role.as_str().into() }.into()])
+                Ok(vec![AccountRegistered { account_id, display_name, credential, role }.into()])
             }
             AccountCommand::GrantRole { role, unit_id } => {
                 if !s.exists {
@@ -111,7 +111,6 @@ impl Aggregate for Account {
                 if s.erased {
                     return Err(DomainError::AccountAlreadyErased);
                 }
-                let role = Role::parse("role", &role)?;
                 let unit_id = match role {
                     Role::UnitStaff => {
                         let unit =
@@ -123,7 +122,7 @@ impl Aggregate for Account {
                     }
                     _ => None,
                 };
-                Ok(vec![RoleGranted { account_id: s.id.clone(), role: role.as_str().into(), unit_id }.into()])
+                Ok(vec![RoleGranted { account_id: s.id.clone(), role, unit_id }.into()])
             }
             AccountCommand::Erase => {
                 if !s.exists {
@@ -144,10 +143,10 @@ impl Aggregate for Account {
                 s.id = e.account_id.clone();
                 s.display_name = e.display_name.clone();
                 s.credential = Some(e.credential.clone());
-                s.role = Role::parse("role", &e.role).ok();
+                s.role = Some(e.role);
             }
             Event::RoleGranted(e) => {
-                s.role = Role::parse("role", &e.role).ok();
+                s.role = Some(e.role);
                 s.unit_id = e.unit_id.clone();
             }
             Event::AccountErased(_) => {

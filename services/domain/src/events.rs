@@ -9,6 +9,8 @@ use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::values::{ActivityKind, AdoptionOutcome, Channel, Disclosure, MeetingKind, Role, SelectionMethod, SignupStatus};
+
 /// Personal data encrypted with the data subject's own key (crypto-shredding).
 ///
 /// The domain never sees the plaintext: the application seals it before the command reaches
@@ -112,10 +114,16 @@ events! {
         /// Sealed JSON `{"username":..,"password_hash":..}`.
         credential: Sealed,
         /// Role given at registration: RESIDENT, or ADMIN when created by an operator.
-        role: String,
+        #[schemars(with = "String")]
+        role: Role,
     }
     /// An admin granted a role (UNIT_STAFF bound to `unit_id`, ADMIN, or RESIDENT).
-    "account.role_granted.v1" => RoleGranted { account_id: String, role: String, unit_id: Option<String> }
+    "account.role_granted.v1" => RoleGranted {
+        account_id: String,
+        #[schemars(with = "String")]
+        role: Role,
+        unit_id: Option<String>,
+    }
     /// The person's personal-data key was deleted (crypto-shredding, PIPL Art. 47): every value
     /// sealed for them is unreadable from now on, and read models show them as an erased resident.
     /// Carries no personal data itself.
@@ -132,7 +140,8 @@ events! {
         summary: String,
         unit_id: String,
         /// PUBLIC, ON_REQUEST or CONFIDENTIAL.
-        disclosure: String,
+        #[schemars(with = "String")]
+        disclosure: Disclosure,
         confidentiality_basis: Option<String>,
         /// Required when the catalogue was already published.
         late_addition_reason: Option<String>,
@@ -154,7 +163,8 @@ events! {
         decision_id: String,
         consultation_id: String,
         /// ONLINE, WRITTEN, SYMPOSIUM, FIELD_VISIT, QUESTIONNAIRE or OPINION_POLL.
-        channel: String,
+        #[schemars(with = "String")]
+        channel: Channel,
         draft_version: u32,
         opens_at: DateTime<Utc>,
         closes_at: DateTime<Utc>,
@@ -174,7 +184,8 @@ events! {
         decision_id: String,
         activity_id: String,
         /// SYMPOSIUM, WRITTEN, FIELD_VISIT, QUESTIONNAIRE or OPINION_POLL.
-        kind: String,
+        #[schemars(with = "String")]
+        kind: ActivityKind,
         held_at: DateTime<Utc>,
         summary: String,
         participant_count: u32,
@@ -192,7 +203,8 @@ events! {
         decision_id: String,
         opinion_id: String,
         /// ADOPTED, PARTIALLY_ADOPTED or NOT_ADOPTED.
-        outcome: String,
+        #[schemars(with = "String")]
+        outcome: AdoptionOutcome,
         rationale: Option<String>,
     }
     /// The feedback report (意见采纳情况) was published.
@@ -205,7 +217,8 @@ events! {
     "decision.deliberation_recorded.v1" => DeliberationRecorded {
         decision_id: String,
         /// EXECUTIVE_MEETING or PLENARY.
-        meeting_kind: String,
+        #[schemars(with = "String")]
+        meeting_kind: MeetingKind,
         held_at: DateTime<Utc>,
         summary: String,
         dissent: String,
@@ -245,7 +258,8 @@ events! {
         capacity: u32,
         signup_closes_at: DateTime<Utc>,
         /// FIRST_COME or LOTTERY.
-        selection_method: String,
+        #[schemars(with = "String")]
+        selection_method: SelectionMethod,
         selection_rules: String,
         stakeholder_groups: Vec<String>,
     }
@@ -261,7 +275,8 @@ events! {
         /// Sealed JSON `{"full_name":..,"phone":..}`.
         personal: Sealed,
         /// ACCEPTED, WAITLISTED or PENDING_DRAW.
-        status: String,
+        #[schemars(with = "String")]
+        status: SignupStatus,
     }
     /// A sign-up was withdrawn by its owner.
     "hearing.signup_withdrawn.v1" => HearingSignupWithdrawn { hearing_id: String, decision_id: String, signup_id: String }

@@ -63,7 +63,7 @@ pub enum HearingCommand {
         venue: String,
         capacity: i64,
         signup_closes_at: DateTime<Utc>,
-        selection_method: String,
+        selection_method: SelectionMethod,
         selection_rules: String,
         stakeholder_groups: Vec<String>,
     },
@@ -151,7 +151,6 @@ impl Aggregate for Hearing {
                     .ok()
                     .filter(|c| (1..=10_000).contains(c))
                     .ok_or_else(|| DomainError::invalid("capacity", "must be between 1 and 10000"))?;
-                let method = SelectionMethod::parse("selectionMethod", &selection_method)?;
                 let selection_rules = text("selectionRules", &selection_rules, 1, 10_000, true)?;
                 let mut groups = Vec::new();
                 for g in stakeholder_groups {
@@ -174,7 +173,7 @@ impl Aggregate for Hearing {
                         venue,
                         capacity,
                         signup_closes_at,
-                        selection_method: method.as_str().into(),
+                        selection_method,
                         selection_rules,
                         stakeholder_groups: groups,
                     }
@@ -210,7 +209,7 @@ impl Aggregate for Hearing {
                         stakeholder_group: group,
                         statement,
                         personal,
-                        status: status.as_str().into(),
+                        status,
                     }
                     .into(),
                 ]
@@ -317,7 +316,7 @@ impl Aggregate for Hearing {
                 s.starts_at = e.starts_at;
                 s.signup_closes_at = e.signup_closes_at;
                 s.capacity = e.capacity;
-                s.method = SelectionMethod::parse("selectionMethod", &e.selection_method).ok();
+                s.method = Some(e.selection_method);
                 s.groups = e.stakeholder_groups.clone();
             }
             Event::HearingSignupSubmitted(e) => s.signups.push(SignupState {
@@ -325,7 +324,7 @@ impl Aggregate for Hearing {
                 account_id: e.account_id.clone(),
                 display_name: e.display_name.clone(),
                 group: e.stakeholder_group.clone(),
-                status: SignupStatus::parse("status", &e.status).unwrap_or(SignupStatus::Waitlisted),
+                status: e.status,
             }),
             Event::HearingSignupWithdrawn(e) => set(&mut s, &e.signup_id, SignupStatus::Withdrawn),
             Event::HearingSignupPromoted(e) => set(&mut s, &e.signup_id, SignupStatus::Accepted),

@@ -86,6 +86,15 @@ closed_enum!(
     Stage { Listed = "LISTED", Drafting = "DRAFTING", Consulting = "CONSULTING", Feedback = "FEEDBACK", Deliberation = "DELIBERATION", Decided = "DECIDED", Withdrawn = "WITHDRAWN" }
 );
 closed_enum!(
+    /// Status of a consultation at a moment: SCHEDULED before it opens, OPEN, CLOSED after its
+    /// end or an early close (derived, never stored).
+    ConsultationStatus { Scheduled = "SCHEDULED", Open = "OPEN", Closed = "CLOSED" }
+);
+closed_enum!(
+    /// Status of a hearing at a moment (derived, never stored).
+    HearingStatus { OpenForSignup = "OPEN_FOR_SIGNUP", SignupClosed = "SIGNUP_CLOSED", Drawn = "DRAWN", ParticipantsPublished = "PARTICIPANTS_PUBLISHED", Held = "HELD" }
+);
+closed_enum!(
     /// Status of a hearing sign-up.
     SignupStatus { Accepted = "ACCEPTED", Waitlisted = "WAITLISTED", PendingDraw = "PENDING_DRAW", NotSelected = "NOT_SELECTED", Withdrawn = "WITHDRAWN" }
 );

@@ -34,7 +34,7 @@ fn online_consultation_announced_with_a_past_opening_time_counts_its_period_from
         .when(
             DecisionCommand::OpenConsultation {
                 consultation_id: ONLINE.into(),
-                channel: "ONLINE".into(),
+                channel: Channel::Online,
                 opens_at: t("2021-02-20T00:00:00Z"),
                 closes_at: t("2021-03-25T00:00:00Z"),
                 how_to_submit: "在本平台提交意见".into(),
@@ -82,7 +82,7 @@ fn opening_a_consultation_under_an_existing_consultation_id_is_rejected() {
         &state,
         DecisionCommand::OpenConsultation {
             consultation_id: ONLINE.into(),
-            channel: "ONLINE".into(),
+            channel: Channel::Online,
             opens_at: t("2021-03-11T00:00:00Z"),
             closes_at: t("2021-04-20T00:00:00Z"),
             how_to_submit: "在本平台提交意见".into(),
@@ -101,7 +101,7 @@ fn deliberation_held_in_the_future_is_rejected() {
     given::<Decision>(fed_back())
         .when(
             DecisionCommand::RecordDeliberation {
-                meeting_kind: "EXECUTIVE_MEETING".into(),
+                meeting_kind: MeetingKind::ExecutiveMeeting,
                 held_at: t("2021-05-10T00:00:00Z"),
                 summary: "会议原则通过。".into(),
                 dissent: String::new(),
@@ -125,7 +125,7 @@ fn deliberation_after_opinions_were_consolidated_requires_the_feedback_report() 
         canyu_domain::events::ParticipationActivityRecorded {
             decision_id: DECISION.into(),
             activity_id: "act1".into(),
-            kind: "SYMPOSIUM".into(),
+            kind: ActivityKind::Symposium,
             held_at: t("2021-03-12T09:00:00Z"),
             summary: "与公交企业、乘客代表座谈".into(),
             participant_count: 12,
@@ -136,7 +136,7 @@ fn deliberation_after_opinions_were_consolidated_requires_the_feedback_report() 
     given::<Decision>(history)
         .when(
             DecisionCommand::RecordDeliberation {
-                meeting_kind: "EXECUTIVE_MEETING".into(),
+                meeting_kind: MeetingKind::ExecutiveMeeting,
                 held_at: t("2021-05-10T00:00:00Z"),
                 summary: "会议原则通过。".into(),
                 dissent: String::new(),

@@ -10,66 +10,61 @@ use chrono::{DateTime, Utc};
 use crate::error::OrGql;
 use crate::{Auth, Services};
 
+/// GraphQL enums mirror the domain's own enums (`canyu_domain::values`): the `remote` derive
+/// converts both ways with exhaustive matches, so a value added on one side and not the other
+/// fails to compile, and GraphQL names are the domain's stored names.
 macro_rules! gql_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $s:literal),* $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident = $remote:literal { $($variant:ident),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-        pub enum $name { $( #[graphql(name = $s)] $variant ),* }
-        impl $name {
-            /// The stored name.
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s),* } }
-            /// From the stored name (unknown names fall back to the first value).
-            pub fn from_name(s: &str) -> Self {
-                match s { $($s => $name::$variant,)* _ => gql_enum!(@first $($name::$variant),*) }
-            }
-        }
+        #[graphql(remote = $remote)]
+        pub enum $name { $( $variant ),* }
     };
-    (@first $first:expr $(, $rest:expr)*) => { $first };
 }
 
 gql_enum!(
     /// Stage of a decision, derived from its events.
-    Stage { Listed = "LISTED", Drafting = "DRAFTING", Consulting = "CONSULTING", Feedback = "FEEDBACK", Deliberation = "DELIBERATION", Decided = "DECIDED", Withdrawn = "WITHDRAWN" }
+    Stage = "canyu_domain::values::Stage" { Listed, Drafting, Consulting, Feedback, Deliberation, Decided, Withdrawn }
 );
 gql_enum!(
     /// Disclosure attribute: 主动公开 / 依申请公开 / 不予公开.
-    Disclosure { Public = "PUBLIC", OnRequest = "ON_REQUEST", Confidential = "CONFIDENTIAL" }
+    Disclosure = "canyu_domain::values::Disclosure" { Public, OnRequest, Confidential }
 );
 gql_enum!(
     /// Consultation channel (Decree 713 Art. 14).
-    Channel { Online = "ONLINE", Written = "WRITTEN", Symposium = "SYMPOSIUM", FieldVisit = "FIELD_VISIT", Questionnaire = "QUESTIONNAIRE", OpinionPoll = "OPINION_POLL" }
+    Channel = "canyu_domain::values::Channel" { Online, Written, Symposium, FieldVisit, Questionnaire, OpinionPoll }
 );
 gql_enum!(
     /// Kind of an offline participation activity.
-    ActivityKind { Symposium = "SYMPOSIUM", Written = "WRITTEN", FieldVisit = "FIELD_VISIT", Questionnaire = "QUESTIONNAIRE", OpinionPoll = "OPINION_POLL" }
+    ActivityKind = "canyu_domain::values::ActivityKind" { Symposium, Written, FieldVisit, Questionnaire, OpinionPoll }
 );
 gql_enum!(
     /// SCHEDULED before it opens, OPEN, CLOSED after its end or an early close.
-    ConsultationStatus { Scheduled = "SCHEDULED", Open = "OPEN", Closed = "CLOSED" }
+    ConsultationStatus = "canyu_domain::values::ConsultationStatus" { Scheduled, Open, Closed }
 );
 gql_enum!(
     /// Account role.
-    Role { Resident = "RESIDENT", UnitStaff = "UNIT_STAFF", Admin = "ADMIN" }
+    Role = "canyu_domain::values::Role" { Resident, UnitStaff, Admin }
 );
 gql_enum!(
     /// How hearing participants are selected.
-    SelectionMethod { FirstCome = "FIRST_COME", Lottery = "LOTTERY" }
+    SelectionMethod = "canyu_domain::values::SelectionMethod" { FirstCome, Lottery }
 );
 gql_enum!(
     /// Status of a hearing.
-    HearingStatus { OpenForSignup = "OPEN_FOR_SIGNUP", SignupClosed = "SIGNUP_CLOSED", Drawn = "DRAWN", ParticipantsPublished = "PARTICIPANTS_PUBLISHED", Held = "HELD" }
+    HearingStatus = "canyu_domain::values::HearingStatus" { OpenForSignup, SignupClosed, Drawn, ParticipantsPublished, Held }
 );
 gql_enum!(
     /// Status of a hearing sign-up.
-    SignupStatus { Accepted = "ACCEPTED", Waitlisted = "WAITLISTED", PendingDraw = "PENDING_DRAW", NotSelected = "NOT_SELECTED", Withdrawn = "WITHDRAWN" }
+    SignupStatus = "canyu_domain::values::SignupStatus" { Accepted, Waitlisted, PendingDraw, NotSelected, Withdrawn }
 );
 gql_enum!(
     /// Adoption outcome of an opinion.
-    AdoptionOutcome { Adopted = "ADOPTED", PartiallyAdopted = "PARTIALLY_ADOPTED", NotAdopted = "NOT_ADOPTED" }
+    AdoptionOutcome = "canyu_domain::values::AdoptionOutcome" { Adopted, PartiallyAdopted, NotAdopted }
 );
 gql_enum!(
     /// Kind of the decision meeting.
-    MeetingKind { ExecutiveMeeting = "EXECUTIVE_MEETING", Plenary = "PLENARY" }
+    MeetingKind = "canyu_domain::values::MeetingKind" { ExecutiveMeeting, Plenary }
 );
 
 /// Pagination facts of a connection.
@@ -109,7 +104,7 @@ impl Account {
         &self.0.display_name
     }
     async fn role(&self) -> Role {
-        Role::from_name(&self.0.role)
+        self.0.role.into()
     }
     async fn unit(&self, ctx: &Context<'_>) -> Result<Option<Unit>> {
         let s = ctx.data::<Arc<Services>>()?;
@@ -316,10 +311,10 @@ impl Decision {
         self.view.year
     }
     async fn stage(&self) -> Stage {
-        Stage::from_name(self.view.stage().as_str())
+        self.view.stage().into()
     }
     async fn disclosure(&self) -> Disclosure {
-        Disclosure::from_name(&self.view.disclosure)
+        self.view.disclosure.into()
     }
     /// Legal basis when CONFIDENTIAL.
     async fn confidentiality_basis(&self) -> Option<&str> {
@@ -360,7 +355,7 @@ impl Decision {
             .iter()
             .map(|a| ParticipationActivity {
                 id: ID(a.id.clone()),
-                kind: ActivityKind::from_name(&a.kind),
+                kind: a.kind.into(),
                 held_at: a.held_at,
                 summary: a.summary.clone(),
                 participant_count: a.participant_count as i32,
@@ -385,7 +380,7 @@ impl Decision {
     }
     async fn deliberation(&self) -> Option<Deliberation> {
         self.view.deliberation.as_ref().map(|d| Deliberation {
-            meeting_kind: MeetingKind::from_name(&d.meeting_kind),
+            meeting_kind: d.meeting_kind.into(),
             held_at: d.held_at,
             summary: d.summary.clone(),
             dissent: d.dissent.clone(),
@@ -495,7 +490,7 @@ impl Consultation {
         Ok(s.projections.read(|m| m.decisions.get(&self.view.decision_id).filter(|d| viewer.can_see(d)).cloned()).map(Decision::live))
     }
     async fn channel(&self) -> Channel {
-        Channel::from_name(&self.view.channel)
+        self.view.channel.into()
     }
     async fn draft_version(&self) -> i32 {
         self.view.draft_version as i32
@@ -514,7 +509,7 @@ impl Consultation {
         self.view.shortened_reason.as_deref()
     }
     async fn status(&self, ctx: &Context<'_>) -> Result<ConsultationStatus> {
-        Ok(ConsultationStatus::from_name(self.view.status(now_or(self.as_of, ctx)?)))
+        Ok(self.view.status(now_or(self.as_of, ctx)?).into())
     }
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.view.closed_at
@@ -627,11 +622,7 @@ impl Opinion {
         self.0.consolidated_at
     }
     async fn adoption(&self) -> Option<Adoption> {
-        self.0.adoption.as_ref().map(|a| Adoption {
-            outcome: AdoptionOutcome::from_name(&a.outcome),
-            rationale: a.rationale.clone(),
-            decided_at: a.decided_at,
-        })
+        self.0.adoption.as_ref().map(|a| Adoption { outcome: a.outcome.into(), rationale: a.rationale.clone(), decided_at: a.decided_at })
     }
 }
 
@@ -669,7 +660,7 @@ impl HearingSignup {
         ID(self.0.hearing_id.clone())
     }
     async fn status(&self) -> SignupStatus {
-        SignupStatus::from_name(self.0.status.as_str())
+        self.0.status.into()
     }
     async fn stakeholder_group(&self) -> &str {
         &self.0.stakeholder_group
@@ -713,7 +704,7 @@ impl Hearing {
         ID(self.view.decision_id.clone())
     }
     async fn status(&self, ctx: &Context<'_>) -> Result<HearingStatus> {
-        Ok(HearingStatus::from_name(self.view.status(now_or(self.as_of, ctx)?)))
+        Ok(self.view.status(now_or(self.as_of, ctx)?).into())
     }
     async fn starts_at(&self) -> DateTime<Utc> {
         self.view.starts_at
@@ -737,7 +728,7 @@ impl Hearing {
         self.view.signup_closes_at
     }
     async fn selection_method(&self) -> SelectionMethod {
-        SelectionMethod::from_name(self.view.selection_method.as_str())
+        self.view.selection_method.into()
     }
     /// The selection rules, public from the moment the hearing is scheduled.
     async fn selection_rules(&self) -> &str {
@@ -788,7 +779,7 @@ impl Hearing {
                 display_name: x.display_name.clone(),
                 stakeholder_group: x.stakeholder_group.clone(),
                 statement: x.statement.clone(),
-                status: SignupStatus::from_name(x.status.as_str()),
+                status: x.status.into(),
                 full_name: personal.as_ref().map(|p| p.full_name.clone()),
                 phone: personal.map(|p| p.phone),
                 submitted_at: x.submitted_at,

@@ -7,30 +7,40 @@ use canyu_app::decode;
 use canyu_domain::Aggregate;
 use canyu_domain::decision::Decision;
 use canyu_domain::events::*;
-use canyu_domain::values::{SelectionMethod, SignupStatus};
+use canyu_domain::values::{ActivityKind, AdoptionOutcome, Channel, MeetingKind, Role, SelectionMethod, SignupStatus};
 use canyu_eventstore::RecordedEvent;
 use chrono::{DateTime, Utc};
 
 use crate::model::*;
 
-/// Chinese labels of consultation channels and activity kinds, for history summaries.
-fn channel_label(c: &str) -> &'static str {
+/// Chinese labels of consultation channels, for history summaries.
+fn channel_label(c: Channel) -> &'static str {
     match c {
-        "ONLINE" => "网上公开征求意见",
-        "WRITTEN" => "书面征求意见",
-        "SYMPOSIUM" => "座谈会",
-        "FIELD_VISIT" => "实地走访",
-        "QUESTIONNAIRE" => "问卷调查",
-        "OPINION_POLL" => "民意调查",
-        _ => "其他方式",
+        Channel::Online => "网上公开征求意见",
+        Channel::Written => "书面征求意见",
+        Channel::Symposium => "座谈会",
+        Channel::FieldVisit => "实地走访",
+        Channel::Questionnaire => "问卷调查",
+        Channel::OpinionPoll => "民意调查",
     }
 }
 
-fn outcome_label(o: &str) -> &'static str {
+/// Chinese labels of offline activity kinds, for history summaries.
+fn activity_label(k: ActivityKind) -> &'static str {
+    match k {
+        ActivityKind::Written => "书面征求意见",
+        ActivityKind::Symposium => "座谈会",
+        ActivityKind::FieldVisit => "实地走访",
+        ActivityKind::Questionnaire => "问卷调查",
+        ActivityKind::OpinionPoll => "民意调查",
+    }
+}
+
+fn outcome_label(o: AdoptionOutcome) -> &'static str {
     match o {
-        "ADOPTED" => "采纳",
-        "PARTIALLY_ADOPTED" => "部分采纳",
-        _ => "不予采纳",
+        AdoptionOutcome::Adopted => "采纳",
+        AdoptionOutcome::PartiallyAdopted => "部分采纳",
+        AdoptionOutcome::NotAdopted => "不予采纳",
     }
 }
 
@@ -197,7 +207,7 @@ impl ReadModel {
                     AccountView {
                         id: e.account_id.clone(),
                         display_name: e.display_name.clone(),
-                        role: e.role.clone(),
+                        role: e.role,
                         unit_id: None,
                         erased: false,
                     },
@@ -206,7 +216,7 @@ impl ReadModel {
             }
             Event::RoleGranted(e) => {
                 if let Some(a) = self.accounts.get_mut(&e.account_id) {
-                    a.role = e.role.clone();
+                    a.role = e.role;
                     a.unit_id = e.unit_id.clone();
                 }
                 None
@@ -214,7 +224,7 @@ impl ReadModel {
             Event::AccountErased(e) => {
                 if let Some(a) = self.accounts.get_mut(&e.account_id) {
                     a.display_name = canyu_domain::directory::ERASED_DISPLAY_NAME.to_string();
-                    a.role = "RESIDENT".into();
+                    a.role = Role::Resident;
                     a.unit_id = None;
                     a.erased = true;
                 }
@@ -237,7 +247,7 @@ impl ReadModel {
                     title: e.title.clone(),
                     summary: e.summary.clone(),
                     unit_id: e.unit_id.clone(),
-                    disclosure: e.disclosure.clone(),
+                    disclosure: e.disclosure,
                     confidentiality_basis: e.confidentiality_basis.clone(),
                     late_addition_reason: e.late_addition_reason.clone(),
                     registered_at: at,
@@ -287,7 +297,7 @@ impl ReadModel {
                 d.consultations.push(ConsultationView {
                     id: e.consultation_id.clone(),
                     decision_id: e.decision_id.clone(),
-                    channel: e.channel.clone(),
+                    channel: e.channel,
                     draft_version: e.draft_version,
                     opens_at: e.opens_at,
                     closes_at: e.closes_at,
@@ -303,7 +313,7 @@ impl ReadModel {
                 Some((
                     format!(
                         "开展{}（第{}稿，{} 至 {}，共{days}天）{short}",
-                        channel_label(&e.channel),
+                        channel_label(e.channel),
                         e.draft_version,
                         e.opens_at.format("%Y-%m-%d"),
                         e.closes_at.format("%Y-%m-%d")
@@ -318,8 +328,8 @@ impl ReadModel {
                 c.closed_early = e.early;
                 c.close_reason = e.reason.clone();
                 let summary = match (&e.reason, e.early) {
-                    (Some(r), true) => format!("提前结束{}，理由：{}", channel_label(&c.channel), clip(r, 60)),
-                    _ => format!("{}结束", channel_label(&c.channel)),
+                    (Some(r), true) => format!("提前结束{}，理由：{}", channel_label(c.channel), clip(r, 60)),
+                    _ => format!("{}结束", channel_label(c.channel)),
                 };
                 Some((summary, Some(e.consultation_id.clone())))
             }
@@ -327,13 +337,13 @@ impl ReadModel {
                 let d = self.decision_mut(&e.decision_id, at)?;
                 d.activities.push(ActivityView {
                     id: e.activity_id.clone(),
-                    kind: e.kind.clone(),
+                    kind: e.kind,
                     held_at: e.held_at,
                     summary: e.summary.clone(),
                     participant_count: e.participant_count,
                 });
                 Some((
-                    format!("记录{}（{}人参加）：{}", channel_label(&e.kind), e.participant_count, clip(&e.summary, 40)),
+                    format!("记录{}（{}人参加）：{}", activity_label(e.kind), e.participant_count, clip(&e.summary, 40)),
                     Some(e.activity_id.clone()),
                 ))
             }
@@ -361,9 +371,9 @@ impl ReadModel {
             Event::AdoptionDecided(e) => {
                 let d = self.decision_mut(&e.decision_id, at)?;
                 let o = d.opinions.iter_mut().find(|o| o.id == e.opinion_id)?;
-                o.adoption = Some(AdoptionView { outcome: e.outcome.clone(), rationale: e.rationale.clone(), decided_at: at });
+                o.adoption = Some(AdoptionView { outcome: e.outcome, rationale: e.rationale.clone(), decided_at: at });
                 let why = e.rationale.as_ref().map(|r| format!("，理由：{}", clip(r, 60))).unwrap_or_default();
-                Some((format!("对意见「{}」作出{}决定{why}", clip(&o.summary, 30), outcome_label(&e.outcome)), Some(e.opinion_id.clone())))
+                Some((format!("对意见「{}」作出{}决定{why}", clip(&o.summary, 30), outcome_label(e.outcome)), Some(e.opinion_id.clone())))
             }
             Event::FeedbackReportPublished(e) => {
                 let d = self.decision_mut(&e.decision_id, at)?;
@@ -373,14 +383,17 @@ impl ReadModel {
             Event::DeliberationRecorded(e) => {
                 let d = self.decision_mut(&e.decision_id, at)?;
                 d.deliberation = Some(DeliberationView {
-                    meeting_kind: e.meeting_kind.clone(),
+                    meeting_kind: e.meeting_kind,
                     held_at: e.held_at,
                     summary: e.summary.clone(),
                     dissent: e.dissent.clone(),
                     observers: e.observers.clone(),
                     recorded_at: at,
                 });
-                let meeting = if e.meeting_kind == "PLENARY" { "政府全体会议" } else { "政府常务会议" };
+                let meeting = match e.meeting_kind {
+                    MeetingKind::Plenary => "政府全体会议",
+                    MeetingKind::ExecutiveMeeting => "政府常务会议",
+                };
                 Some((format!("{}审议（{}，{}名列席代表）", meeting, e.held_at.format("%Y-%m-%d"), e.observers.len()), None))
             }
             Event::ResultPublished(e) => {
@@ -444,8 +457,7 @@ impl ReadModel {
                         venue: e.venue.clone(),
                         capacity: e.capacity,
                         signup_closes_at: e.signup_closes_at,
-                        selection_method: SelectionMethod::parse("selectionMethod", &e.selection_method)
-                            .unwrap_or(SelectionMethod::FirstCome),
+                        selection_method: e.selection_method,
                         selection_rules: e.selection_rules.clone(),
                         stakeholder_groups: e.stakeholder_groups.clone(),
                         scheduled_at: at,
@@ -462,7 +474,10 @@ impl ReadModel {
                     d.hearing_ids.push(e.hearing_id.clone());
                     d.updated_at = at;
                 }
-                let method = if e.selection_method == "LOTTERY" { "随机抽选" } else { "按报名先后" };
+                let method = match e.selection_method {
+                    SelectionMethod::Lottery => "随机抽选",
+                    SelectionMethod::FirstCome => "按报名先后",
+                };
                 Some((
                     format!(
                         "公告听证会：{}，{}，{}个名额，{}，报名截止{}",
@@ -479,7 +494,7 @@ impl ReadModel {
                 self.signup_hearing.insert(e.signup_id.clone(), e.hearing_id.clone());
                 self.account_signups.entry(e.account_id.clone()).or_default().push(e.signup_id.clone());
                 let h = self.hearing_mut(&e.hearing_id)?;
-                let status = SignupStatus::parse("status", &e.status).unwrap_or(SignupStatus::Waitlisted);
+                let status = e.status;
                 h.signups.push(SignupView {
                     id: e.signup_id.clone(),
                     hearing_id: e.hearing_id.clone(),

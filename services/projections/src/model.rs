@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 use canyu_domain::decision::DecisionState;
 use canyu_domain::events::{Clause, Observer, PublishedParticipant, Sealed};
-use canyu_domain::values::{SelectionMethod, SignupStatus, Stage};
+use canyu_domain::values::{
+    ActivityKind, AdoptionOutcome, Channel, ConsultationStatus, Disclosure, HearingStatus, MeetingKind, Role, SelectionMethod,
+    SignupStatus, Stage,
+};
 use chrono::{DateTime, Utc};
 
 /// An undertaking unit.
@@ -27,7 +30,7 @@ pub struct UnitView {
 pub struct AccountView {
     pub id: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub unit_id: Option<String>,
     /// The person's personal data was erased; `display_name` is then the erased placeholder.
     pub erased: bool,
@@ -60,7 +63,7 @@ pub struct DraftView {
 pub struct ConsultationView {
     pub id: String,
     pub decision_id: String,
-    pub channel: String,
+    pub channel: Channel,
     pub draft_version: u32,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
@@ -74,13 +77,13 @@ pub struct ConsultationView {
 
 impl ConsultationView {
     /// SCHEDULED, OPEN or CLOSED at `now`.
-    pub fn status(&self, now: DateTime<Utc>) -> &'static str {
+    pub fn status(&self, now: DateTime<Utc>) -> ConsultationStatus {
         if self.closed_at.is_some_and(|c| c <= now) || now >= self.closes_at {
-            "CLOSED"
+            ConsultationStatus::Closed
         } else if now < self.opens_at {
-            "SCHEDULED"
+            ConsultationStatus::Scheduled
         } else {
-            "OPEN"
+            ConsultationStatus::Open
         }
     }
 }
@@ -88,7 +91,7 @@ impl ConsultationView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityView {
     pub id: String,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub held_at: DateTime<Utc>,
     pub summary: String,
     pub participant_count: u32,
@@ -96,7 +99,7 @@ pub struct ActivityView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdoptionView {
-    pub outcome: String,
+    pub outcome: AdoptionOutcome,
     pub rationale: Option<String>,
     pub decided_at: DateTime<Utc>,
 }
@@ -120,7 +123,7 @@ pub struct FeedbackReportView {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeliberationView {
-    pub meeting_kind: String,
+    pub meeting_kind: MeetingKind,
     pub held_at: DateTime<Utc>,
     pub summary: String,
     pub dissent: String,
@@ -151,7 +154,7 @@ pub struct DecisionView {
     pub title: String,
     pub summary: String,
     pub unit_id: String,
-    pub disclosure: String,
+    pub disclosure: Disclosure,
     pub confidentiality_basis: Option<String>,
     pub late_addition_reason: Option<String>,
     pub registered_at: DateTime<Utc>,
@@ -175,7 +178,7 @@ impl DecisionView {
         self.state.stage()
     }
     pub fn is_confidential(&self) -> bool {
-        self.disclosure == "CONFIDENTIAL"
+        self.disclosure == Disclosure::Confidential
     }
 }
 
@@ -220,17 +223,17 @@ impl HearingView {
     }
 
     /// SCHEDULED, SIGNUP_CLOSED, DRAWN, PARTICIPANTS_PUBLISHED or HELD at `now`.
-    pub fn status(&self, now: DateTime<Utc>) -> &'static str {
+    pub fn status(&self, now: DateTime<Utc>) -> HearingStatus {
         if self.held_at.is_some() {
-            "HELD"
+            HearingStatus::Held
         } else if self.participants.is_some() {
-            "PARTICIPANTS_PUBLISHED"
+            HearingStatus::ParticipantsPublished
         } else if self.draw_seed.is_some() {
-            "DRAWN"
+            HearingStatus::Drawn
         } else if now >= self.signup_closes_at {
-            "SIGNUP_CLOSED"
+            HearingStatus::SignupClosed
         } else {
-            "OPEN_FOR_SIGNUP"
+            HearingStatus::OpenForSignup
         }
     }
 }

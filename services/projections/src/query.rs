@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use canyu_domain::values::{SelectionMethod, SignupStatus, Stage};
+use canyu_domain::values::{ConsultationStatus, SelectionMethod, SignupStatus, Stage};
 use canyu_eventstore::{EventStore, StoreError};
 use chrono::{DateTime, Utc};
 
@@ -232,7 +232,7 @@ pub fn dashboard(m: &ReadModel, unit_id: &str, now: DateTime<Utc>) -> Vec<Dashbo
             .flat_map(|c| m.consultation_comments.get(c.id.as_str()).map(|ids| m.comments_at(ids)).into_iter().flatten())
             .filter(|c| c.opinion_id.is_none() && c.hidden_at.is_none())
             .count();
-        let all_closed = d.consultations.iter().all(|c| c.status(now) == "CLOSED");
+        let all_closed = d.consultations.iter().all(|c| c.status(now) == ConsultationStatus::Closed);
         if ungrouped > 0 && all_closed {
             awaiting.push("UNGROUPED_COMMENTS".into());
         }

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use canyu_domain::Aggregate;
 use canyu_domain::decision::{Decision, DecisionCtx, DecisionState};
 use canyu_domain::events::*;
+#[allow(unused_imports, reason = "each test crate uses a different subset")]
+pub use canyu_domain::values::{ActivityKind, AdoptionOutcome, Channel, Disclosure, MeetingKind, Role, SelectionMethod, SignupStatus};
 use chrono::{DateTime, Utc};
 
 /// The decision every test works on.
@@ -56,7 +58,7 @@ pub fn registered() -> Event {
         title: "城市公共交通票价调整方案".into(),
         summary: "调整市区公交、地铁票价结构。".into(),
         unit_id: UNIT.into(),
-        disclosure: "PUBLIC".into(),
+        disclosure: Disclosure::Public,
         confidentiality_basis: None,
         late_addition_reason: None,
     }
@@ -102,7 +104,7 @@ pub fn consultation(id: &str, channel: &str, draft_version: u32, opens_at: &str,
     ConsultationOpened {
         decision_id: DECISION.into(),
         consultation_id: id.into(),
-        channel: channel.into(),
+        channel: Channel::parse("channel", channel).expect("a test channel"),
         draft_version,
         opens_at: t(opens_at),
         closes_at: t(closes_at),
@@ -143,7 +145,7 @@ pub fn adoption(opinion_id: &str, outcome: &str, rationale: Option<&str>) -> Eve
     AdoptionDecided {
         decision_id: DECISION.into(),
         opinion_id: opinion_id.into(),
-        outcome: outcome.into(),
+        outcome: AdoptionOutcome::parse("outcome", outcome).expect("a test outcome"),
         rationale: rationale.map(Into::into),
     }
     .into()
@@ -156,7 +158,7 @@ pub fn feedback_report(at: &str) -> Event {
 pub fn deliberation(held_at: &str) -> Event {
     DeliberationRecorded {
         decision_id: DECISION.into(),
-        meeting_kind: "EXECUTIVE_MEETING".into(),
+        meeting_kind: MeetingKind::ExecutiveMeeting,
         held_at: t(held_at),
         summary: "会议原则通过。".into(),
         dissent: String::new(),
@@ -255,7 +257,7 @@ pub fn scheduled(method: &str, capacity: u32, groups: &[&str]) -> Event {
         venue: "市政府第一会议室".into(),
         capacity,
         signup_closes_at: t(SIGNUP_CLOSES),
-        selection_method: method.into(),
+        selection_method: SelectionMethod::parse("selectionMethod", method).expect("a test method"),
         selection_rules: "按报名先后顺序确定参加人".into(),
         stakeholder_groups: groups.iter().map(|g| g.to_string()).collect(),
     }
@@ -277,7 +279,7 @@ pub fn signed_up(signup_id: &str, account: &str, group: &str, status: &str) -> E
         stakeholder_group: group.into(),
         statement: "希望保留老年人优惠".into(),
         personal: sealed(account),
-        status: status.into(),
+        status: SignupStatus::parse("status", status).expect("a test status"),
     }
     .into()
 }
