@@ -72,6 +72,9 @@ pub struct Settings {
     pub token_secret: Option<Secret>,
     /// The built web frontend; default `frontend/dist` when it exists.
     pub static_dir: Option<PathBuf>,
+    /// How long one call to the event store may take before the request answers
+    /// `UNAVAILABLE` (milliseconds).
+    pub store_timeout_ms: u64,
 }
 
 impl Default for Settings {
@@ -89,7 +92,15 @@ impl Default for Settings {
             keys_url: None,
             token_secret: None,
             static_dir: None,
+            store_timeout_ms: 10_000,
         }
+    }
+}
+
+impl Settings {
+    /// The bound on one call to the event store.
+    pub fn store_deadline(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.store_timeout_ms.max(1))
     }
 }
 
@@ -184,6 +195,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment::Jail's closures return figment's own large error")]
     fn layers_apply_in_order_defaults_file_env_flags() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
@@ -204,6 +216,7 @@ mod tests {
     }
 
     #[test]
+    #[expect(clippy::result_large_err, reason = "figment::Jail's closures return figment's own large error")]
     fn a_backend_without_its_url_is_refused() {
         figment::Jail::expect_with(|_| {
             let flags = Overrides { event_store: Some(EventStoreKind::Kurrentdb), ..Default::default() };
