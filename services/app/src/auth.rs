@@ -125,14 +125,14 @@ impl Tokens {
 pub fn hash_password(password: &str) -> AppResult<String> {
     use argon2::password_hash::PasswordHasher;
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| AppError::Unavailable(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut salt).map_err(|e| AppError::internal("no randomness", e.to_string()))?;
     PasswordHasher::<argon2::password_hash::phc::PasswordHash>::hash_password_with_salt(
         &argon2::Argon2::default(),
         password.as_bytes(),
         &salt,
     )
     .map(|h| h.to_string())
-    .map_err(|e| AppError::Unavailable(format!("hashing failed: {e}")))
+    .map_err(|e| AppError::internal("password hashing failed", e.to_string()))
 }
 
 /// Checks a password against an argon2 hash. CPU-heavy: call off the async runtime.

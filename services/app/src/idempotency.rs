@@ -180,10 +180,7 @@ impl Index {
         match records.get(&(account.to_string(), key.to_string())) {
             None => Ok(Prior::None),
             Some(r) if r.fingerprint == fingerprint => Ok(Prior::Same(r.written.clone())),
-            Some(_) => Err(AppError::Rejected {
-                reason: "IDEMPOTENCY_KEY_REUSED".into(),
-                message: "this idempotency key was already used for a different request".into(),
-            }),
+            Some(_) => Err(AppError::IdempotencyKeyReused),
         }
     }
 

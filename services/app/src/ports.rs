@@ -1,8 +1,7 @@
-//! Ports the application needs besides the event store: time, and lookups of a child's parent.
+//! Ports the application needs besides the event store: time.
 
 use std::sync::Mutex;
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 /// Source of the current time. The domain never reads a clock itself.
@@ -38,16 +37,4 @@ impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
-}
-
-/// Finds which aggregate a child entity belongs to. Implemented by the read models, which
-/// the gateway brings up to date before answering a mutation.
-#[async_trait]
-pub trait Lookup: Send + Sync + 'static {
-    /// The decision a consultation belongs to.
-    async fn consultation_decision(&self, consultation_id: &str) -> Option<String>;
-    /// The decision an opinion belongs to.
-    async fn opinion_decision(&self, opinion_id: &str) -> Option<String>;
-    /// The hearing a sign-up belongs to.
-    async fn signup_hearing(&self, signup_id: &str) -> Option<String>;
 }

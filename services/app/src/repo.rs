@@ -36,7 +36,9 @@ pub fn decode(e: &RecordedEvent) -> AppResult<Option<Event>> {
     if !canyu_domain::events::Event::TYPES.contains(&e.event_type.as_str()) {
         return Ok(None);
     }
-    Event::decode(&e.event_type, &e.data).map(Some).map_err(|err| AppError::Unavailable(format!("event {} does not decode: {err}", e.id)))
+    Event::decode(&e.event_type, &e.data)
+        .map(Some)
+        .map_err(|err| AppError::internal(format!("stored event {} ({}) does not decode", e.id, e.event_type), err))
 }
 
 /// The events of one aggregate type.
@@ -130,7 +132,7 @@ where
                     other => other?,
                 };
                 if events.is_empty() {
-                    return Err(AppError::Unavailable("a command decided no events".into()));
+                    return Err(AppError::bug("a command decided no events"));
                 }
                 let expected = guard.version.map_or(ExpectedVersion::NoStream, ExpectedVersion::Exact);
                 let new: Vec<NewEvent> = events

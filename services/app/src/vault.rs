@@ -33,11 +33,11 @@ impl Vault {
         let key = self.keys.get_or_create(subject).await?;
         let cipher = XChaCha20Poly1305::new(&key.into());
         let mut nonce = [0u8; 24];
-        getrandom::fill(&mut nonce).map_err(|e| AppError::Unavailable(format!("no randomness: {e}")))?;
-        let plain = serde_json::to_vec(value).map_err(|e| AppError::Unavailable(e.to_string()))?;
+        getrandom::fill(&mut nonce).map_err(|e| AppError::internal("no randomness", e.to_string()))?;
+        let plain = serde_json::to_vec(value).map_err(|e| AppError::internal("personal data does not serialise", e))?;
         let ct = cipher
             .encrypt(&XNonce::from(nonce), Payload { msg: &plain, aad: &aad(subject, purpose) })
-            .map_err(|_| AppError::Unavailable("encryption failed".into()))?;
+            .map_err(|_| AppError::bug("encryption failed"))?;
         Ok(Sealed { subject: subject.to_string(), nonce: B64.encode(nonce), ciphertext: B64.encode(ct) })
     }
 

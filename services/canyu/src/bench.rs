@@ -6,8 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use canyu_app::{Meta, Principal};
-use canyu_domain::decision::DecisionCommand;
+use canyu_app::Meta;
 use canyu_domain::values::Role;
 use canyu_eventstore::{Actor, EventMetadata, EventStore, ExpectedVersion, NewEvent};
 use chrono::Utc;
@@ -15,6 +14,11 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::startup::Platform;
+
+pub mod fixture;
+pub mod soak;
+
+use fixture::{COMMENT_MUTATION, DECISION_QUERY, fixture_on};
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -44,7 +48,7 @@ pub enum Scenario {
     },
     /// Mixed reads and writes at a fraction of the measured maximum, for minutes: latency per
     /// minute, errors, resident memory at start and end (see docs/benchmarks.md).
-    Soak(crate::soak::SoakArgs),
+    Soak(soak::SoakArgs),
     /// Fill a data directory with one decision and N comments (for `canyu rebuild`).
     Fill {
         #[arg(long)]
@@ -56,147 +60,16 @@ pub enum Scenario {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Run the scenario on the scaled-out setup instead of the embedded default: the PostgreSQL
-/// log at `--postgres-url` (an empty database or schema; without it the SQLite log), a
-/// projector writing the read models to Redis at `--redis-url`, and the gateway answering from
-/// its replica of them.
-#[derive(clap::Args, Debug, Clone, Default)]
-pub struct Scaled {
-    #[arg(long, requires = "redis_url")]
-    pub postgres_url: Option<String>,
-    /// With `--redis-url` alone: the SQLite log of the embedded default, read models in Redis.
-    #[arg(long)]
-    pub redis_url: Option<String>,
-}
+pub use fixture::Scaled;
 
 /// Runs one scenario and prints its figures.
 pub async fn run(args: BenchArgs) -> Result<(), BoxError> {
     match args.scenario {
         Scenario::Comments { clients, seconds, scaled } => http(clients, seconds, true, scaled).await,
         Scenario::Decision { clients, seconds, scaled } => http(clients, seconds, false, scaled).await,
-        Scenario::Soak(args) => crate::soak::run(args).await,
+        Scenario::Soak(args) => soak::run(args).await,
         Scenario::Fill { data_dir, comments } => fill(&data_dir, comments).await,
     }
-}
-
-pub(crate) struct Fixture {
-    pub(crate) url: String,
-    pub(crate) decision_id: String,
-    pub(crate) consultation_id: String,
-    pub(crate) tokens: Vec<String>,
-    _dir: tempfile::TempDir,
-}
-
-pub(crate) async fn fixture(clients: usize) -> Result<Fixture, BoxError> {
-    fixture_on(clients, Scaled::default()).await
-}
-
-pub(crate) async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxError> {
-    let dir = tempfile::tempdir()?;
-    let (platform, services) = match (&scaled.postgres_url, &scaled.redis_url) {
-        (pg, Some(redis)) => scaled_platform(dir.path(), pg.as_deref(), redis).await?,
-        _ => {
-            let platform = Platform::open_default(dir.path())?;
-            platform.spawn_projector();
-            let services = platform.services();
-            (platform, services)
-        }
-    };
-    let app = platform.app.clone();
-    app.create_account(&Meta::default(), "bench-admin", "bench-password", "管理员", Role::Admin).await?;
-    let (_, token) = app.login("bench-admin", "bench-password").await?;
-    let admin = Meta::by(Some(app.authenticate(&token).await?));
-    let unit = app.register_unit(&admin, "市住房和城乡建设局").await?.id;
-    let d = app.register_decision(&admin, 2021, "基准测试决策事项", "用于基准测试", &unit, "PUBLIC", None, None).await?.id;
-    app.decision_command(
-        &admin,
-        &d,
-        DecisionCommand::PublishDraft {
-            text: "第一条 总则。\n第二条 适用范围。".into(),
-            explanation: String::new(),
-            change_note: String::new(),
-        },
-    )
-    .await?;
-    let now = Utc::now();
-    let c = app.new_id();
-    let w = app
-        .decision_command(
-            &admin,
-            &d,
-            DecisionCommand::OpenConsultation {
-                consultation_id: c.clone(),
-                channel: "ONLINE".into(),
-                opens_at: now,
-                closes_at: now + chrono::Duration::days(31),
-                how_to_submit: String::new(),
-                shortened_reason: None,
-            },
-        )
-        .await?;
-    platform.projections.wait_for(w.position, Duration::from_secs(10)).await;
-    let mut tokens = Vec::new();
-    for i in 0..clients.min(64) {
-        let (_, t) = app.register_account(&Meta::default(), &format!("bench-user-{i}"), "bench-password", &format!("居民{i}")).await?;
-        tokens.push(t);
-    }
-    let resident: Principal = app.authenticate(&tokens[0]).await?;
-    // 47 comments + 3 decision events: the decision's history has 50 entries.
-    let mut last = 0;
-    for i in 0..47 {
-        last = app
-            .submit_comment(&Meta::by(Some(resident.clone())), &c, &format!("第{i}条意见：建议进一步明确适用范围。"), None)
-            .await?
-            .position;
-    }
-    platform.projections.wait_for(last, Duration::from_secs(10)).await;
-    // Rate limits on, but far above the load, so their cost is measured without refusals.
-    let fast = canyu_gateway::server::limits::Rate { per_second: 1e9, burst: 1e9 };
-    let limits = canyu_gateway::server::Limits { per_client: Some(fast), per_account: Some(fast), ..Default::default() };
-    let router = canyu_gateway::server::router_with(services, None, limits);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/graphql", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    Ok(Fixture { url, decision_id: d, consultation_id: c, tokens, _dir: dir })
-}
-
-pub(crate) const DECISION_QUERY: &str = "query($id: ID!) { decision(id: $id) { id title stage undertakingUnit { name } \
-    consultations { id status commentCount } history(first: 50) { totalCount edges { node { position at kind summary actor } } } } }";
-pub(crate) const COMMENT_MUTATION: &str =
-    "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } } }";
-
-#[cfg(feature = "redis")]
-async fn scaled_platform(
-    dir: &std::path::Path,
-    pg: Option<&str>,
-    redis: &str,
-) -> Result<(Platform, Arc<canyu_gateway::Services>), BoxError> {
-    use crate::config::{EventStoreKind, ReadModelKind, Secret, Settings};
-    let settings = Settings {
-        data_dir: dir.to_path_buf(),
-        event_store: if pg.is_some() { EventStoreKind::Postgres } else { EventStoreKind::Sqlite },
-        postgres_url: pg.map(|p| Secret::from(p.to_string())),
-        read_models: ReadModelKind::Redis,
-        redis_url: Some(Secret::from(redis.to_string())),
-        redis_namespace: format!("canyu-bench-{}", std::process::id()),
-        token_secret: Some(Secret::from("a-bench-token-secret-of-at-least-32-chars".to_string())),
-        ..Settings::default()
-    };
-    let platform = Platform::connect(&settings, Arc::new(canyu_app::SystemClock)).await?;
-    if canyu_eventstore::EventStore::head(platform.store.as_ref()).await? > 0 {
-        return Err("the bench needs an empty PostgreSQL database (or schema)".into());
-    }
-    let store = crate::startup::read_model_store(&settings)?;
-    let mut projector = canyu_projections::DocumentProjector::new(store, "bench-projector", Duration::from_secs(10));
-    let log = platform.store.clone();
-    tokio::spawn(async move { projector.run(log).await });
-    let services = crate::startup::replica_services(&settings, &platform).await?;
-    Ok((platform, services))
-}
-
-#[cfg(not(feature = "redis"))]
-async fn scaled_platform(_: &std::path::Path, _: Option<&str>, _: &str) -> Result<(Platform, Arc<canyu_gateway::Services>), BoxError> {
-    Err("this build has no Redis read models".into())
 }
 
 async fn http(clients: usize, seconds: u64, write: bool, scaled: Scaled) -> Result<(), BoxError> {
@@ -264,8 +137,8 @@ async fn fill(data_dir: &std::path::Path, comments: u64) -> Result<(), BoxError>
     app.create_account(&Meta::default(), "fill-admin", "fill-password", "管理员", Role::Admin).await?;
     let (_, token) = app.login("fill-admin", "fill-password").await?;
     let admin = Meta::by(Some(app.authenticate(&token).await?));
-    let unit = app.register_unit(&admin, "市城市管理局").await?.id;
-    let d = app.register_decision(&admin, 2021, "滕州市生活垃圾分类管理实施方案", "基准测试", &unit, "PUBLIC", None, None).await?.id;
+    let unit = app.execute(&admin, canyu_app::commands::RegisterUnit { unit_id: app.new_id(), name: "市城市管理局".into() }).await?.id;
+    let d = app.execute(&admin, fixture::register_decision(app.new_id(), &unit)).await?.id;
     let consultation = Uuid::now_v7().to_string();
     let store: Arc<dyn EventStore> = platform.store.clone();
     let started = Instant::now();

@@ -38,7 +38,7 @@ impl RedisClaims {
 }
 
 fn unavailable(e: impl std::fmt::Display) -> AppError {
-    AppError::Unavailable(format!("idempotency claims: {e}"))
+    AppError::unavailable("idempotency claims", e.to_string())
 }
 
 struct Held {

@@ -8,5 +8,4 @@ pub mod config;
 pub mod contracts;
 pub mod export;
 pub mod seed;
-pub mod soak;
 pub mod startup;

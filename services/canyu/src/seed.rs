@@ -5,11 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use canyu_app::{App, AppError, ManualClock, Meta, Principal, Written};
-use canyu_domain::decision::DecisionCommand;
+use canyu_app::{App, AppError, Command, ManualClock, Meta, Principal, Written, commands};
 use canyu_domain::events::Observer;
-use canyu_domain::hearing::HearingCommand;
-use canyu_domain::values::Role;
+use canyu_domain::values::{ActivityKind, AdoptionOutcome, Channel, Disclosure, MeetingKind, Role, SelectionMethod};
 use chrono::{DateTime, Duration as Days, TimeZone, Utc};
 
 use crate::config::Settings;
@@ -60,14 +58,20 @@ impl Seeder {
         Ok(w.id)
     }
 
-    async fn decision(&self, staff: &Meta, id: &str, cmd: DecisionCommand) -> Result<Written, SeedError> {
-        let w = self.app().decision_command(staff, id, cmd).await?;
+    async fn run<C: Command>(&self, who: &Meta, cmd: C) -> Result<Written, SeedError> {
+        let w = self.app().execute(who, cmd).await?;
         self.settle(&w).await;
         Ok(w)
     }
 
     async fn comment(&self, who: &Meta, consultation: &str, body: &str, clause: Option<&str>) -> Result<String, SeedError> {
-        let w = self.app().submit_comment(who, consultation, body, clause).await?;
+        let cmd = commands::SubmitComment {
+            comment_id: self.app().new_id(),
+            consultation_id: consultation.to_string(),
+            body: body.to_string(),
+            clause_id: clause.map(str::to_string),
+        };
+        let w = self.app().execute(who, cmd).await?;
         self.settle(&w).await;
         Ok(w.id)
     }
@@ -127,7 +131,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         "市应急管理局",
         "市交通运输局",
     ] {
-        let w = app.register_unit(&admin, name).await?;
+        let w = app.execute(&admin, commands::RegisterUnit { unit_id: app.new_id(), name: name.into() }).await?;
         s.settle(&w).await;
         units.insert(name, w.id);
     }
@@ -139,7 +143,9 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         ("yibao", "医保局 孙科长", "市医疗保障局"),
     ] {
         let id = s.account(user, display, Role::Resident).await?;
-        let w = app.grant_role(&admin, &id, "UNIT_STAFF", Some(&units[unit])).await?;
+        let w = app
+            .execute(&admin, commands::GrantRole { account_id: id.clone(), role: Role::UnitStaff, unit_id: Some(units[unit].clone()) })
+            .await?;
         s.settle(&w).await;
     }
     for (user, display) in [("resident1", "荆河街道居民"), ("resident2", "北辛街道居民"), ("resident3", "善南街道居民")] {
@@ -148,51 +154,83 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     let r = [s.login("resident1").await?, s.login("resident2").await?, s.login("resident3").await?];
 
     // ---- The 2021 catalogue ------------------------------------------------------------------
-    let catalogue: [(&str, &str, &str, &str, Option<&str>); 8] = [
-        ("滕州市城区停车设施规划建设管理办法", "规范城区停车设施规划、建设和管理，缓解停车难问题。", "市住房和城乡建设局", "PUBLIC", None),
-        ("滕州市学前教育三年行动计划（2021-2023年）", "扩大普惠性学前教育资源，新建、改扩建公办幼儿园。", "市教育和体育局", "PUBLIC", None),
-        ("滕州市生活垃圾分类管理实施方案", "在城区全面推行生活垃圾分类投放、收集、运输和处理。", "市城市管理局", "PUBLIC", None),
-        ("滕州市中心城区集中供热价格调整方案", "根据成本监审结果调整中心城区居民集中供热价格。", "市发展和改革局", "PUBLIC", None),
-        ("滕州市城乡居民基本医疗保险市级统筹实施办法", "统一城乡居民医保筹资标准和待遇水平。", "市医疗保障局", "ON_REQUEST", None),
-        ("滕州市国土空间总体规划（2021-2035年）", "统筹全市国土空间开发保护格局。", "市自然资源局", "PUBLIC", None),
+    let catalogue: [(&str, &str, &str, Disclosure, Option<&str>); 8] = [
+        (
+            "滕州市城区停车设施规划建设管理办法",
+            "规范城区停车设施规划、建设和管理，缓解停车难问题。",
+            "市住房和城乡建设局",
+            Disclosure::Public,
+            None,
+        ),
+        (
+            "滕州市学前教育三年行动计划（2021-2023年）",
+            "扩大普惠性学前教育资源，新建、改扩建公办幼儿园。",
+            "市教育和体育局",
+            Disclosure::Public,
+            None,
+        ),
+        ("滕州市生活垃圾分类管理实施方案", "在城区全面推行生活垃圾分类投放、收集、运输和处理。", "市城市管理局", Disclosure::Public, None),
+        (
+            "滕州市中心城区集中供热价格调整方案",
+            "根据成本监审结果调整中心城区居民集中供热价格。",
+            "市发展和改革局",
+            Disclosure::Public,
+            None,
+        ),
+        ("滕州市城乡居民基本医疗保险市级统筹实施办法", "统一城乡居民医保筹资标准和待遇水平。", "市医疗保障局", Disclosure::OnRequest, None),
+        ("滕州市国土空间总体规划（2021-2035年）", "统筹全市国土空间开发保护格局。", "市自然资源局", Disclosure::Public, None),
         (
             "滕州市重大突发事件应急物资储备方案",
             "应急物资储备布局与调用机制。",
             "市应急管理局",
-            "CONFIDENTIAL",
+            Disclosure::Confidential,
             Some("《中华人民共和国保守国家秘密法》第九条"),
         ),
-        ("滕州市城区出租汽车运营权有偿使用管理办法", "规范出租汽车经营权有偿使用。", "市交通运输局", "PUBLIC", None),
+        ("滕州市城区出租汽车运营权有偿使用管理办法", "规范出租汽车经营权有偿使用。", "市交通运输局", Disclosure::Public, None),
     ];
     let mut ids = Vec::new();
     for (title, summary, unit, disclosure, basis) in catalogue {
-        let w = app.register_decision(&admin, 2021, title, summary, &units[unit], disclosure, basis, None).await?;
+        let w = app
+            .execute(
+                &admin,
+                commands::RegisterDecision {
+                    decision_id: app.new_id(),
+                    year: 2021,
+                    title: title.into(),
+                    summary: summary.into(),
+                    unit_id: units[unit].clone(),
+                    disclosure,
+                    confidentiality_basis: basis.map(Into::into),
+                    addition_reason: None,
+                },
+            )
+            .await?;
         s.settle(&w).await;
         ids.push(w.id);
     }
     s.clock.set(at(2021, 2, 26, 10));
-    let w = app.publish_catalogue(&admin, 2021).await?;
+    let w = app.execute(&admin, commands::PublishCatalogue { year: 2021 }).await?;
     s.settle(&w).await;
 
     // ---- 1. Parking: the whole lifecycle, decided ----------------------------------------------
     let zhujian = s.login("zhujian").await?;
     let parking = ids[0].clone();
     s.clock.set(at(2021, 3, 8, 9));
-    s.decision(&zhujian, &parking, DecisionCommand::PublishBackground {
+    s.run(&zhujian, commands::PublishBackground { decision_id: parking.clone(),
         text: "近年来我市机动车保有量快速增长，城区停车泊位缺口较大，占道停车、乱停乱放现象突出。为落实《山东省城市停车设施规划建设及管理办法》，市住房和城乡建设局牵头起草本办法。".into(),
     }).await?;
-    s.decision(&zhujian, &parking, DecisionCommand::PublishDraft {
+    s.run(&zhujian, commands::PublishDraft { decision_id: parking.clone(),
         text: "第一条 为加强城区停车设施规划建设管理，制定本办法。\n第二条 本办法适用于本市城区范围内停车设施的规划、建设和管理。\n第三条 新建住宅项目按每户不少于1.2个泊位配建停车位。\n第四条 鼓励机关、企事业单位内部停车场在夜间和节假日向社会开放。\n第五条 占道停车泊位实行差别化收费，具体标准由价格主管部门制定。\n第六条 本办法自发布之日起施行。".into(),
         explanation: "起草说明：本办法共六条，重点解决配建标准偏低、共享停车不足和收费不合理三个问题。".into(),
         change_note: String::new(),
     }).await?;
     let consult = s.app().new_id();
-    s.decision(
+    s.run(
         &zhujian,
-        &parking,
-        DecisionCommand::OpenConsultation {
+        commands::OpenConsultation {
+            decision_id: parking.clone(),
             consultation_id: consult.clone(),
-            channel: "ONLINE".into(),
+            channel: Channel::Online,
             opens_at: at(2021, 3, 10, 0),
             closes_at: at(2021, 4, 10, 0),
             how_to_submit: "登录滕州市人民政府网站“政民互动”栏目或本平台提交意见；也可发送电子邮件至 tzzjj@example.gov.cn。".into(),
@@ -211,16 +249,16 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     s.clock.set(at(2021, 3, 22, 9));
     let hearing = s.app().new_id();
     let w = app
-        .schedule_hearing(
+        .execute(
             &zhujian,
-            HearingCommand::Schedule {
+            commands::ScheduleHearing {
                 hearing_id: hearing.clone(),
                 decision_id: parking.clone(),
                 starts_at: at(2021, 4, 20, 9),
                 venue: "滕州市政务服务中心三楼听证室".into(),
                 capacity: 15,
                 signup_closes_at: at(2021, 4, 8, 17),
-                selection_method: "FIRST_COME".into(),
+                selection_method: SelectionMethod::FirstCome,
                 selection_rules:
                     "按报名先后顺序确定听证参加人，每个利益相关群体至少保留一个名额；报满后进入候补，有人撤回时按候补顺序递补。".into(),
                 stakeholder_groups: vec!["城区居民".into(), "物业企业".into(), "停车场经营者".into(), "人大代表和政协委员".into()],
@@ -234,19 +272,31 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         (&r[1], "李秀英", "13806320002", "城区居民", "关注配建标准。"),
         (&r[2], "王志强", "13806320003", "物业企业", "代表小区物业发言。"),
     ] {
-        let w = app.sign_up_for_hearing(who, &hearing, name, phone, group, statement).await?;
+        let w = app
+            .execute(
+                who,
+                commands::SignUpForHearing {
+                    signup_id: app.new_id(),
+                    hearing_id: hearing.clone(),
+                    full_name: name.into(),
+                    phone: phone.into(),
+                    stakeholder_group: group.into(),
+                    statement: statement.into(),
+                },
+            )
+            .await?;
         s.settle(&w).await;
     }
     s.clock.set(at(2021, 4, 10, 9));
-    s.decision(&zhujian, &parking, DecisionCommand::CloseConsultation { consultation_id: consult.clone(), reason: None }).await?;
-    let w = app.hearing_command(&zhujian, &hearing, HearingCommand::PublishParticipants).await?;
+    s.run(&zhujian, commands::CloseConsultation { consultation_id: consult.clone(), reason: None }).await?;
+    let w = app.execute(&zhujian, commands::PublishHearingParticipants { hearing_id: hearing.clone() }).await?;
     s.settle(&w).await;
     s.clock.set(at(2021, 4, 20, 12));
     let w = app
-        .hearing_command(
+        .execute(
             &zhujian,
-            &hearing,
-            HearingCommand::RecordHeld {
+            commands::RecordHearingHeld {
+                hearing_id: hearing.clone(),
                 record_summary:
                     "听证会于4月20日举行，3名听证参加人发言，主要意见集中在配建标准和老旧小区停车问题，听证笔录已经参加人确认。".into(),
             },
@@ -255,10 +305,10 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     s.settle(&w).await;
     s.clock.set(at(2021, 4, 26, 10));
     let o1 = s
-        .decision(
+        .run(
             &zhujian,
-            &parking,
-            DecisionCommand::ConsolidateOpinion {
+            commands::ConsolidateOpinion {
+                decision_id: parking.clone(),
                 opinion_id: s.app().new_id(),
                 summary: "提高新建住宅配建标准，并区分核心区与外围区域".into(),
                 comment_ids: vec![c2, c4],
@@ -268,10 +318,10 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         .await?
         .id;
     let o2 = s
-        .decision(
+        .run(
             &zhujian,
-            &parking,
-            DecisionCommand::ConsolidateOpinion {
+            commands::ConsolidateOpinion {
+                decision_id: parking.clone(),
                 opinion_id: s.app().new_id(),
                 summary: "将老旧小区停车设施建设纳入办法".into(),
                 comment_ids: vec![c1],
@@ -281,10 +331,10 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         .await?
         .id;
     let o3 = s
-        .decision(
+        .run(
             &zhujian,
-            &parking,
-            DecisionCommand::ConsolidateOpinion {
+            commands::ConsolidateOpinion {
+                decision_id: parking.clone(),
                 opinion_id: s.app().new_id(),
                 summary: "明确机关单位停车场开放的安全管理责任".into(),
                 comment_ids: vec![c3],
@@ -294,47 +344,45 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         .await?
         .id;
     s.clock.set(at(2021, 5, 6, 10));
-    s.decision(
+    s.run(
         &zhujian,
-        &parking,
-        DecisionCommand::DecideAdoption {
+        commands::DecideAdoption {
             opinion_id: o1,
-            outcome: "PARTIALLY_ADOPTED".into(),
+            outcome: AdoptionOutcome::PartiallyAdopted,
             rationale: Some("采纳分区设置配建标准的意见，核心区提高至1.5个；外围区域维持1.2个，以免过度增加购房成本。".into()),
         },
     )
     .await?;
-    s.decision(
+    s.run(
         &zhujian,
-        &parking,
-        DecisionCommand::DecideAdoption {
+        commands::DecideAdoption {
             opinion_id: o2,
-            outcome: "NOT_ADOPTED".into(),
+            outcome: AdoptionOutcome::NotAdopted,
             rationale: Some("老旧小区改造停车位建设已由《滕州市老旧小区改造实施方案》规定，本办法不再重复规定。".into()),
         },
     )
     .await?;
-    s.decision(&zhujian, &parking, DecisionCommand::DecideAdoption { opinion_id: o3, outcome: "ADOPTED".into(), rationale: None }).await?;
-    s.decision(&zhujian, &parking, DecisionCommand::PublishDraft {
+    s.run(&zhujian, commands::DecideAdoption { opinion_id: o3, outcome: AdoptionOutcome::Adopted, rationale: None }).await?;
+    s.run(&zhujian, commands::PublishDraft { decision_id: parking.clone(),
         text: "第一条 为加强城区停车设施规划建设管理，制定本办法。\n第二条 本办法适用于本市城区范围内停车设施的规划、建设和管理。\n第三条 新建住宅项目在城区核心区按每户不少于1.5个泊位、外围区域按每户不少于1.2个泊位配建停车位。\n第四条 鼓励机关、企事业单位内部停车场在夜间和节假日向社会开放，开放单位与管理单位签订安全管理协议，明确安全管理责任。\n第五条 占道停车泊位实行差别化收费，具体标准由价格主管部门制定。\n第六条 本办法自发布之日起施行。".into(),
         explanation: "根据征求意见和听证情况修改。".into(),
         change_note: "修改第三条配建标准，第四条增加安全管理协议。".into(),
     }).await?;
-    s.decision(
+    s.run(
         &zhujian,
-        &parking,
-        DecisionCommand::PublishFeedbackReport {
+        commands::PublishFeedbackReport {
+            decision_id: parking.clone(),
             summary: "共收到网上意见4条，听证会发言3人次，归纳为3项意见：采纳1项、部分采纳1项、不予采纳1项，不予采纳的理由已一并公布。"
                 .into(),
         },
     )
     .await?;
     s.clock.set(at(2021, 5, 20, 15));
-    s.decision(
+    s.run(
         &zhujian,
-        &parking,
-        DecisionCommand::RecordDeliberation {
-            meeting_kind: "EXECUTIVE_MEETING".into(),
+        commands::RecordDeliberation {
+            decision_id: parking.clone(),
+            meeting_kind: MeetingKind::ExecutiveMeeting,
             held_at: at(2021, 5, 20, 9),
             summary: "市政府第12次常务会议审议通过《滕州市城区停车设施规划建设管理办法》。".into(),
             dissent: "有参会人员提出差别化收费标准应尽快出台，会议要求市发展和改革局三个月内制定。".into(),
@@ -356,10 +404,10 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     )
     .await?;
     s.clock.set(at(2021, 6, 1, 10));
-    s.decision(
+    s.run(
         &zhujian,
-        &parking,
-        DecisionCommand::PublishResult {
+        commands::PublishDecisionResult {
+            decision_id: parking.clone(),
             text: "《滕州市城区停车设施规划建设管理办法》已经市政府第12次常务会议审议通过，现予公布，自2021年7月1日起施行。".into(),
             document_number: "滕政发〔2021〕8号".into(),
             effective_at: at(2021, 7, 1, 0),
@@ -374,26 +422,26 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     let jiaoti = s.login("jiaoti").await?;
     let preschool = ids[1].clone();
     s.clock.set(at(2021, 6, 7, 9));
-    s.decision(
+    s.run(
         &jiaoti,
-        &preschool,
-        DecisionCommand::PublishBackground {
-            text: "我市普惠性幼儿园覆盖率低于全省平均水平，城区入园难问题仍然存在。".into()
+        commands::PublishBackground {
+            decision_id: preschool.clone(),
+            text: "我市普惠性幼儿园覆盖率低于全省平均水平，城区入园难问题仍然存在。".into(),
         },
     )
     .await?;
-    s.decision(&jiaoti, &preschool, DecisionCommand::PublishDraft {
+    s.run(&jiaoti, commands::PublishDraft { decision_id: preschool.clone(),
         text: "一、到2023年，全市普惠性幼儿园覆盖率达到90%以上。\n二、三年新建、改扩建公办幼儿园30所。\n三、落实城镇小区配套幼儿园建设要求。\n四、加强幼儿园教师队伍建设。".into(),
         explanation: "起草说明：依据国家和省学前教育行动计划制定。".into(),
         change_note: String::new(),
     }).await?;
     let pc = s.app().new_id();
-    s.decision(
+    s.run(
         &jiaoti,
-        &preschool,
-        DecisionCommand::OpenConsultation {
+        commands::OpenConsultation {
+            decision_id: preschool.clone(),
             consultation_id: pc.clone(),
-            channel: "ONLINE".into(),
+            channel: Channel::Online,
             opens_at: at(2021, 6, 8, 0),
             closes_at: at(2021, 6, 28, 0),
             how_to_submit: "本平台在线提交。".into(),
@@ -406,12 +454,12 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     s.clock.set(at(2021, 6, 15, 19));
     let p2 = s.comment(&r[1], &pc, "建议增加对民办普惠园的补助标准。", None).await?;
     s.clock.set(at(2021, 6, 18, 10));
-    s.decision(
+    s.run(
         &jiaoti,
-        &preschool,
-        DecisionCommand::RecordParticipationActivity {
+        commands::RecordParticipationActivity {
+            decision_id: preschool.clone(),
             activity_id: s.app().new_id(),
-            kind: "SYMPOSIUM".into(),
+            kind: ActivityKind::Symposium,
             held_at: at(2021, 6, 17, 15),
             summary: "召开幼儿园园长和家长代表座谈会，听取对布局规划和收费的意见。".into(),
             participant_count: 18,
@@ -420,10 +468,10 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     .await?;
     s.clock.set(at(2021, 7, 2, 10));
     let po = s
-        .decision(
+        .run(
             &jiaoti,
-            &preschool,
-            DecisionCommand::ConsolidateOpinion {
+            commands::ConsolidateOpinion {
+                decision_id: preschool.clone(),
                 opinion_id: s.app().new_id(),
                 summary: "新建公办园优先布局在新城区等适龄儿童集中区域".into(),
                 comment_ids: vec![p1],
@@ -432,11 +480,11 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         )
         .await?
         .id;
-    s.decision(&jiaoti, &preschool, DecisionCommand::DecideAdoption { opinion_id: po, outcome: "ADOPTED".into(), rationale: None }).await?;
-    s.decision(
+    s.run(&jiaoti, commands::DecideAdoption { opinion_id: po, outcome: AdoptionOutcome::Adopted, rationale: None }).await?;
+    s.run(
         &jiaoti,
-        &preschool,
-        DecisionCommand::ConsolidateOpinion {
+        commands::ConsolidateOpinion {
+            decision_id: preschool.clone(),
             opinion_id: s.app().new_id(),
             summary: "提高民办普惠性幼儿园补助标准".into(),
             comment_ids: vec![p2],
@@ -448,7 +496,12 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     // ---- 3. Transport: withdrawn ------------------------------------------------------------------
     s.clock.set(at(2021, 8, 2, 10));
     let w = app
-        .decision_command(&admin, &ids[7], DecisionCommand::Withdraw { reason: "上位法正在修订，待省级办法出台后重新启动。".into() })
+        .execute(
+            &admin,
+            commands::WithdrawDecision {
+                decision_id: ids[7].clone(), reason: "上位法正在修订，待省级办法出台后重新启动。".into()
+            },
+        )
         .await?;
     s.settle(&w).await;
 
@@ -458,26 +511,26 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     // 4. Waste sorting: an online consultation open now, with comments.
     let chengguan = s.login("chengguan").await?;
     let waste = ids[2].clone();
-    s.decision(
+    s.run(
         &chengguan,
-        &waste,
-        DecisionCommand::PublishBackground {
+        commands::PublishBackground {
+            decision_id: waste.clone(),
             text: "按照国家和省关于推行生活垃圾分类的部署，我市作为试点县级市，需在城区全面推行生活垃圾分类。".into(),
         },
     )
     .await?;
-    s.decision(&chengguan, &waste, DecisionCommand::PublishDraft {
+    s.run(&chengguan, commands::PublishDraft { decision_id: waste.clone(),
         text: "第一条 生活垃圾分为可回收物、有害垃圾、厨余垃圾和其他垃圾四类。\n第二条 城区居民小区按规定设置分类投放点。\n第三条 物业服务企业为分类投放管理责任人。\n第四条 对违反分类投放规定的单位和个人，依法予以处罚。".into(),
         explanation: "起草说明：参照《山东省生活垃圾管理条例》制定。".into(),
         change_note: String::new(),
     }).await?;
     let wc = s.app().new_id();
-    s.decision(
+    s.run(
         &chengguan,
-        &waste,
-        DecisionCommand::OpenConsultation {
+        commands::OpenConsultation {
+            decision_id: waste.clone(),
             consultation_id: wc.clone(),
-            channel: "ONLINE".into(),
+            channel: Channel::Online,
             opens_at: now,
             closes_at: now + Days::days(30),
             how_to_submit: "本平台在线提交，或书面寄送至滕州市城市管理局（邮编277500）。".into(),
@@ -491,18 +544,18 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     // 5. Heating prices: a lottery hearing open for sign-up.
     let fagai = s.login("fagai").await?;
     let heating = ids[3].clone();
-    s.decision(
+    s.run(
         &fagai,
-        &heating,
-        DecisionCommand::PublishBackground {
-            text: "经成本监审，中心城区集中供热企业运行成本上升，现行价格已执行多年。".into()
+        commands::PublishBackground {
+            decision_id: heating.clone(),
+            text: "经成本监审，中心城区集中供热企业运行成本上升，现行价格已执行多年。".into(),
         },
     )
     .await?;
-    s.decision(
+    s.run(
         &fagai,
-        &heating,
-        DecisionCommand::PublishDraft {
+        commands::PublishDraft {
+            decision_id: heating.clone(),
             text:
                 "一、居民供热价格由每平方米22元调整为24元。\n二、低保户、特困人员供热费用予以减免。\n三、调整后价格自下一个采暖季起执行。"
                     .into(),
@@ -512,16 +565,16 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     )
     .await?;
     let w = app
-        .schedule_hearing(
+        .execute(
             &fagai,
-            HearingCommand::Schedule {
+            commands::ScheduleHearing {
                 hearing_id: s.app().new_id(),
                 decision_id: heating,
                 starts_at: now + Days::days(40),
                 venue: "滕州市发展和改革局第一会议室".into(),
                 capacity: 9,
                 signup_closes_at: now + Days::days(20),
-                selection_method: "LOTTERY".into(),
+                selection_method: SelectionMethod::Lottery,
                 selection_rules: "报名截止后以公开种子随机抽选9名听证参加人，每个利益相关群体至少1名；抽选结果任何人可按公布的种子复核。"
                     .into(),
                 stakeholder_groups: vec!["供热用户".into(), "供热企业".into(), "低收入群体代表".into(), "专家学者".into()],
@@ -532,11 +585,10 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
 
     // 6. Health insurance: drafting.
     let yibao = s.login("yibao").await?;
-    s.decision(
+    s.run(
         &yibao,
-        &ids[4],
-        DecisionCommand::PublishBackground {
-            text: "按照省医保局部署，推进城乡居民基本医疗保险市级统筹。".into()
+        commands::PublishBackground {
+            decision_id: ids[4].clone(), text: "按照省医保局部署，推进城乡居民基本医疗保险市级统筹。".into()
         },
     )
     .await?;

@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use canyu_app::{App, Clock, SystemClock, Tokens};
 use canyu_eventstore::EventStore;
@@ -84,13 +85,24 @@ impl Platform {
     /// Opens (creating if needed) the data directory and wires the write side. The read models
     /// start empty: call [`Platform::catch_up`] before serving.
     pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
+        Self::open_with_deadline(data_dir, clock, canyu_eventstore::timed::DEFAULT_DEADLINE)
+    }
+
+    /// [`Platform::open`] with every call to the event store bounded by `deadline`.
+    pub fn open_with_deadline(data_dir: &Path, clock: Arc<dyn Clock>, deadline: Duration) -> Result<Platform, StartupError> {
         std::fs::create_dir_all(data_dir).map_err(|e| StartupError::DataDir(data_dir.to_path_buf(), e))?;
         let store = Arc::new(SqliteEventStore::open(data_dir.join(EVENTS_FILE))?);
         let keys: Arc<dyn KeyStore> = Arc::new(SqliteKeyStore::open(data_dir.join(KEYS_FILE))?);
-        Self::assemble(Backend::Sqlite(store), keys, token_secret(None, data_dir)?, clock)
+        Self::assemble(Backend::Sqlite(store), keys, token_secret(None, data_dir)?, clock, deadline)
     }
 
-    fn assemble(backend: Backend, keys: Arc<dyn KeyStore>, secret: Vec<u8>, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
+    fn assemble(
+        backend: Backend,
+        keys: Arc<dyn KeyStore>,
+        secret: Vec<u8>,
+        clock: Arc<dyn Clock>,
+        deadline: Duration,
+    ) -> Result<Platform, StartupError> {
         let store: Arc<dyn EventStore> = match &backend {
             Backend::Sqlite(s) => s.clone(),
             #[cfg(feature = "postgres")]
@@ -98,12 +110,13 @@ impl Platform {
             #[cfg(feature = "kurrentdb")]
             Backend::Kurrentdb(s) => s.clone(),
         };
-        // Every append is timed for `/metrics`.
+        // Every append is timed for `/metrics`, and every call is bounded.
         let append_timings = Arc::new(canyu_eventstore::timed::AppendTimings::default());
-        let store: Arc<dyn EventStore> = Arc::new(canyu_eventstore::timed::Timed::new(store, append_timings.clone()));
+        let store: Arc<dyn EventStore> =
+            Arc::new(canyu_eventstore::timed::Timed::new(store, append_timings.clone()).with_deadline(deadline));
         let projections = Projections::new();
         let tokens = Tokens::new(secret, chrono::Duration::hours(12));
-        let app = Arc::new(App::new(store.clone(), keys, clock, tokens, projections.clone()));
+        let app = Arc::new(App::new(store.clone(), keys, clock, tokens));
         Ok(Platform { store, app, projections, backend, append_timings })
     }
 
@@ -113,20 +126,20 @@ impl Platform {
     /// so that all gateway processes share the keys) and the token secret.
     pub async fn connect(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
         match settings.event_store {
-            EventStoreKind::Sqlite => Self::open(&settings.data_dir, clock),
+            EventStoreKind::Sqlite => Self::open_with_deadline(&settings.data_dir, clock, settings.store_deadline()),
             #[cfg(feature = "postgres")]
             EventStoreKind::Postgres => {
                 let url = settings.postgres_url.as_ref().ok_or_else(|| StartupError::Unsupported("--postgres-url is required".into()))?;
                 let store = Arc::new(canyu_eventstore::postgres::PostgresEventStore::connect(url.expose()).await?);
                 let keys = Self::shared_keys(settings).await?;
-                Self::assemble(Backend::Postgres(store), keys, Self::shared_secret(settings)?, clock)
+                Self::assemble(Backend::Postgres(store), keys, Self::shared_secret(settings)?, clock, settings.store_deadline())
             }
             #[cfg(feature = "kurrentdb")]
             EventStoreKind::Kurrentdb => {
                 let url = settings.kurrentdb_url.as_ref().ok_or_else(|| StartupError::Unsupported("--kurrentdb-url is required".into()))?;
                 let store = Arc::new(canyu_eventstore::kurrentdb::KurrentDbEventStore::connect(url.expose()).await?);
                 let keys = Self::shared_keys(settings).await?;
-                Self::assemble(Backend::Kurrentdb(store), keys, Self::shared_secret(settings)?, clock)
+                Self::assemble(Backend::Kurrentdb(store), keys, Self::shared_secret(settings)?, clock, settings.store_deadline())
             }
             #[allow(unreachable_patterns, reason = "reachable when a backend feature is off")]
             other => Err(StartupError::Unsupported(format!("this build has no {other:?} event store (cargo feature off)"))),

@@ -1,5 +1,7 @@
-//! Append latency of any store, for `/metrics`: [`Timed`] wraps a store and records how long
-//! each append took (the durable commit included) in an [`AppendTimings`] histogram.
+//! Append latency of any store, for `/metrics`, and a bound on every call: [`Timed`] wraps a
+//! store, records how long each append took (the durable commit included) in an
+//! [`AppendTimings`] histogram, and answers `Unavailable` when the store does not answer a call
+//! within its deadline (a stalled connection must not hold a request for ever).
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -9,7 +11,10 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
-use crate::{AppendResult, Capabilities, EventStore, ExpectedVersion, NewEvent, RecordedEvent, Result};
+use crate::{AppendResult, Capabilities, EventStore, ExpectedVersion, NewEvent, RecordedEvent, Result, StoreError};
+
+/// How long one call may take by default before it answers `Unavailable`.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Upper bounds (seconds) of the append latency buckets.
 pub const APPEND_BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
@@ -59,15 +64,31 @@ impl AppendTimings {
     }
 }
 
-/// A store whose appends are timed.
+/// A store whose appends are timed and whose calls are bounded.
 pub struct Timed {
     inner: Arc<dyn EventStore>,
     timings: Arc<AppendTimings>,
+    deadline: Duration,
 }
 
 impl Timed {
     pub fn new(inner: Arc<dyn EventStore>, timings: Arc<AppendTimings>) -> Self {
-        Timed { inner, timings }
+        Timed { inner, timings, deadline: DEFAULT_DEADLINE }
+    }
+
+    /// Bounds every call (but the endless subscription) by `deadline`. An append cut off by it
+    /// may still commit later: `Unavailable` means "not known", and a retry with the same
+    /// idempotency key finds the first attempt.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    async fn bounded<T>(&self, what: &str, call: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+        match tokio::time::timeout(self.deadline, call).await {
+            Ok(r) => r,
+            Err(_) => Err(StoreError::Unavailable(format!("{what}: no answer within {:?}", self.deadline))),
+        }
     }
 }
 
@@ -81,21 +102,21 @@ impl std::fmt::Debug for Timed {
 impl EventStore for Timed {
     async fn append(&self, stream: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> Result<AppendResult> {
         let started = Instant::now();
-        let r = self.inner.append(stream, expected, events).await;
+        let r = self.bounded("append", self.inner.append(stream, expected, events)).await;
         self.timings.record(started.elapsed(), r.is_ok());
         r
     }
 
     async fn read_stream(&self, stream: &str, from_version: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
-        self.inner.read_stream(stream, from_version, limit).await
+        self.bounded("read_stream", self.inner.read_stream(stream, from_version, limit)).await
     }
 
     async fn read_all(&self, after: u64, limit: usize) -> Result<Vec<RecordedEvent>> {
-        self.inner.read_all(after, limit).await
+        self.bounded("read_all", self.inner.read_all(after, limit)).await
     }
 
     async fn head(&self) -> Result<u64> {
-        self.inner.head().await
+        self.bounded("head", self.inner.head()).await
     }
 
     fn subscribe_all(&self, after: u64) -> BoxStream<'static, Result<RecordedEvent>> {
@@ -110,6 +131,39 @@ impl EventStore for Timed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A store that accepts calls and never answers them (a stalled connection).
+    struct Stalled;
+
+    #[async_trait]
+    impl EventStore for Stalled {
+        async fn append(&self, _: &str, _: ExpectedVersion, _: Vec<NewEvent>) -> Result<AppendResult> {
+            std::future::pending().await
+        }
+        async fn read_stream(&self, _: &str, _: u64, _: usize) -> Result<Vec<RecordedEvent>> {
+            std::future::pending().await
+        }
+        async fn read_all(&self, _: u64, _: usize) -> Result<Vec<RecordedEvent>> {
+            std::future::pending().await
+        }
+        async fn head(&self) -> Result<u64> {
+            std::future::pending().await
+        }
+        fn subscribe_all(&self, _: u64) -> BoxStream<'static, Result<RecordedEvent>> {
+            Box::pin(futures::stream::pending())
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_store_that_does_not_answer_is_unavailable_after_the_deadline() {
+        let store = Timed::new(Arc::new(Stalled), Arc::default()).with_deadline(Duration::from_secs(2));
+        let started = tokio::time::Instant::now();
+        let e = store.read_stream("decision-1", 0, 10).await.unwrap_err();
+        assert!(matches!(e, StoreError::Unavailable(ref m) if m.contains("read_stream")), "{e}");
+        assert_eq!(started.elapsed(), Duration::from_secs(2));
+        assert!(matches!(store.append("decision-1", ExpectedVersion::Any, vec![]).await, Err(StoreError::Unavailable(_))));
+        assert!(matches!(store.head().await, Err(StoreError::Unavailable(_))));
+    }
 
     #[test]
     fn renders_counts_buckets_and_failures() {

@@ -4,28 +4,35 @@ use async_graphql::{Error, ErrorExtensions};
 use canyu_app::AppError;
 
 /// Converts an [`AppError`] into a GraphQL error: a safe message, `extensions.code`, and
-/// `extensions.field` (validation) or `extensions.reason` (rule refusals). Unavailability is
-/// logged with its cause; the client sees only the code and a generic message.
+/// `extensions.field` (validation) or `extensions.reason` (rule refusals). Technical failures
+/// are logged with their whole cause chain; the client sees only the code and a generic
+/// message: `UNAVAILABLE` (retry later) or `INTERNAL` (a bug; retrying will not help).
 pub fn gql(e: AppError) -> Error {
-    let (code, field, reason) = match &e {
-        AppError::Rejected { reason, .. } => ("REJECTED", None, Some(reason.clone())),
-        AppError::Conflict(_) => ("CONFLICT", None, None),
-        AppError::NotFound(_) => ("NOT_FOUND", None, None),
-        AppError::Forbidden(_) => ("FORBIDDEN", None, None),
-        AppError::Unauthenticated(_) => ("UNAUTHENTICATED", None, None),
-        AppError::Invalid { field, .. } => ("VALIDATION", Some(field.clone()), None),
-        AppError::Unavailable(cause) => {
-            tracing::warn!(%cause, "request failed: unavailable");
-            ("UNAVAILABLE", None, None)
+    let (code, field) = match &e {
+        AppError::Rejected(_) | AppError::IdempotencyKeyReused => ("REJECTED", None),
+        AppError::Conflict(_) => ("CONFLICT", None),
+        AppError::NotFound(_) => ("NOT_FOUND", None),
+        AppError::Forbidden(_) => ("FORBIDDEN", None),
+        AppError::Unauthenticated(_) => ("UNAUTHENTICATED", None),
+        AppError::Invalid { field, .. } => ("VALIDATION", Some(field.clone())),
+        AppError::Unavailable { .. } => {
+            tracing::warn!(error = %canyu_app::error::chain(&e), "request failed: unavailable");
+            ("UNAVAILABLE", None)
         }
-        AppError::RateLimited { .. } => ("RATE_LIMITED", None, None),
+        AppError::Internal { .. } => {
+            tracing::error!(error = %canyu_app::error::chain(&e), "request failed: internal error");
+            ("INTERNAL", None)
+        }
+        AppError::RateLimited { .. } => ("RATE_LIMITED", None),
     };
+    let reason = e.reason();
     let retry_after = match &e {
         AppError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
         _ => None,
     };
     let message = match &e {
-        AppError::Unavailable(_) => "the service is temporarily unavailable; try again".to_string(),
+        AppError::Unavailable { .. } => "the service is temporarily unavailable; try again".to_string(),
+        AppError::Internal { .. } => "an internal error occurred; it was logged".to_string(),
         other => other.to_string(),
     };
     Error::new(message).extend_with(|_, ext| {

@@ -5,10 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject, Subscription};
-use canyu_app::{AppError, Meta, Written};
-use canyu_domain::decision::DecisionCommand;
+use canyu_app::{AppError, Command, Meta, Written, commands};
 use canyu_domain::events::Observer as DomainObserver;
-use canyu_domain::hearing::HearingCommand;
 use canyu_projections::query::{self, DecisionFilter as QFilter};
 use chrono::{DateTime, Utc};
 use futures::Stream;
@@ -29,18 +27,12 @@ fn services<'a>(ctx: &'a Context<'_>) -> Result<&'a Arc<Services>> {
 #[derive(Debug, Clone)]
 pub struct IdempotencyKeyHeader(pub String);
 
-/// Who asks, with the idempotency key (the input's, else the header's) and a fingerprint of
-/// the operation and its input, so that a retry under the same key must repeat the input.
-/// The fingerprint is keyed with the server's secret, and inputs with personal data pass only
-/// their other fields, so the stored fingerprint reveals nothing about the input.
-fn meta(ctx: &Context<'_>, operation: &str, input: &impl std::fmt::Debug, idempotency_key: Option<String>) -> Result<Meta> {
+/// Who asks, with the idempotency key (the input's, else the `Idempotency-Key` header's). The
+/// application fingerprints the typed command itself, so a retry must repeat the input.
+fn meta(ctx: &Context<'_>, idempotency_key: Option<String>) -> Result<Meta> {
     let auth = ctx.data::<Auth>()?;
     let idempotency_key = idempotency_key.or_else(|| ctx.data_opt::<IdempotencyKeyHeader>().map(|h| h.0.clone()));
-    let fingerprint = match &idempotency_key {
-        Some(_) => Some(services(ctx)?.app.tokens.fingerprint(&format!("{operation}\0{input:?}"))),
-        None => None,
-    };
-    Ok(Meta { principal: auth.0.clone(), correlation_id: None, idempotency_key, fingerprint })
+    Ok(Meta { principal: auth.0.clone(), idempotency_key, ..Meta::default() })
 }
 
 /// Waits (bounded) until the read models show the write, so the answer reflects it. When
@@ -110,7 +102,7 @@ impl QueryRoot {
             .map(|f| QFilter {
                 year: f.year,
                 unit_id: f.unit_id.map(|u| u.0),
-                stage: f.stage.and_then(|st| canyu_domain::values::Stage::parse("stage", st.as_str()).ok()),
+                stage: f.stage.map(Into::into),
                 text: f.text.filter(|t| !t.trim().is_empty()),
             })
             .unwrap_or_default();
@@ -210,9 +202,9 @@ pub struct AuthPayload {
 pub struct MutationRoot;
 
 impl MutationRoot {
-    async fn decision_cmd(ctx: &Context<'_>, meta: Meta, decision_id: &ID, cmd: DecisionCommand) -> Result<DecisionPayload> {
+    async fn decision_cmd<C: Command>(ctx: &Context<'_>, meta: Meta, decision_id: &ID, cmd: C) -> Result<DecisionPayload> {
         let s = services(ctx)?;
-        let w = s.app.decision_command(&meta, decision_id.as_str(), cmd).await.gql()?;
+        let w = s.app.execute(&meta, cmd).await.gql()?;
         let position = settle(s, &w).await?;
         Ok(DecisionPayload { position, decision: decision_view(s, decision_id.as_str())? })
     }
@@ -263,7 +255,7 @@ impl MutationRoot {
 impl MutationRoot {
     /// Creates a resident account and signs it in.
     async fn register_account(&self, ctx: &Context<'_>, input: RegisterAccountInput) -> Result<AuthPayload> {
-        let m = meta(ctx, "registerAccount", &(), None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
         let (w, token) = s.app.register_account(&m, &input.username, &input.password, &input.display_name).await.gql()?;
         let (position, account) = Self::account_payload(s, &w).await?;
@@ -281,19 +273,19 @@ impl MutationRoot {
 
     /// Registers an undertaking unit (admin).
     async fn register_unit(&self, ctx: &Context<'_>, input: RegisterUnitInput) -> Result<UnitPayload> {
-        let m = meta(ctx, "registerUnit", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s.app.register_unit(&m, &input.name).await.gql()?;
+        let w = s.app.execute(&m, commands::RegisterUnit { unit_id: s.app.new_id(), name: input.name }).await.gql()?;
         let position = settle(s, &w).await?;
         Ok(UnitPayload { position, unit: s.projections.read(|m| Unit::lookup(m, &w.id)) })
     }
 
     /// Grants RESIDENT, UNIT_STAFF (with unitId) or ADMIN (admin).
     async fn grant_role(&self, ctx: &Context<'_>, input: GrantRoleInput) -> Result<AccountPayload> {
-        let m = meta(ctx, "grantRole", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w =
-            s.app.grant_role(&m, input.account_id.as_str(), input.role.as_str(), input.unit_id.as_ref().map(|u| u.as_str())).await.gql()?;
+        let cmd = commands::GrantRole { account_id: input.account_id.0, role: input.role.into(), unit_id: input.unit_id.map(|u| u.0) };
+        let w = s.app.execute(&m, cmd).await.gql()?;
         let (position, account) = Self::account_payload(s, &w).await?;
         Ok(AccountPayload { position, account })
     }
@@ -301,40 +293,37 @@ impl MutationRoot {
     /// Erases a person's personal data (admin): deletes their key (crypto-shredding) and
     /// records a public `account.erased.v1`; they are shown as an erased resident from then on.
     async fn erase_person(&self, ctx: &Context<'_>, input: ErasePersonInput) -> Result<AccountPayload> {
-        let m = meta(ctx, "erasePerson", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s.app.erase_person(&m, input.account_id.as_str()).await.gql()?;
+        let w = s.app.execute(&m, commands::ErasePerson { account_id: input.account_id.0 }).await.gql()?;
         let (position, account) = Self::account_payload(s, &w).await?;
         Ok(AccountPayload { position, account })
     }
 
     /// Lists a major decision in a year's catalogue (admin).
     async fn register_decision(&self, ctx: &Context<'_>, input: RegisterDecisionInput) -> Result<DecisionPayload> {
-        let m = meta(ctx, "registerDecision", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s
-            .app
-            .register_decision(
-                &m,
-                input.year,
-                &input.title,
-                &input.summary,
-                input.undertaking_unit_id.as_str(),
-                input.disclosure.as_str(),
-                input.confidentiality_basis.as_deref(),
-                input.addition_reason.as_deref(),
-            )
-            .await
-            .gql()?;
+        let cmd = commands::RegisterDecision {
+            decision_id: s.app.new_id(),
+            year: input.year,
+            title: input.title,
+            summary: input.summary,
+            unit_id: input.undertaking_unit_id.0,
+            disclosure: input.disclosure.into(),
+            confidentiality_basis: input.confidentiality_basis,
+            addition_reason: input.addition_reason,
+        };
+        let w = s.app.execute(&m, cmd).await.gql()?;
         let position = settle(s, &w).await?;
         Ok(DecisionPayload { position, decision: decision_view(s, &w.id)? })
     }
 
     /// Publishes a year's catalogue (admin).
     async fn publish_catalogue(&self, ctx: &Context<'_>, input: PublishCatalogueInput) -> Result<CataloguePayload> {
-        let m = meta(ctx, "publishCatalogue", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s.app.publish_catalogue(&m, input.year).await.gql()?;
+        let w = s.app.execute(&m, commands::PublishCatalogue { year: input.year }).await.gql()?;
         let position = settle(s, &w).await?;
         let v = viewer(ctx)?;
         Ok(CataloguePayload { position, catalogue: Catalogue(s.projections.read(|m| query::catalogue(m, input.year, &v))) })
@@ -342,50 +331,58 @@ impl MutationRoot {
 
     /// Publishes the drafting background (unit staff).
     async fn publish_background(&self, ctx: &Context<'_>, input: PublishBackgroundInput) -> Result<DecisionPayload> {
-        let m = meta(ctx, "publishBackground", &input, None)?;
-        Self::decision_cmd(ctx, m, &input.decision_id, DecisionCommand::PublishBackground { text: input.text }).await
+        let m = meta(ctx, None)?;
+        let cmd = commands::PublishBackground { decision_id: input.decision_id.0.clone(), text: input.text };
+        Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
     /// Publishes the next draft version (unit staff).
     async fn publish_draft(&self, ctx: &Context<'_>, input: PublishDraftInput) -> Result<DecisionPayload> {
-        let m = meta(ctx, "publishDraft", &input, None)?;
-        let cmd = DecisionCommand::PublishDraft { text: input.text, explanation: input.explanation, change_note: input.change_note };
+        let m = meta(ctx, None)?;
+        let cmd = commands::PublishDraft {
+            decision_id: input.decision_id.0.clone(),
+            text: input.text,
+            explanation: input.explanation,
+            change_note: input.change_note,
+        };
         Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
     /// Opens a consultation on the current draft (unit staff). ONLINE needs 30 days or a reason.
     async fn open_consultation(&self, ctx: &Context<'_>, input: OpenConsultationInput) -> Result<ConsultationPayload> {
-        let m = meta(ctx, "openConsultation", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let cmd = DecisionCommand::OpenConsultation {
+        let cmd = commands::OpenConsultation {
+            decision_id: input.decision_id.0.clone(),
             consultation_id: s.app.new_id(),
-            channel: input.channel.as_str().into(),
+            channel: input.channel.into(),
             opens_at: input.opens_at,
             closes_at: input.closes_at,
             how_to_submit: input.how_to_submit,
             shortened_reason: input.shortened_reason,
         };
-        let w = s.app.decision_command(&m, input.decision_id.as_str(), cmd).await.gql()?;
+        let w = s.app.execute(&m, cmd).await.gql()?;
         Self::consultation_payload(s, w, input.decision_id.as_str()).await
     }
 
     /// Closes a consultation; before its announced end a reason is required (unit staff).
     async fn close_consultation(&self, ctx: &Context<'_>, input: CloseConsultationInput) -> Result<ConsultationPayload> {
-        let m = meta(ctx, "closeConsultation", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
         let decision_id = s.app.decision_of_consultation(input.consultation_id.as_str()).await.gql()?;
-        let cmd = DecisionCommand::CloseConsultation { consultation_id: input.consultation_id.0.clone(), reason: input.reason };
-        let w = s.app.decision_command(&m, &decision_id, cmd).await.gql()?;
+        let cmd = commands::CloseConsultation { consultation_id: input.consultation_id.0, reason: input.reason };
+        let w = s.app.execute(&m, cmd).await.gql()?;
         Self::consultation_payload(s, w, &decision_id).await
     }
 
     /// Records an offline activity: symposium, written, field visit, questionnaire, poll.
     async fn record_participation_activity(&self, ctx: &Context<'_>, input: RecordParticipationActivityInput) -> Result<DecisionPayload> {
-        let m = meta(ctx, "recordParticipationActivity", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let cmd = DecisionCommand::RecordParticipationActivity {
+        let cmd = commands::RecordParticipationActivity {
+            decision_id: input.decision_id.0.clone(),
             activity_id: s.app.new_id(),
-            kind: input.kind.as_str().into(),
+            kind: input.kind.into(),
             held_at: input.held_at,
             summary: input.summary,
             participant_count: input.participant_count.into(),
@@ -395,16 +392,18 @@ impl MutationRoot {
 
     /// Comments on an open ONLINE consultation, optionally on one clause (signed in).
     async fn submit_comment(&self, ctx: &Context<'_>, input: SubmitCommentInput) -> Result<CommentPayload> {
-        let m = meta(ctx, "submitComment", &input, input.idempotency_key.clone())?;
+        let m = meta(ctx, input.idempotency_key.clone())?;
         let s = services(ctx)?;
         if input.idempotency_key.as_ref().is_some_and(|k| k.is_empty() || k.chars().count() > 100) {
             return Err(invalid("idempotencyKey", "must be 1 to 100 characters"));
         }
-        let w = s
-            .app
-            .submit_comment(&m, input.consultation_id.as_str(), &input.body, input.clause_id.as_ref().map(|c| c.as_str()))
-            .await
-            .gql()?;
+        let cmd = commands::SubmitComment {
+            comment_id: s.app.new_id(),
+            consultation_id: input.consultation_id.0,
+            body: input.body,
+            clause_id: input.clause_id.map(|c| c.0).filter(|c| !c.trim().is_empty()),
+        };
+        let w = s.app.execute(&m, cmd).await.gql()?;
         let position = settle(s, &w).await?;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
@@ -412,9 +411,9 @@ impl MutationRoot {
 
     /// Hides a comment with a reason; it stays in the history without its body (unit staff).
     async fn hide_comment(&self, ctx: &Context<'_>, input: HideCommentInput) -> Result<CommentPayload> {
-        let m = meta(ctx, "hideComment", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s.app.hide_comment(&m, input.comment_id.as_str(), &input.reason).await.gql()?;
+        let w = s.app.execute(&m, commands::HideComment { comment_id: input.comment_id.0, reason: input.reason }).await.gql()?;
         let position = settle(s, &w).await?;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
@@ -422,21 +421,20 @@ impl MutationRoot {
 
     /// Schedules a hearing; its selection rules are public from now on (unit staff).
     async fn schedule_hearing(&self, ctx: &Context<'_>, input: ScheduleHearingInput) -> Result<HearingPayload> {
-        let m = meta(ctx, "scheduleHearing", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let hearing_id = s.app.new_id();
-        let cmd = HearingCommand::Schedule {
-            hearing_id: hearing_id.clone(),
+        let cmd = commands::ScheduleHearing {
+            hearing_id: s.app.new_id(),
             decision_id: input.decision_id.0,
             starts_at: input.starts_at,
             venue: input.venue,
             capacity: input.capacity.into(),
             signup_closes_at: input.signup_closes_at,
-            selection_method: input.selection_method.as_str().into(),
+            selection_method: input.selection_method.into(),
             selection_rules: input.selection_rules,
             stakeholder_groups: input.stakeholder_groups,
         };
-        let w = s.app.schedule_hearing(&m, cmd).await.gql()?;
+        let w = s.app.execute(&m, cmd).await.gql()?;
         // On a keyed retry the result names the first request's hearing, not this new id.
         let id = w.id.clone();
         Self::hearing_payload(s, w, &id).await
@@ -444,92 +442,95 @@ impl MutationRoot {
 
     /// Signs up for a hearing with real name and phone (encrypted; signed in).
     async fn sign_up_for_hearing(&self, ctx: &Context<'_>, input: SignUpForHearingInput) -> Result<HearingSignupPayload> {
-        let m = meta(ctx, "signUpForHearing", &(&input.hearing_id, &input.stakeholder_group, &input.statement), None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s
-            .app
-            .sign_up_for_hearing(&m, input.hearing_id.as_str(), &input.full_name, &input.phone, &input.stakeholder_group, &input.statement)
-            .await
-            .gql()?;
+        let cmd = commands::SignUpForHearing {
+            signup_id: s.app.new_id(),
+            hearing_id: input.hearing_id.0.clone(),
+            full_name: input.full_name,
+            phone: input.phone,
+            stakeholder_group: input.stakeholder_group,
+            statement: input.statement,
+        };
+        let w = s.app.execute(&m, cmd).await.gql()?;
         Self::signup_payload(s, w, input.hearing_id.as_str()).await
     }
 
     /// Withdraws one's own sign-up; a freed seat goes to the first on the waitlist.
     async fn withdraw_hearing_signup(&self, ctx: &Context<'_>, input: WithdrawHearingSignupInput) -> Result<HearingSignupPayload> {
-        let m = meta(ctx, "withdrawHearingSignup", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let (w, hearing_id) = s.app.withdraw_signup(&m, input.signup_id.as_str()).await.gql()?;
+        // The sign-up is looked up first: another id under a used key names nothing (NOT_FOUND).
+        let hearing_id = s.app.hearing_of_signup(input.signup_id.as_str()).await.gql()?;
+        let w = s.app.execute(&m, commands::WithdrawHearingSignup { signup_id: input.signup_id.0 }).await.gql()?;
         Self::signup_payload(s, w, &hearing_id).await
     }
 
     /// Runs the lottery after the sign-up deadline, from a published seed (unit staff).
     async fn draw_hearing_participants(&self, ctx: &Context<'_>, input: DrawHearingParticipantsInput) -> Result<HearingPayload> {
-        let m = meta(ctx, "drawHearingParticipants", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s.app.hearing_command(&m, input.hearing_id.as_str(), HearingCommand::Draw { seed: input.seed }).await.gql()?;
+        let cmd = commands::DrawHearingParticipants { hearing_id: input.hearing_id.0.clone(), seed: input.seed };
+        let w = s.app.execute(&m, cmd).await.gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
 
     /// Publishes the participant list before the hearing (unit staff).
     async fn publish_hearing_participants(&self, ctx: &Context<'_>, input: PublishHearingParticipantsInput) -> Result<HearingPayload> {
-        let m = meta(ctx, "publishHearingParticipants", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s.app.hearing_command(&m, input.hearing_id.as_str(), HearingCommand::PublishParticipants).await.gql()?;
+        let w = s.app.execute(&m, commands::PublishHearingParticipants { hearing_id: input.hearing_id.0.clone() }).await.gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
 
     /// Records that the hearing was held, with a summary of its record (unit staff).
     async fn record_hearing_held(&self, ctx: &Context<'_>, input: RecordHearingHeldInput) -> Result<HearingPayload> {
-        let m = meta(ctx, "recordHearingHeld", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s
-            .app
-            .hearing_command(&m, input.hearing_id.as_str(), HearingCommand::RecordHeld { record_summary: input.record_summary })
-            .await
-            .gql()?;
+        let cmd = commands::RecordHearingHeld { hearing_id: input.hearing_id.0.clone(), record_summary: input.record_summary };
+        let w = s.app.execute(&m, cmd).await.gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
 
     /// Groups comments (and offline input) into one opinion (unit staff).
     async fn consolidate_opinion(&self, ctx: &Context<'_>, input: ConsolidateOpinionInput) -> Result<OpinionPayload> {
-        let m = meta(ctx, "consolidateOpinion", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let cmd = DecisionCommand::ConsolidateOpinion {
+        let cmd = commands::ConsolidateOpinion {
+            decision_id: input.decision_id.0.clone(),
             opinion_id: s.app.new_id(),
             summary: input.summary,
             comment_ids: input.comment_ids.into_iter().map(|c| c.0).collect(),
             concentrated: input.concentrated,
         };
-        let w = s.app.decision_command(&m, input.decision_id.as_str(), cmd).await.gql()?;
+        let w = s.app.execute(&m, cmd).await.gql()?;
         Self::opinion_payload(s, w, input.decision_id.as_str()).await
     }
 
     /// Decides whether an opinion is adopted; a rationale is required unless ADOPTED.
     async fn decide_adoption(&self, ctx: &Context<'_>, input: DecideAdoptionInput) -> Result<OpinionPayload> {
-        let m = meta(ctx, "decideAdoption", &input, None)?;
+        let m = meta(ctx, None)?;
         let s = services(ctx)?;
         let decision_id = s.app.decision_of_opinion(input.opinion_id.as_str()).await.gql()?;
-        let cmd = DecisionCommand::DecideAdoption {
-            opinion_id: input.opinion_id.0.clone(),
-            outcome: input.outcome.as_str().into(),
-            rationale: input.rationale,
-        };
-        let w = s.app.decision_command(&m, &decision_id, cmd).await.gql()?;
+        let cmd = commands::DecideAdoption { opinion_id: input.opinion_id.0, outcome: input.outcome.into(), rationale: input.rationale };
+        let w = s.app.execute(&m, cmd).await.gql()?;
         Self::opinion_payload(s, w, &decision_id).await
     }
 
     /// Publishes the feedback report (意见采纳情况) once consultations are closed and every
     /// opinion has a decision (unit staff).
     async fn publish_feedback_report(&self, ctx: &Context<'_>, input: PublishFeedbackReportInput) -> Result<DecisionPayload> {
-        let m = meta(ctx, "publishFeedbackReport", &input, None)?;
-        Self::decision_cmd(ctx, m, &input.decision_id, DecisionCommand::PublishFeedbackReport { summary: input.summary }).await
+        let m = meta(ctx, None)?;
+        let cmd = commands::PublishFeedbackReport { decision_id: input.decision_id.0.clone(), summary: input.summary };
+        Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
     /// Records the decision meeting with observers (列席) and dissent (unit staff).
     async fn record_deliberation(&self, ctx: &Context<'_>, input: RecordDeliberationInput) -> Result<DecisionPayload> {
-        let m = meta(ctx, "recordDeliberation", &input, None)?;
-        let cmd = DecisionCommand::RecordDeliberation {
-            meeting_kind: input.meeting_kind.as_str().into(),
+        let m = meta(ctx, None)?;
+        let cmd = commands::RecordDeliberation {
+            decision_id: input.decision_id.0.clone(),
+            meeting_kind: input.meeting_kind.into(),
             held_at: input.held_at,
             summary: input.summary,
             dissent: input.dissent,
@@ -544,8 +545,9 @@ impl MutationRoot {
 
     /// Publishes the result with its interpretation (政策解读), released together (unit staff).
     async fn publish_decision_result(&self, ctx: &Context<'_>, input: PublishDecisionResultInput) -> Result<DecisionPayload> {
-        let m = meta(ctx, "publishDecisionResult", &input, None)?;
-        let cmd = DecisionCommand::PublishResult {
+        let m = meta(ctx, None)?;
+        let cmd = commands::PublishDecisionResult {
+            decision_id: input.decision_id.0.clone(),
             text: input.text,
             document_number: input.document_number,
             effective_at: input.effective_at,
@@ -556,8 +558,9 @@ impl MutationRoot {
 
     /// Withdraws a decision before its result, with a reason (unit staff).
     async fn withdraw_decision(&self, ctx: &Context<'_>, input: WithdrawDecisionInput) -> Result<DecisionPayload> {
-        let m = meta(ctx, "withdrawDecision", &input, None)?;
-        Self::decision_cmd(ctx, m, &input.decision_id, DecisionCommand::Withdraw { reason: input.reason }).await
+        let m = meta(ctx, None)?;
+        let cmd = commands::WithdrawDecision { decision_id: input.decision_id.0.clone(), reason: input.reason };
+        Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 }
 

@@ -1,8 +1,8 @@
 //! Read models: the projector (event to read-model change), the checkpointed runner, the
 //! read-model store port with its backends, and the query functions the gateway calls.
 //!
-//! Depends on `canyu-domain` (events and derived rules), `canyu-app` (decoding, the `Lookup`
-//! port it implements) and the `canyu-eventstore` port. The embedded default keeps the read
+//! Depends on `canyu-domain` (events and derived rules), `canyu-app` (event decoding, stream
+//! names) and the `canyu-eventstore` port; the write side never reads from here. The embedded default keeps the read
 //! models in memory and rebuilds them from the log at start.
 
 mod apply;

@@ -4,7 +4,6 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use canyu_eventstore::{EventStore, StoreError};
 use futures::StreamExt;
 use tokio::sync::watch;
@@ -191,18 +190,5 @@ impl Projections {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-    }
-}
-
-#[async_trait]
-impl canyu_app::Lookup for Projections {
-    async fn consultation_decision(&self, consultation_id: &str) -> Option<String> {
-        self.read(|m| m.consultation_decision.get(consultation_id).cloned())
-    }
-    async fn opinion_decision(&self, opinion_id: &str) -> Option<String> {
-        self.read(|m| m.opinion_decision.get(opinion_id).cloned())
-    }
-    async fn signup_hearing(&self, signup_id: &str) -> Option<String> {
-        self.read(|m| m.signup_hearing.get(signup_id).cloned())
     }
 }

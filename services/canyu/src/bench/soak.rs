@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::bench::{COMMENT_MUTATION, DECISION_QUERY, Fixture, fixture};
+use super::fixture::{COMMENT_MUTATION, DECISION_QUERY, Fixture, fixture};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

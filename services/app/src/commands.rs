@@ -1,0 +1,108 @@
+//! One file per command: its typed input, its authorization rule, where it appends and the
+//! outside facts it needs (see [`crate::command`] for the path every command takes).
+//!
+//! Shared here: the facts most commands on a decision or hearing load.
+
+use std::sync::Arc;
+
+use canyu_domain::DomainError;
+use canyu_domain::decision::{DecisionCtx, DecisionState};
+
+use crate::command::Prepared;
+use crate::{App, AppResult, streams};
+
+mod close_consultation;
+mod consolidate_opinion;
+mod create_account;
+mod decide_adoption;
+mod draw_hearing_participants;
+mod erase_person;
+mod grant_role;
+mod hide_comment;
+mod open_consultation;
+mod publish_background;
+mod publish_catalogue;
+mod publish_decision_result;
+mod publish_draft;
+mod publish_feedback_report;
+mod publish_hearing_participants;
+mod record_deliberation;
+mod record_hearing_held;
+mod record_participation_activity;
+mod register_decision;
+mod register_unit;
+mod schedule_hearing;
+mod sign_up_for_hearing;
+mod submit_comment;
+mod withdraw_decision;
+mod withdraw_hearing_signup;
+
+pub use close_consultation::CloseConsultation;
+pub use consolidate_opinion::ConsolidateOpinion;
+pub use create_account::CreateAccount;
+pub use decide_adoption::DecideAdoption;
+pub use draw_hearing_participants::DrawHearingParticipants;
+pub use erase_person::ErasePerson;
+pub use grant_role::GrantRole;
+pub use hide_comment::HideComment;
+pub use open_consultation::OpenConsultation;
+pub use publish_background::PublishBackground;
+pub use publish_catalogue::PublishCatalogue;
+pub use publish_decision_result::PublishDecisionResult;
+pub use publish_draft::PublishDraft;
+pub use publish_feedback_report::PublishFeedbackReport;
+pub use publish_hearing_participants::PublishHearingParticipants;
+pub use record_deliberation::RecordDeliberation;
+pub use record_hearing_held::RecordHearingHeld;
+pub use record_participation_activity::RecordParticipationActivity;
+pub use register_decision::RegisterDecision;
+pub use register_unit::RegisterUnit;
+pub use schedule_hearing::ScheduleHearing;
+pub use sign_up_for_hearing::SignUpForHearing;
+pub use submit_comment::SubmitComment;
+pub use withdraw_decision::WithdrawDecision;
+pub use withdraw_hearing_signup::WithdrawHearingSignup;
+
+/// Facts of a command on an existing decision: the decision's state (its unit authorizes).
+#[derive(Debug)]
+pub struct OnDecision {
+    pub decision: Arc<DecisionState>,
+    pub ctx: DecisionCtx,
+}
+
+impl OnDecision {
+    /// Loads an existing decision (`NOT_FOUND` otherwise) and its stream.
+    pub async fn load(app: &App, decision_id: &str) -> AppResult<Prepared<OnDecision>> {
+        let decision = app.decision_state(decision_id).await?;
+        Ok(Prepared { stream: streams::decision(decision_id), facts: OnDecision { decision, ctx: DecisionCtx::default() } })
+    }
+
+    /// The decision's undertaking unit.
+    pub fn unit(&self) -> Option<&str> {
+        Some(&self.decision.unit_id)
+    }
+}
+
+/// Facts of a command on an existing hearing: its decision's state.
+#[derive(Debug)]
+pub struct OnHearing {
+    pub decision: Arc<DecisionState>,
+}
+
+impl OnHearing {
+    /// Loads an existing hearing's decision (`NOT_FOUND` when either is missing).
+    pub async fn load(app: &App, hearing_id: &str) -> AppResult<Prepared<OnHearing>> {
+        let decision_id = app.hearing_decision(hearing_id).await?;
+        let decision = app.decision_state(&decision_id).await?;
+        Ok(Prepared { stream: streams::hearing(hearing_id), facts: OnHearing { decision } })
+    }
+
+    pub fn unit(&self) -> Option<&str> {
+        Some(&self.decision.unit_id)
+    }
+}
+
+/// The caller's account id ([`Access`](crate::command::Access) guarantees a caller).
+pub(crate) fn caller(now: &crate::command::Now<'_>) -> Result<String, DomainError> {
+    now.principal.map(|p| p.account_id.clone()).ok_or(DomainError::AccountNotFound)
+}

@@ -1,0 +1,68 @@
+//! `registerAccount` (residents, anonymous) and `canyu admin create-user` (any role): creates an
+//! account. The username and password hash are sealed with the person's own key.
+
+use async_trait::async_trait;
+use canyu_domain::directory::{Account, AccountCommand, AccountCtx, AccountState};
+use canyu_domain::events::Sealed;
+use canyu_domain::values::{self, Role};
+use canyu_domain::{Aggregate, DomainError, Event};
+use serde::Serialize;
+
+use crate::command::{Access, Command, Now, Prepared};
+use crate::{App, AppError, AppResult, Credential, Principal, account_id_for, auth, purpose, streams};
+
+/// Creates an account. Never fingerprinted: it has no caller to scope a key to, and its input
+/// is personal data.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateAccount {
+    #[serde(skip)]
+    pub username: String,
+    #[serde(skip)]
+    pub password: String,
+    #[serde(skip)]
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// The account's id and its sealed credential.
+#[derive(Debug)]
+pub struct NewAccount {
+    account_id: String,
+    credential: Sealed,
+}
+
+#[async_trait]
+impl Command for CreateAccount {
+    type Aggregate = Account;
+    type Facts = NewAccount;
+    const NAME: &'static str = "registerAccount";
+    /// Checked by the callers: self-registration is open to anyone, other roles are created
+    /// only by the operator's command line.
+    const ACCESS: Access = Access::Anyone;
+    const IDEMPOTENT: bool = false;
+
+    /// Parses the username and password, refuses a taken name, hashes and seals the credential.
+    async fn prepare(&self, app: &App, _caller: Option<&Principal>) -> AppResult<Prepared<NewAccount>> {
+        let username = values::username(&self.username)?;
+        let password = values::password(&self.password)?.to_string();
+        values::text("displayName", &self.display_name, 1, 50, false)?;
+        let account_id = account_id_for(&username);
+        let stream = streams::account(&account_id);
+        if app.account_state(&account_id).await?.exists {
+            return Err(AppError::from(DomainError::UsernameTaken));
+        }
+        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
+        let credential = app.vault.seal(&account_id, purpose::CREDENTIAL, &Credential { username, password_hash: hash }).await?;
+        Ok(Prepared { stream, facts: NewAccount { account_id, credential } })
+    }
+
+    fn decide(&self, state: &AccountState, facts: &NewAccount, _now: Now<'_>) -> Result<Vec<Event>, DomainError> {
+        let command = AccountCommand::Register {
+            account_id: facts.account_id.clone(),
+            display_name: self.display_name.clone(),
+            credential: facts.credential.clone(),
+            role: self.role,
+        };
+        Account::decide(state, command, &AccountCtx::default())
+    }
+}
