@@ -446,6 +446,7 @@ const en: typeof zh = {
       FORBIDDEN: 'You may not do this',
       UNAUTHENTICATED: 'Please sign in',
       UNAVAILABLE: 'The service is unavailable; try again later',
+      INTERNAL: 'An internal error occurred and was logged; retrying will not help, please tell the administrator',
       NETWORK: 'Network error; check your connection',
       UNKNOWN: 'Something went wrong; try again later',
     },

@@ -1,4 +1,21 @@
 // Chinese (Simplified) is the default language; en.ts must have the same keys.
+// The label maps of the schema's enums are checked against the types generated in src/gql/
+// (`satisfies Record<Enum, string>`): a value the schema adds or drops fails the type check
+// here, and src/lib/options.ts derives the forms' option lists from these keys.
+import type {
+  ActivityKind,
+  AdoptionOutcome,
+  Channel,
+  ConsultationStatus,
+  Disclosure,
+  HearingStatus,
+  MeetingKind,
+  Role,
+  SelectionMethod,
+  SignupStatus,
+  Stage,
+} from '../gql/graphql'
+
 export default {
   app: {
     name: '参与',
@@ -50,8 +67,8 @@ export default {
     DELIBERATION: '审议中',
     DECIDED: '已决策',
     WITHDRAWN: '已撤回',
-  },
-  disclosure: { PUBLIC: '主动公开', ON_REQUEST: '依申请公开', CONFIDENTIAL: '不予公开' },
+  } satisfies Record<Stage, string>,
+  disclosure: { PUBLIC: '主动公开', ON_REQUEST: '依申请公开', CONFIDENTIAL: '不予公开' } satisfies Record<Disclosure, string>,
   channel: {
     ONLINE: '网上公开征求意见',
     WRITTEN: '书面征求意见',
@@ -59,33 +76,33 @@ export default {
     FIELD_VISIT: '实地走访',
     QUESTIONNAIRE: '问卷调查',
     OPINION_POLL: '民意调查',
-  },
+  } satisfies Record<Channel, string>,
   activity: {
     SYMPOSIUM: '座谈会',
     WRITTEN: '书面征求意见',
     FIELD_VISIT: '实地走访',
     QUESTIONNAIRE: '问卷调查',
     OPINION_POLL: '民意调查',
-  },
-  consultationStatus: { SCHEDULED: '未开始', OPEN: '进行中', CLOSED: '已结束' },
+  } satisfies Record<ActivityKind, string>,
+  consultationStatus: { SCHEDULED: '未开始', OPEN: '进行中', CLOSED: '已结束' } satisfies Record<ConsultationStatus, string>,
   hearingStatus: {
     OPEN_FOR_SIGNUP: '报名中',
     SIGNUP_CLOSED: '报名已截止',
     DRAWN: '已抽签',
     PARTICIPANTS_PUBLISHED: '已公布参加人',
     HELD: '已举行',
-  },
-  selection: { FIRST_COME: '按报名先后', LOTTERY: '公开抽签' },
+  } satisfies Record<HearingStatus, string>,
+  selection: { FIRST_COME: '按报名先后', LOTTERY: '公开抽签' } satisfies Record<SelectionMethod, string>,
   signup: {
     ACCEPTED: '已入选',
     WAITLISTED: '候补',
     PENDING_DRAW: '等待抽签',
     NOT_SELECTED: '未入选',
     WITHDRAWN: '已撤回',
-  },
-  outcome: { ADOPTED: '采纳', PARTIALLY_ADOPTED: '部分采纳', NOT_ADOPTED: '不予采纳', PENDING: '待决定' },
-  meeting: { EXECUTIVE_MEETING: '政府常务会议', PLENARY: '政府全体会议' },
-  role: { RESIDENT: '居民', UNIT_STAFF: '承办单位工作人员', ADMIN: '政务公开办' },
+  } satisfies Record<SignupStatus, string>,
+  outcome: { ADOPTED: '采纳', PARTIALLY_ADOPTED: '部分采纳', NOT_ADOPTED: '不予采纳', PENDING: '待决定' } satisfies Record<AdoptionOutcome | 'PENDING', string>,
+  meeting: { EXECUTIVE_MEETING: '政府常务会议', PLENARY: '政府全体会议' } satisfies Record<MeetingKind, string>,
+  role: { RESIDENT: '居民', UNIT_STAFF: '承办单位工作人员', ADMIN: '政务公开办' } satisfies Record<Role, string>,
   kind: {
     decision: {
       registered: '列入目录',
@@ -445,6 +462,7 @@ export default {
       FORBIDDEN: '您没有权限进行此操作',
       UNAUTHENTICATED: '请先登录',
       UNAVAILABLE: '服务暂时不可用，请稍后再试',
+      INTERNAL: '系统内部错误，已记录，重试无济于事，请联系管理员',
       NETWORK: '网络连接失败，请检查网络后重试',
       UNKNOWN: '出现错误，请稍后再试',
     },

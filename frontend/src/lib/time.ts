@@ -49,3 +49,8 @@ export function isoToLocalInput(iso: string | null | undefined): string {
 export function daysBetween(fromIso: string, toIso: string): number {
   return Math.floor((Date.parse(toIso) - Date.parse(fromIso)) / 86_400_000)
 }
+
+/** A `datetime-local` value as RFC 3339, or as typed when it is no date (the API then names the field). */
+export function inputToIso(value: string): string {
+  return localInputToIso(value) ?? value
+}
