@@ -462,6 +462,9 @@ pub async fn assert_stored(store: &dyn canyu_projections::ReadModelStore, m: &ca
             assert_eq!(store.hash_get(P, table, k).await.unwrap().as_ref(), Some(v), "{table} {k}");
         }
     }
+    for (decision, n) in &m.ungrouped {
+        assert_eq!(store.hash_get(P, "dashboard", decision).await.unwrap(), Some(n.to_string()), "ungrouped comments of {decision}");
+    }
     for (account, signups) in &m.account_signups {
         assert_eq!(store.hash_get(P, "account_signups", account).await.unwrap(), Some(json(signups)), "sign-ups of {account}");
     }

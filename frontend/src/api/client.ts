@@ -5,6 +5,7 @@ import { print } from 'graphql'
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { createClient, type Client } from 'graphql-ws'
 import { auth } from '../auth'
+import { i18n } from '../i18n'
 
 export interface GqlError {
   message: string
@@ -27,6 +28,8 @@ export function endpoint(): string {
 export async function request<R, V>(doc: TypedDocumentNode<R, V>, variables?: V): Promise<R> {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (auth.token.value) headers.authorization = `Bearer ${auth.token.value}`
+  // Texts the server renders (history summaries) follow the page's language, not the browser's.
+  headers['accept-language'] = i18n.global.locale.value
   let res: Response
   try {
     res = await fetch(endpoint(), {
@@ -66,7 +69,10 @@ function ws(): Client {
     url: url.toString(),
     lazy: true,
     retryAttempts: 5,
-    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
+    connectionParams: () => ({
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      acceptLanguage: i18n.global.locale.value,
+    }),
   })
   return wsClient
 }

@@ -74,7 +74,7 @@ pub fn public_record(m: &ReadModel) -> Value {
                 .get(d.id.as_str())
                 .map(|h| {
                     h.iter()
-                        .map(|e| json!({"position": e.position.to_string(), "at": e.at, "kind": e.kind, "summary": &*e.summary, "actor": &*e.actor}))
+                        .map(|e| json!({"position": e.position.to_string(), "at": e.at, "kind": e.kind, "summary": canyu_gateway::render::summary(&e.summary, canyu_gateway::render::Lang::Zh), "actor": &*e.actor}))
                         .collect()
                 })
                 .unwrap_or_default();

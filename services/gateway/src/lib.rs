@@ -8,6 +8,7 @@
 pub mod error;
 pub mod inputs;
 pub mod metrics;
+pub mod render;
 pub mod schema;
 pub mod server;
 pub mod types;

@@ -78,7 +78,10 @@ impl QueryRoot {
     /// All undertaking units.
     async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
         let s = services(ctx)?;
-        Ok(s.projections.read(|m| m.units.values().map(|u| Unit { id: ID(u.id.clone()), name: u.name.clone() }).collect()))
+        let mut units: Vec<Unit> =
+            s.projections.read(|m| m.units.values().map(|u| Unit { id: ID(u.id.clone()), name: u.name.clone() }).collect());
+        units.sort_by(|a, b| a.id.0.cmp(&b.id.0));
+        Ok(units)
     }
 
     /// The annual catalogue of a year.

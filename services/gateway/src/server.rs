@@ -98,7 +98,8 @@ async fn graphql_post(State(st): State<AppState>, request: axum::extract::Reques
         let message = format!("the read models cannot be reached (last matched {:.1}s ago); try again shortly", age.as_secs_f64());
         return refusal(StatusCode::SERVICE_UNAVAILABLE, crate::error::refused("UNAVAILABLE", message));
     }
-    let mut req = req.data(limits::ClientKey(client));
+    let lang = crate::render::Lang::from_accept_language(headers.get("accept-language").and_then(|v| v.to_str().ok()));
+    let mut req = req.data(limits::ClientKey(client)).data(lang);
     if let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
         req = req.data(IdempotencyKeyHeader(key.to_string()));
     }
@@ -154,6 +155,7 @@ fn with_default_code(e: &mut ServerError) {
 
 async fn graphql_get(
     State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
     protocol: Result<GraphQLProtocol, StatusCode>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
@@ -162,6 +164,7 @@ async fn graphql_get(
     };
     let schema = st.schema.clone();
     let services = st.services.clone();
+    let lang = crate::render::Lang::from_accept_language(headers.get("accept-language").and_then(|v| v.to_str().ok()));
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |stream| {
@@ -172,8 +175,14 @@ async fn graphql_get(
                         .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
                         .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim().to_string());
                     let auth = authenticate(&services, token.as_deref()).await?;
+                    // The page's language (sent by our client), else the browser's.
+                    let lang = match payload.get("acceptLanguage").and_then(|v| v.as_str()) {
+                        Some(l) => crate::render::Lang::from_accept_language(Some(l)),
+                        None => lang,
+                    };
                     let mut data = Data::default();
                     data.insert(auth);
+                    data.insert(lang);
                     Ok(data)
                 })
                 .serve()

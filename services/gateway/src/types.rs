@@ -429,30 +429,40 @@ impl Decision {
 }
 
 /// One entry of a decision's history.
-#[derive(SimpleObject, Clone, Debug)]
-pub struct HistoryEntry {
+#[derive(Clone, Debug)]
+pub struct HistoryEntry(pub proj::HistoryEntry);
+
+/// One entry of a decision's history.
+#[Object]
+impl HistoryEntry {
     /// Global position (commit order), as a decimal string.
-    pub position: String,
-    pub at: DateTime<Utc>,
+    async fn position(&self) -> String {
+        self.0.position.to_string()
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
     /// The event kind, e.g. `decision.draft_published`, `comment.submitted`.
-    pub kind: String,
-    pub summary: String,
+    async fn kind(&self) -> &str {
+        self.0.kind
+    }
+    async fn summary(&self, ctx: &Context<'_>) -> String {
+        let lang = ctx.data_opt::<crate::render::Lang>().copied().unwrap_or_default();
+        crate::render::summary(&self.0.summary, lang)
+    }
     /// The acting unit's name, or the role (`admin`, `resident`, `system`, `anonymous`).
-    pub actor: String,
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
     /// The comment, hearing, opinion or consultation the entry is about.
-    pub subject_id: Option<ID>,
+    async fn subject_id(&self) -> Option<ID> {
+        self.0.subject_id.as_ref().map(|s| ID(s.to_string()))
+    }
 }
 
 impl From<proj::HistoryEntry> for HistoryEntry {
     fn from(e: proj::HistoryEntry) -> Self {
-        HistoryEntry {
-            position: e.position.to_string(),
-            at: e.at,
-            kind: e.kind.to_string(),
-            summary: e.summary.to_string(),
-            actor: e.actor.to_string(),
-            subject_id: e.subject_id.map(|s| ID(s.to_string())),
-        }
+        HistoryEntry(e)
     }
 }
 

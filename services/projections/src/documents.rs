@@ -10,10 +10,11 @@
 //! | `decisions`, `hearings`, `accounts`, `units`, `catalogues` | hash | id (year) → view JSON |
 //! | `comments` | hash | index (decimal) → comment JSON, `comments_len` document: the count |
 //! | `decision_order` | list | decision ids in registration order |
-//! | `history:<decision id>` | list | history entries JSON, in order |
+//! | `history:<decision id>` | list | history entries JSON (the summary as data), in order |
 //! | `consultation_decision`, `opinion_decision`, `signup_hearing` | hash | lookups |
 //! | `account_signups` | hash | account id → JSON list of sign-up ids |
 //! | `erased` | hash | erased account ids |
+//! | `dashboard` | hash | decision id → its comments neither grouped nor hidden |
 //! | change log | log | per commit, a [`Change`]: every document it wrote (for replicas) |
 //!
 //! Lists are appended to, so a batch must be applied exactly once on top of the checkpoint
@@ -28,7 +29,9 @@ use std::time::Duration;
 use canyu_eventstore::{EventStore, RecordedEvent, StoreError};
 use futures::StreamExt;
 
-use crate::model::{ReadModel, Touched};
+use std::collections::BTreeSet;
+
+use crate::model::{Changes, ReadModel, Table};
 use crate::store::{Commit, Lease, ReadModelStore, ReadStoreError, Write};
 
 /// The name of the projection holding all read models.
@@ -75,58 +78,46 @@ fn hash(key: &str, field: impl ToString, value: String) -> DocWrite {
     DocWrite::Hash { key: key.into(), field: field.to_string(), value }
 }
 
-/// The document writes that bring the stored documents from before the tracked events to `m`.
-pub fn doc_writes(m: &ReadModel, t: &Touched) -> Vec<DocWrite> {
+/// The document writes that bring the stored documents from before the tracked events to `m`:
+/// exactly what the projectors' tables recorded as changed.
+pub fn doc_writes(m: &ReadModel, c: &Changes) -> Vec<DocWrite> {
+    fn table<V>(w: &mut Vec<DocWrite>, name: &str, keys: &BTreeSet<String>, t: &Table<String, V>, value: impl Fn(&V) -> String) {
+        for key in keys {
+            if let Some(v) = t.get(key) {
+                w.push(hash(name, key, value(v)));
+            }
+        }
+    }
     let mut w = Vec::new();
-    for id in &t.units {
-        if let Some(v) = m.units.get(id) {
-            w.push(hash("units", id, json(v)));
-        }
-    }
-    for id in &t.accounts {
-        if let Some(v) = m.accounts.get(id) {
-            w.push(hash("accounts", id, json(v)));
-        }
-    }
-    for id in &t.erased {
+    table(&mut w, "units", &c.units, &m.units, json);
+    table(&mut w, "accounts", &c.accounts, &m.accounts, json);
+    for id in &c.erased {
         w.push(hash("erased", id, "1".into()));
     }
-    for year in &t.catalogues {
+    for year in &c.catalogues {
         if let Some(v) = m.catalogues.get(year) {
             w.push(hash("catalogues", year, json(v)));
         }
     }
-    let from = t.decision_order_from.min(m.decision_order.len());
-    for (i, id) in m.decision_order.iter().enumerate().skip(from) {
+    for (i, id) in m.decision_order.iter().enumerate().skip(c.decision_order.appended_from) {
         w.push(DocWrite::At { list: "decision_order".into(), index: i, value: id.clone() });
     }
-    for id in &t.decisions {
-        if let Some(v) = m.decisions.get(id) {
-            w.push(hash("decisions", id, json(v.as_ref())));
-        }
-    }
-    for id in &t.hearings {
-        if let Some(v) = m.hearings.get(id) {
-            w.push(hash("hearings", id, json(v.as_ref())));
-        }
-    }
-    for (table, key, value) in &t.lookups {
-        w.push(hash(table, key, value.clone()));
-    }
-    for id in &t.account_signups {
-        if let Some(v) = m.account_signups.get(id) {
-            w.push(hash("account_signups", id, json(v)));
-        }
-    }
-    let changed = t.comments.iter().map(|i| *i as usize);
-    for i in changed.chain(t.comments_from..m.comments.len()) {
+    table(&mut w, "decisions", &c.decisions, &m.decisions, |v| json(v.as_ref()));
+    table(&mut w, "hearings", &c.hearings, &m.hearings, |v| json(v.as_ref()));
+    table(&mut w, "consultation_decision", &c.consultation_decision, &m.consultation_decision, String::clone);
+    table(&mut w, "opinion_decision", &c.opinion_decision, &m.opinion_decision, String::clone);
+    table(&mut w, "signup_hearing", &c.signup_hearing, &m.signup_hearing, String::clone);
+    table(&mut w, "account_signups", &c.account_signups, &m.account_signups, json);
+    table(&mut w, "dashboard", &c.ungrouped, &m.ungrouped, u32::to_string);
+    let from = c.comments.appended_from;
+    for i in c.comments.changed.iter().copied().chain(from..m.comments.len()) {
         w.push(hash("comments", i, json(&m.comments[i])));
     }
-    if m.comments.len() > t.comments_from {
+    if m.comments.len() > from {
         w.push(DocWrite::Put { key: "comments_len".into(), value: m.comments.len().to_string() });
     }
-    for (decision, from) in &t.history_from {
-        let entries = m.histories.get(decision.as_str()).map_or(&[][..], Vec::as_slice);
+    for (decision, from) in &c.histories {
+        let entries = m.histories.get(decision).map_or(&[][..], Vec::as_slice);
         for (i, e) in entries.iter().enumerate().skip(*from) {
             w.push(DocWrite::At { list: format!("history:{decision}"), index: i, value: json(e) });
         }
@@ -257,13 +248,13 @@ impl DocumentProjector {
         if self.pending.is_none() {
             self.model.begin_tracking();
             self.model.apply_all(batch);
-            let touched = self.model.take_touched().unwrap_or_default();
+            let changes = self.model.take_changes();
             if self.model.position <= self.base {
                 return Ok(());
             }
             // Hints name every decision whose history grew (what subscriptions follow).
-            let streams: Vec<String> = touched.history_from.keys().cloned().collect();
-            let change = Change { from: self.base, to: self.model.position, writes: doc_writes(&self.model, &touched) };
+            let streams: Vec<String> = changes.histories.keys().map(|k| k.to_string()).collect();
+            let change = Change { from: self.base, to: self.model.position, writes: doc_writes(&self.model, &changes) };
             self.pending = Some((writes(change), streams, self.model.position));
         }
         self.flush(events, patience).await

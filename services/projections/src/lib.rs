@@ -5,17 +5,19 @@
 //! names) and the `canyu-eventstore` port; the write side never reads from here. The embedded default keeps the read
 //! models in memory and rebuilds them from the log at start.
 
-mod apply;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod documents;
 pub mod model;
+mod projectors;
 pub mod query;
 #[cfg(feature = "redis")]
 pub mod redis_store;
 pub mod replica;
 pub mod runner;
 pub mod store;
+pub mod summary;
+pub mod tracked;
 
 pub use documents::DocumentProjector;
 pub use model::*;

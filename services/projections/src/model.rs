@@ -1,7 +1,7 @@
 //! Read-model documents. Everything here is public data except `SignupView::personal`, which
 //! stays sealed (ciphertext) and is opened only for the organiser roster.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,9 @@ pub type HashSet<K> = foldhash::HashSet<K>;
 use std::sync::Arc;
 
 use canyu_domain::decision::DecisionState;
+
+pub use crate::summary::Summary;
+pub use crate::tracked::{List, ListChanges, Lists, Table};
 use canyu_domain::events::{Clause, Observer, PublishedParticipant, Sealed};
 use canyu_domain::values::{
     ActivityKind, AdoptionOutcome, Channel, ConsultationStatus, Disclosure, HearingStatus, MeetingKind, Role, SelectionMethod,
@@ -254,7 +257,8 @@ pub struct CommentView {
     pub opinion_id: Option<Arc<str>>,
 }
 
-/// One entry of a decision's public history.
+/// One entry of a decision's public history: what happened, as data ([`Summary`]); the text is
+/// rendered at the edge in the reader's language.
 /// Serialize only: `kind` is a `&'static str` (a known event name); the reader maps it back.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryEntry {
@@ -263,65 +267,72 @@ pub struct HistoryEntry {
     /// The stored event name without its version, e.g. `decision.draft_published`.
     pub kind: &'static str,
     /// Interned: most entries (comments, sign-ups) share a handful of summaries.
-    pub summary: Arc<str>,
+    pub summary: Arc<Summary>,
     /// The acting unit's name, or the role (`admin`, `resident`, `system`).
     pub actor: Arc<str>,
     /// The entity the entry is about (comment, hearing, opinion, consultation), if any.
     pub subject_id: Option<Arc<str>>,
 }
 
-/// All read models of one process, with the checkpoint they reflect.
+/// All read models of one process, with the checkpoint they reflect. Each table belongs to
+/// one projector (`projectors/`) and records what it changed while tracking is on.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadModel {
     /// Global position of the last event applied.
     pub position: u64,
-    pub units: BTreeMap<String, UnitView>,
-    pub accounts: HashMap<String, AccountView>,
-    pub catalogues: BTreeMap<i32, CatalogueView>,
-    pub decisions: HashMap<String, Arc<DecisionView>>,
+    // --- catalogue (projectors/catalogue.rs) ---
+    pub units: Table<String, UnitView>,
+    pub accounts: Table<String, AccountView>,
+    pub catalogues: Table<i32, CatalogueView>,
+    /// Accounts whose personal data was erased (`account.erased.v1`).
+    pub erased_accounts: Table<String, ()>,
+    // --- decisions (projectors/decisions.rs; opinions.rs adds the opinions) ---
+    pub decisions: Table<String, Arc<DecisionView>>,
     /// Decision ids in registration order.
-    pub decision_order: Vec<String>,
-    pub hearings: HashMap<String, Arc<HearingView>>,
+    pub decision_order: List<String>,
+    pub consultation_decision: Table<String, String>,
+    pub opinion_decision: Table<String, String>,
+    // --- hearings (projectors/hearings.rs) ---
+    pub hearings: Table<String, Arc<HearingView>>,
+    pub signup_hearing: Table<String, String>,
+    /// Per account: sign-up ids, in order ("my participation").
+    pub account_signups: Table<String, Vec<String>>,
+    // --- comments (projectors/comments.rs) ---
     /// Comments in submission order; `comment_index` finds one by id.
-    pub comments: Vec<CommentView>,
+    pub comments: List<CommentView>,
     pub comment_index: HashMap<Arc<str>, u32>,
     /// Comments (indexes into `comments`) per consultation, in submission order.
     pub consultation_comments: HashMap<Arc<str>, Vec<u32>>,
-    pub consultation_decision: HashMap<String, String>,
-    pub opinion_decision: HashMap<String, String>,
-    pub signup_hearing: HashMap<String, String>,
-    /// Per account: comments (indexes) and sign-up ids, in order ("my participation").
+    /// Per account: comments (indexes), in order ("my participation").
     pub account_comments: HashMap<Arc<str>, Vec<u32>>,
-    pub account_signups: HashMap<String, Vec<String>>,
-    pub histories: HashMap<Arc<str>, Vec<HistoryEntry>>,
-    /// Shared copies of repeated strings (ids, summaries).
+    // --- history (projectors/history.rs) ---
+    pub histories: Lists<Arc<str>, HistoryEntry>,
+    // --- dashboard (projectors/dashboard.rs) ---
+    /// Per decision: its comments neither grouped into an opinion nor hidden.
+    pub ungrouped: Table<String, u32>,
+    /// Shared copies of repeated strings (ids, actors) and summaries.
     pub interned: HashSet<Arc<str>>,
-    /// Accounts whose personal data was erased (`account.erased.v1`).
-    pub erased_accounts: HashSet<String>,
-    /// What the events applied since [`ReadModel::begin_tracking`] touched (the document
-    /// projector writes exactly these to the read-model store).
-    pub touched: Option<Box<Touched>>,
+    pub interned_summaries: HashSet<Arc<Summary>>,
 }
 
-/// The parts of the read models a run of events changed.
+/// What the events applied since [`ReadModel::begin_tracking`] changed, table by table.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Touched {
-    pub decisions: std::collections::BTreeSet<String>,
-    pub hearings: std::collections::BTreeSet<String>,
-    pub accounts: std::collections::BTreeSet<String>,
-    pub units: std::collections::BTreeSet<String>,
-    pub catalogues: std::collections::BTreeSet<i32>,
-    /// Existing comments (indexes below `comments_from`) that changed.
-    pub comments: std::collections::BTreeSet<u32>,
-    /// `comments.len()` when tracking began: later comments are new.
-    pub comments_from: usize,
-    pub decision_order_from: usize,
-    /// Per decision, the history length when it was first touched: later entries are new.
-    pub history_from: BTreeMap<String, usize>,
-    /// New entries of the lookup tables: (table, key, value).
-    pub lookups: Vec<(&'static str, String, String)>,
-    pub account_signups: std::collections::BTreeSet<String>,
-    pub erased: std::collections::BTreeSet<String>,
+pub struct Changes {
+    pub units: BTreeSet<String>,
+    pub accounts: BTreeSet<String>,
+    pub catalogues: BTreeSet<i32>,
+    pub erased: BTreeSet<String>,
+    pub decisions: BTreeSet<String>,
+    pub decision_order: ListChanges,
+    pub consultation_decision: BTreeSet<String>,
+    pub opinion_decision: BTreeSet<String>,
+    pub hearings: BTreeSet<String>,
+    pub signup_hearing: BTreeSet<String>,
+    pub account_signups: BTreeSet<String>,
+    pub comments: ListChanges,
+    /// Per decision, the first new history index.
+    pub histories: BTreeMap<Arc<str>, usize>,
+    pub ungrouped: BTreeSet<String>,
 }
 
 impl ReadModel {
@@ -337,10 +348,10 @@ impl ReadModel {
         self.comment_index.get(id).and_then(|i| self.comments.get(*i as usize))
     }
 
-    /// A comment by id, for changes.
-    pub fn comment_mut(&mut self, id: &str) -> Option<&mut CommentView> {
+    /// Changes a comment found by id.
+    pub fn update_comment<R>(&mut self, id: &str, f: impl FnOnce(&mut CommentView) -> R) -> Option<R> {
         let i = *self.comment_index.get(id)?;
-        self.comments.get_mut(i as usize)
+        self.comments.update(i as usize, f)
     }
 
     /// The comments at `indexes`.
@@ -351,12 +362,12 @@ impl ReadModel {
     /// Shows erased people in a hearing as [`ERASED_DISPLAY_NAME`](canyu_domain::directory::ERASED_DISPLAY_NAME):
     /// their sign-ups and their entries in a published participant list.
     pub fn redact_hearing(&self, h: &mut HearingView) {
-        if self.erased_accounts.is_empty() || !h.signups.iter().any(|s| self.erased_accounts.contains(&s.account_id)) {
+        if self.erased_accounts.is_empty() || !h.signups.iter().any(|s| self.erased_accounts.contains_key(&s.account_id)) {
             return;
         }
         let placeholder = canyu_domain::directory::ERASED_DISPLAY_NAME;
         let mut erased_signups = Vec::new();
-        for s in h.signups.iter_mut().filter(|s| self.erased_accounts.contains(&s.account_id)) {
+        for s in h.signups.iter_mut().filter(|s| self.erased_accounts.contains_key(&s.account_id)) {
             s.display_name = placeholder.to_string();
             s.statement = String::new();
             erased_signups.push(s.id.clone());
@@ -373,18 +384,42 @@ impl ReadModel {
         }
     }
 
-    /// Starts recording what the next events touch.
+    /// Starts recording what the next events change.
     pub fn begin_tracking(&mut self) {
-        self.touched = Some(Box::new(Touched {
-            comments_from: self.comments.len(),
-            decision_order_from: self.decision_order.len(),
-            ..Touched::default()
-        }));
+        self.units.track();
+        self.accounts.track();
+        self.catalogues.track();
+        self.erased_accounts.track();
+        self.decisions.track();
+        self.decision_order.track();
+        self.consultation_decision.track();
+        self.opinion_decision.track();
+        self.hearings.track();
+        self.signup_hearing.track();
+        self.account_signups.track();
+        self.comments.track();
+        self.histories.track();
+        self.ungrouped.track();
     }
 
-    /// What was touched since [`ReadModel::begin_tracking`] (and stops tracking).
-    pub fn take_touched(&mut self) -> Option<Box<Touched>> {
-        self.touched.take()
+    /// What changed since [`ReadModel::begin_tracking`] (and stops recording).
+    pub fn take_changes(&mut self) -> Changes {
+        Changes {
+            units: self.units.take_changed(),
+            accounts: self.accounts.take_changed(),
+            catalogues: self.catalogues.take_changed(),
+            erased: self.erased_accounts.take_changed(),
+            decisions: self.decisions.take_changed(),
+            decision_order: self.decision_order.take_changes(),
+            consultation_decision: self.consultation_decision.take_changed(),
+            opinion_decision: self.opinion_decision.take_changed(),
+            hearings: self.hearings.take_changed(),
+            signup_hearing: self.signup_hearing.take_changed(),
+            account_signups: self.account_signups.take_changed(),
+            comments: self.comments.take_changes(),
+            histories: self.histories.take_appended(),
+            ungrouped: self.ungrouped.take_changed(),
+        }
     }
 
     /// The one shared copy of `s`.
@@ -394,6 +429,16 @@ impl ReadModel {
         }
         let a: Arc<str> = s.into();
         self.interned.insert(a.clone());
+        a
+    }
+
+    /// The one shared copy of a summary.
+    pub fn intern_summary(&mut self, s: Summary) -> Arc<Summary> {
+        if let Some(a) = self.interned_summaries.get(&s) {
+            return a.clone();
+        }
+        let a = Arc::new(s);
+        self.interned_summaries.insert(a.clone());
         a
     }
 }

@@ -203,8 +203,8 @@ pub async fn decision_as_of(
     events.sort_by_key(|e| e.position);
     let mut scratch = ReadModel::default();
     scratch.apply_all(&events);
-    let Some(view) = scratch.decisions.remove(decision_id) else { return Ok(None) };
-    Ok(Some((view, scratch.hearings)))
+    let Some(view) = scratch.decisions.get(decision_id).cloned() else { return Ok(None) };
+    Ok(Some((view, scratch.hearings.into_inner())))
 }
 
 /// One decision's pending actions for its unit.
@@ -226,12 +226,7 @@ pub fn dashboard(m: &ReadModel, unit_id: &str, now: DateTime<Utc>) -> Vec<Dashbo
             continue;
         }
         let mut awaiting = Vec::new();
-        let ungrouped = d
-            .consultations
-            .iter()
-            .flat_map(|c| m.consultation_comments.get(c.id.as_str()).map(|ids| m.comments_at(ids)).into_iter().flatten())
-            .filter(|c| c.opinion_id.is_none() && c.hidden_at.is_none())
-            .count();
+        let ungrouped = m.ungrouped.get(&d.id).copied().unwrap_or(0) as usize;
         let all_closed = d.consultations.iter().all(|c| c.status(now) == ConsultationStatus::Closed);
         if ungrouped > 0 && all_closed {
             awaiting.push("UNGROUPED_COMMENTS".into());

@@ -55,24 +55,13 @@ struct HistoryDoc {
     position: u64,
     at: DateTime<Utc>,
     kind: String,
-    summary: String,
+    summary: Summary,
     actor: String,
     subject_id: Option<String>,
 }
 
-/// Puts `value` at `index` of `list`: appends at the end, replaces below it, refuses a gap.
-fn put_at<T>(list: &mut Vec<T>, index: usize, value: T, name: &str) -> Result<bool, ReplicaError> {
-    match index.cmp(&list.len()) {
-        std::cmp::Ordering::Less => {
-            list[index] = value;
-            Ok(false)
-        }
-        std::cmp::Ordering::Equal => {
-            list.push(value);
-            Ok(true)
-        }
-        std::cmp::Ordering::Greater => Err(ReplicaError::Malformed(name.to_string(), format!("index {index} past the end {}", list.len()))),
-    }
+fn past_the_end(list: &str, index: usize, len: usize) -> ReplicaError {
+    ReplicaError::Malformed(list.to_string(), format!("index {index} past the end {len}"))
 }
 
 impl ReadModel {
@@ -88,7 +77,11 @@ impl ReadModel {
                     self.accounts.insert(field.clone(), parse(key, value)?);
                 }
                 "erased" => {
-                    self.erased_accounts.insert(field.clone());
+                    self.erased_accounts.insert(field.clone(), ());
+                }
+                "dashboard" => {
+                    let n = value.parse().map_err(|_| ReplicaError::Malformed(key.clone(), value.clone()))?;
+                    self.ungrouped.insert(field.clone(), n);
                 }
                 "catalogues" => {
                     let year = field.parse().map_err(|_| ReplicaError::Malformed(key.clone(), field.clone()))?;
@@ -124,7 +117,11 @@ impl ReadModel {
                         ..c
                     };
                     let (id, consultation, account) = (c.id.clone(), c.consultation_id.clone(), c.account_id.clone());
-                    if put_at(&mut self.comments, index, c, "comments")? {
+                    let appended = index == self.comments.len();
+                    if !self.comments.put(index, c) {
+                        return Err(past_the_end("comments", index, self.comments.len()));
+                    }
+                    if appended {
                         self.comment_index.insert(id, index as u32);
                         self.consultation_comments.entry(consultation).or_default().push(index as u32);
                         self.account_comments.entry(account).or_default().push(index as u32);
@@ -134,19 +131,24 @@ impl ReadModel {
             },
             DocWrite::At { list, index, value } => {
                 if list == "decision_order" {
-                    put_at(&mut self.decision_order, *index, value.clone(), list)?;
+                    if !self.decision_order.put(*index, value.clone()) {
+                        return Err(past_the_end(list, *index, self.decision_order.len()));
+                    }
                 } else if let Some(decision) = list.strip_prefix("history:") {
                     let h: HistoryDoc = parse(list, value)?;
                     let entry = HistoryEntry {
                         position: h.position,
                         at: h.at,
                         kind: static_kind(&h.kind),
-                        summary: self.intern(&h.summary),
+                        summary: self.intern_summary(h.summary),
                         actor: self.intern(&h.actor),
                         subject_id: h.subject_id.as_deref().map(Arc::from),
                     };
                     let key = self.intern(decision);
-                    put_at(self.histories.entry(key).or_default(), *index, entry, list)?;
+                    let len = self.histories.get(&key).map_or(0, Vec::len);
+                    if !self.histories.put(key, *index, entry) {
+                        return Err(past_the_end(list, *index, len));
+                    }
                 } else {
                     return Err(ReplicaError::Malformed(list.clone(), "unknown list".into()));
                 }
@@ -174,6 +176,7 @@ pub async fn load(store: &dyn ReadModelStore) -> Result<ReadModel, ReplicaError>
         "units",
         "accounts",
         "erased",
+        "dashboard",
         "catalogues",
         "decisions",
         "hearings",

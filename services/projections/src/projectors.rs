@@ -1,0 +1,75 @@
+//! The projectors: one per read model, each the only writer of its tables. Applying an event
+//! at or below the checkpoint is a no-op, so redelivery is harmless. Each projector changes
+//! its tables only through [`Table`](crate::tracked::Table) and [`List`](crate::tracked::List)
+//! methods, which record what changed: the document projector learns what a batch touched
+//! from the updates themselves.
+
+mod catalogue;
+mod comments;
+mod dashboard;
+mod decisions;
+mod hearings;
+mod history;
+mod opinions;
+
+use std::sync::Arc;
+
+use canyu_app::decode;
+use canyu_eventstore::RecordedEvent;
+
+use crate::model::ReadModel;
+
+impl ReadModel {
+    /// Applies a batch of events in order; returns how many were new.
+    pub fn apply_all<'a>(&mut self, events: impl IntoIterator<Item = &'a RecordedEvent>) -> usize {
+        events.into_iter().filter(|e| self.apply(e)).count()
+    }
+
+    /// Applies one event if it is past the checkpoint; returns whether it was applied.
+    pub fn apply(&mut self, rec: &RecordedEvent) -> bool {
+        if rec.position <= self.position {
+            return false;
+        }
+        self.position = rec.position;
+        let event = match decode(rec) {
+            Ok(Some(e)) => e,
+            Ok(None) => return true,
+            Err(err) => {
+                tracing::error!(position = rec.position, error = %canyu_app::error::chain(&err), "skipping an event that does not decode");
+                return true;
+            }
+        };
+        let at = rec.metadata.server_time;
+        // History first reads the views as they stood before this event (the opinion's summary,
+        // the sign-up's group), then each read model's projector applies it.
+        let entry = history::entry(self, &event, rec);
+        catalogue::apply(self, &event);
+        decisions::apply(self, &event, at);
+        // The dashboard counts from each comment as it was before the event.
+        dashboard::apply(self, &event);
+        opinions::apply(self, &event, at);
+        comments::apply(self, &event, at);
+        hearings::apply(self, &event, at);
+        if let Some((decision, mut entry)) = entry {
+            // A comment's entry shares the comment's id (now indexed) instead of a copy.
+            if let Some(subject) = &entry.subject_id
+                && let Some((id, _)) = self.comment_index.get_key_value(&**subject)
+            {
+                entry.subject_id = Some(id.clone());
+            }
+            self.histories.push(decision, entry);
+        }
+        true
+    }
+
+    /// The actor shown in history: the acting unit's name, or the role.
+    pub(crate) fn actor_of(&mut self, actor: &canyu_eventstore::Actor) -> Arc<str> {
+        match actor.role.as_str() {
+            "unit_staff" => match actor.unit_id.as_ref().and_then(|u| self.units.get(u)) {
+                Some(u) => u.name.as_str().into(),
+                None => self.intern("unit_staff"),
+            },
+            other => self.intern(other),
+        }
+    }
+}
