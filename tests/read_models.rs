@@ -28,7 +28,9 @@ async fn seeded() -> (tempfile::TempDir, Platform, Vec<RecordedEvent>) {
     // Hide one comment too, so that a changed (not only a new) comment is projected.
     let first = platform.projections.read(|m| m.comments[0].id.to_string());
     let admin = Principal { account_id: "operator".into(), display_name: "operator".into(), role: Role::Admin, unit_id: None };
-    let hide = canyu_app::commands::HideComment { comment_id: first, reason: "含有与本事项无关的广告内容".into() };
+    let hide = canyu_app::commands::HideComment {
+        comment_id: first, reason: canyu_domain::testing::parsed("含有与本事项无关的广告内容")
+    };
     platform.app.execute(&Meta::by(Some(admin)), hide).await.expect("an admin hides a comment");
     let head = platform.store.head().await.unwrap();
     let events = platform.store.read_all(0, 10_000).await.unwrap();

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use canyu_app::commands::*;
 use canyu_app::{App, AppError, ManualClock, Meta, Principal, Tokens, Written};
 use canyu_domain::DomainError;
+use canyu_domain::testing::parsed;
 use canyu_domain::values::{Channel, Disclosure, Role};
 use canyu_eventstore::sqlite::{SqliteEventStore, SqliteKeyStore};
 use canyu_eventstore::{
@@ -64,12 +65,12 @@ fn keyed(mut meta: Meta, key: &str) -> Meta {
 
 /// Given: a unit with a decision that has draft 1. Returns (unit, decision, staff of the unit).
 async fn given_a_drafted_decision(w: &World) -> (String, String, Meta) {
-    let unit = w.app.execute(&admin(), RegisterUnit { unit_id: w.app.new_id(), name: "市交通运输局".into() }).await.unwrap().id;
+    let unit = w.app.execute(&admin(), RegisterUnit { unit_id: w.app.new_id(), name: parsed("市交通运输局") }).await.unwrap().id;
     let register = RegisterDecision {
         decision_id: w.app.new_id(),
         year: 2021,
-        title: "城市公共交通票价调整方案".into(),
-        summary: String::new(),
+        title: parsed("城市公共交通票价调整方案"),
+        summary: parsed(""),
         unit_id: unit.clone(),
         disclosure: Disclosure::Public,
         confidentiality_basis: None,
@@ -79,9 +80,9 @@ async fn given_a_drafted_decision(w: &World) -> (String, String, Meta) {
     let staff = person("staff-1", Role::UnitStaff, Some(&unit));
     let draft = PublishDraft {
         decision_id: decision.clone(),
-        text: "第一条 为规范票价，制定本办法。\n第二条 票价实行政府定价。".into(),
-        explanation: String::new(),
-        change_note: String::new(),
+        text: parsed("第一条 为规范票价，制定本办法。\n第二条 票价实行政府定价。"),
+        explanation: parsed(""),
+        change_note: parsed(""),
     };
     w.app.execute(&staff, draft).await.unwrap();
     (unit, decision, staff)
@@ -94,13 +95,13 @@ fn online(decision: &str, id: &str, days: i64) -> OpenConsultation {
         channel: Channel::Online,
         opens_at: t(NOW),
         closes_at: t(NOW) + Duration::days(days),
-        how_to_submit: String::new(),
+        how_to_submit: parsed(""),
         shortened_reason: None,
     }
 }
 
 fn comment(id: &str, consultation: &str, body: &str) -> SubmitComment {
-    SubmitComment { comment_id: id.into(), consultation_id: consultation.into(), body: body.into(), clause_id: None }
+    SubmitComment { comment_id: id.into(), consultation_id: consultation.into(), body: parsed(body), clause_id: None }
 }
 
 async fn head(w: &World) -> u64 {
@@ -112,7 +113,7 @@ async fn head(w: &World) -> u64 {
 #[tokio::test]
 async fn a_resident_cannot_register_a_unit_and_nothing_is_written() {
     let w = world();
-    let err = w.app.execute(&resident("r1"), RegisterUnit { unit_id: "u1".into(), name: "自封单位".into() }).await.unwrap_err();
+    let err = w.app.execute(&resident("r1"), RegisterUnit { unit_id: "u1".into(), name: parsed("自封单位") }).await.unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
     assert_eq!(head(&w).await, 0);
 }
@@ -194,7 +195,7 @@ async fn a_stored_value_this_build_does_not_know_is_an_internal_error_not_a_defa
         Arc::new(ManualClock::new(t(NOW))),
         Tokens::new(vec![7; 32], chrono::Duration::hours(1)),
     );
-    let err = fresh.execute(&staff, PublishBackground { decision_id: decision, text: "背景".into() }).await.unwrap_err();
+    let err = fresh.execute(&staff, PublishBackground { decision_id: decision, text: parsed("背景") }).await.unwrap_err();
     assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
     assert!(canyu_app::error::chain(&err).contains("CARRIER_PIGEON"), "the cause is kept: {}", canyu_app::error::chain(&err));
 }

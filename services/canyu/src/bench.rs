@@ -60,6 +60,11 @@ pub enum Scenario {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The benchmark's text, parsed into the value object its command carries.
+fn v<T: canyu_domain::values::TextValue>(text: &str) -> Result<T, canyu_domain::DomainError> {
+    T::parse(text)
+}
+
 pub use fixture::Scaled;
 
 /// Runs one scenario and prints its figures.
@@ -137,8 +142,8 @@ async fn fill(data_dir: &std::path::Path, comments: u64) -> Result<(), BoxError>
     app.create_account(&Meta::default(), "fill-admin", "fill-password", "管理员", Role::Admin).await?;
     let (_, token) = app.login("fill-admin", "fill-password").await?;
     let admin = Meta::by(Some(app.authenticate(&token).await?));
-    let unit = app.execute(&admin, canyu_app::commands::RegisterUnit { unit_id: app.new_id(), name: "市城市管理局".into() }).await?.id;
-    let d = app.execute(&admin, fixture::register_decision(app.new_id(), &unit)).await?.id;
+    let unit = app.execute(&admin, canyu_app::commands::RegisterUnit { unit_id: app.new_id(), name: v("市城市管理局")? }).await?.id;
+    let d = app.execute(&admin, fixture::register_decision(app.new_id(), &unit)?).await?.id;
     let consultation = Uuid::now_v7().to_string();
     let store: Arc<dyn EventStore> = platform.store.clone();
     let started = Instant::now();

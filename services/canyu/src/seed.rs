@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use canyu_app::{App, AppError, Command, ManualClock, Meta, Principal, Written, commands};
-use canyu_domain::events::Observer;
-use canyu_domain::values::{ActivityKind, AdoptionOutcome, Channel, Disclosure, MeetingKind, Role, SelectionMethod};
+use canyu_domain::decision::ObserverInput;
+use canyu_domain::values::{ActivityKind, AdoptionOutcome, Channel, Disclosure, MeetingKind, Role, SelectionMethod, TextValue};
 use chrono::{DateTime, Duration as Days, TimeZone, Utc};
 
 use crate::config::Settings;
@@ -25,6 +25,16 @@ pub enum SeedError {
 }
 
 const DEMO_PASSWORD: &str = "canyu-demo-2021";
+
+/// The demo's text, parsed into the value object its command carries.
+fn v<T: TextValue>(text: &str) -> Result<T, SeedError> {
+    T::parse(text).map_err(|e| SeedError::App(e.into()))
+}
+
+/// [`v`] for optional text.
+fn opt<T: TextValue>(text: Option<&str>) -> Result<Option<T>, SeedError> {
+    T::parse_optional(text).map_err(|e| SeedError::App(e.into()))
+}
 
 struct Seeder {
     platform: Platform,
@@ -68,8 +78,8 @@ impl Seeder {
         let cmd = commands::SubmitComment {
             comment_id: self.app().new_id(),
             consultation_id: consultation.to_string(),
-            body: body.to_string(),
-            clause_id: clause.map(str::to_string),
+            body: v(body)?,
+            clause_id: opt(clause)?,
         };
         let w = self.app().execute(who, cmd).await?;
         self.settle(&w).await;
@@ -131,7 +141,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         "市应急管理局",
         "市交通运输局",
     ] {
-        let w = app.execute(&admin, commands::RegisterUnit { unit_id: app.new_id(), name: name.into() }).await?;
+        let w = app.execute(&admin, commands::RegisterUnit { unit_id: app.new_id(), name: v(name)? }).await?;
         s.settle(&w).await;
         units.insert(name, w.id);
     }
@@ -196,11 +206,11 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
                 commands::RegisterDecision {
                     decision_id: app.new_id(),
                     year: 2021,
-                    title: title.into(),
-                    summary: summary.into(),
+                    title: v(title)?,
+                    summary: v(summary)?,
                     unit_id: units[unit].clone(),
                     disclosure,
-                    confidentiality_basis: basis.map(Into::into),
+                    confidentiality_basis: opt(basis)?,
                     addition_reason: None,
                 },
             )
@@ -217,13 +227,11 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     let parking = ids[0].clone();
     s.clock.set(at(2021, 3, 8, 9));
     s.run(&zhujian, commands::PublishBackground { decision_id: parking.clone(),
-        text: "近年来我市机动车保有量快速增长，城区停车泊位缺口较大，占道停车、乱停乱放现象突出。为落实《山东省城市停车设施规划建设及管理办法》，市住房和城乡建设局牵头起草本办法。".into(),
-    }).await?;
+        text: v("近年来我市机动车保有量快速增长，城区停车泊位缺口较大，占道停车、乱停乱放现象突出。为落实《山东省城市停车设施规划建设及管理办法》，市住房和城乡建设局牵头起草本办法。")?}).await?;
     s.run(&zhujian, commands::PublishDraft { decision_id: parking.clone(),
-        text: "第一条 为加强城区停车设施规划建设管理，制定本办法。\n第二条 本办法适用于本市城区范围内停车设施的规划、建设和管理。\n第三条 新建住宅项目按每户不少于1.2个泊位配建停车位。\n第四条 鼓励机关、企事业单位内部停车场在夜间和节假日向社会开放。\n第五条 占道停车泊位实行差别化收费，具体标准由价格主管部门制定。\n第六条 本办法自发布之日起施行。".into(),
-        explanation: "起草说明：本办法共六条，重点解决配建标准偏低、共享停车不足和收费不合理三个问题。".into(),
-        change_note: String::new(),
-    }).await?;
+        text: v("第一条 为加强城区停车设施规划建设管理，制定本办法。\n第二条 本办法适用于本市城区范围内停车设施的规划、建设和管理。\n第三条 新建住宅项目按每户不少于1.2个泊位配建停车位。\n第四条 鼓励机关、企事业单位内部停车场在夜间和节假日向社会开放。\n第五条 占道停车泊位实行差别化收费，具体标准由价格主管部门制定。\n第六条 本办法自发布之日起施行。")?,
+        explanation: v("起草说明：本办法共六条，重点解决配建标准偏低、共享停车不足和收费不合理三个问题。")?,
+        change_note: v("")?}).await?;
     let consult = s.app().new_id();
     s.run(
         &zhujian,
@@ -233,7 +241,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             channel: Channel::Online,
             opens_at: at(2021, 3, 10, 0),
             closes_at: at(2021, 4, 10, 0),
-            how_to_submit: "登录滕州市人民政府网站“政民互动”栏目或本平台提交意见；也可发送电子邮件至 tzzjj@example.gov.cn。".into(),
+            how_to_submit: v("登录滕州市人民政府网站“政民互动”栏目或本平台提交意见；也可发送电子邮件至 tzzjj@example.gov.cn。")?,
             shortened_reason: None,
         },
     )
@@ -255,13 +263,14 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
                 hearing_id: hearing.clone(),
                 decision_id: parking.clone(),
                 starts_at: at(2021, 4, 20, 9),
-                venue: "滕州市政务服务中心三楼听证室".into(),
+                venue: v("滕州市政务服务中心三楼听证室")?,
                 capacity: 15,
                 signup_closes_at: at(2021, 4, 8, 17),
                 selection_method: SelectionMethod::FirstCome,
-                selection_rules:
-                    "按报名先后顺序确定听证参加人，每个利益相关群体至少保留一个名额；报满后进入候补，有人撤回时按候补顺序递补。".into(),
-                stakeholder_groups: vec!["城区居民".into(), "物业企业".into(), "停车场经营者".into(), "人大代表和政协委员".into()],
+                selection_rules: v(
+                    "按报名先后顺序确定听证参加人，每个利益相关群体至少保留一个名额；报满后进入候补，有人撤回时按候补顺序递补。",
+                )?,
+                stakeholder_groups: vec![v("城区居民")?, v("物业企业")?, v("停车场经营者")?, v("人大代表和政协委员")?],
             },
         )
         .await?;
@@ -280,8 +289,8 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
                     hearing_id: hearing.clone(),
                     full_name: name.into(),
                     phone: phone.into(),
-                    stakeholder_group: group.into(),
-                    statement: statement.into(),
+                    stakeholder_group: v(group)?,
+                    statement: v(statement)?,
                 },
             )
             .await?;
@@ -297,8 +306,9 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             &zhujian,
             commands::RecordHearingHeld {
                 hearing_id: hearing.clone(),
-                record_summary:
-                    "听证会于4月20日举行，3名听证参加人发言，主要意见集中在配建标准和老旧小区停车问题，听证笔录已经参加人确认。".into(),
+                record_summary: v(
+                    "听证会于4月20日举行，3名听证参加人发言，主要意见集中在配建标准和老旧小区停车问题，听证笔录已经参加人确认。",
+                )?,
             },
         )
         .await?;
@@ -310,7 +320,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             commands::ConsolidateOpinion {
                 decision_id: parking.clone(),
                 opinion_id: s.app().new_id(),
-                summary: "提高新建住宅配建标准，并区分核心区与外围区域".into(),
+                summary: v("提高新建住宅配建标准，并区分核心区与外围区域")?,
                 comment_ids: vec![c2, c4],
                 concentrated: true,
             },
@@ -323,7 +333,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             commands::ConsolidateOpinion {
                 decision_id: parking.clone(),
                 opinion_id: s.app().new_id(),
-                summary: "将老旧小区停车设施建设纳入办法".into(),
+                summary: v("将老旧小区停车设施建设纳入办法")?,
                 comment_ids: vec![c1],
                 concentrated: false,
             },
@@ -336,7 +346,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             commands::ConsolidateOpinion {
                 decision_id: parking.clone(),
                 opinion_id: s.app().new_id(),
-                summary: "明确机关单位停车场开放的安全管理责任".into(),
+                summary: v("明确机关单位停车场开放的安全管理责任")?,
                 comment_ids: vec![c3],
                 concentrated: false,
             },
@@ -349,7 +359,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         commands::DecideAdoption {
             opinion_id: o1,
             outcome: AdoptionOutcome::PartiallyAdopted,
-            rationale: Some("采纳分区设置配建标准的意见，核心区提高至1.5个；外围区域维持1.2个，以免过度增加购房成本。".into()),
+            rationale: Some(v("采纳分区设置配建标准的意见，核心区提高至1.5个；外围区域维持1.2个，以免过度增加购房成本。")?),
         },
     )
     .await?;
@@ -358,22 +368,20 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         commands::DecideAdoption {
             opinion_id: o2,
             outcome: AdoptionOutcome::NotAdopted,
-            rationale: Some("老旧小区改造停车位建设已由《滕州市老旧小区改造实施方案》规定，本办法不再重复规定。".into()),
+            rationale: Some(v("老旧小区改造停车位建设已由《滕州市老旧小区改造实施方案》规定，本办法不再重复规定。")?),
         },
     )
     .await?;
     s.run(&zhujian, commands::DecideAdoption { opinion_id: o3, outcome: AdoptionOutcome::Adopted, rationale: None }).await?;
     s.run(&zhujian, commands::PublishDraft { decision_id: parking.clone(),
-        text: "第一条 为加强城区停车设施规划建设管理，制定本办法。\n第二条 本办法适用于本市城区范围内停车设施的规划、建设和管理。\n第三条 新建住宅项目在城区核心区按每户不少于1.5个泊位、外围区域按每户不少于1.2个泊位配建停车位。\n第四条 鼓励机关、企事业单位内部停车场在夜间和节假日向社会开放，开放单位与管理单位签订安全管理协议，明确安全管理责任。\n第五条 占道停车泊位实行差别化收费，具体标准由价格主管部门制定。\n第六条 本办法自发布之日起施行。".into(),
-        explanation: "根据征求意见和听证情况修改。".into(),
-        change_note: "修改第三条配建标准，第四条增加安全管理协议。".into(),
-    }).await?;
+        text: v("第一条 为加强城区停车设施规划建设管理，制定本办法。\n第二条 本办法适用于本市城区范围内停车设施的规划、建设和管理。\n第三条 新建住宅项目在城区核心区按每户不少于1.5个泊位、外围区域按每户不少于1.2个泊位配建停车位。\n第四条 鼓励机关、企事业单位内部停车场在夜间和节假日向社会开放，开放单位与管理单位签订安全管理协议，明确安全管理责任。\n第五条 占道停车泊位实行差别化收费，具体标准由价格主管部门制定。\n第六条 本办法自发布之日起施行。")?,
+        explanation: v("根据征求意见和听证情况修改。")?,
+        change_note: v("修改第三条配建标准，第四条增加安全管理协议。")?}).await?;
     s.run(
         &zhujian,
         commands::PublishFeedbackReport {
             decision_id: parking.clone(),
-            summary: "共收到网上意见4条，听证会发言3人次，归纳为3项意见：采纳1项、部分采纳1项、不予采纳1项，不予采纳的理由已一并公布。"
-                .into(),
+            summary: v("共收到网上意见4条，听证会发言3人次，归纳为3项意见：采纳1项、部分采纳1项、不予采纳1项，不予采纳的理由已一并公布。")?,
         },
     )
     .await?;
@@ -384,20 +392,20 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             decision_id: parking.clone(),
             meeting_kind: MeetingKind::ExecutiveMeeting,
             held_at: at(2021, 5, 20, 9),
-            summary: "市政府第12次常务会议审议通过《滕州市城区停车设施规划建设管理办法》。".into(),
-            dissent: "有参会人员提出差别化收费标准应尽快出台，会议要求市发展和改革局三个月内制定。".into(),
+            summary: v("市政府第12次常务会议审议通过《滕州市城区停车设施规划建设管理办法》。")?,
+            dissent: v("有参会人员提出差别化收费标准应尽快出台，会议要求市发展和改革局三个月内制定。")?,
             observers: vec![
-                Observer {
-                    name: "张建国".into(),
-                    affiliation: "荆河街道居民代表".into(),
-                    opinion: "建议加快老旧小区停车位建设。".into(),
-                    adoption: "未采纳：已由老旧小区改造方案规定。".into(),
+                ObserverInput {
+                    name: v("张建国")?,
+                    affiliation: v("荆河街道居民代表")?,
+                    opinion: v("建议加快老旧小区停车位建设。")?,
+                    adoption: v("未采纳：已由老旧小区改造方案规定。")?,
                 },
-                Observer {
-                    name: "周丽".into(),
-                    affiliation: "市人大代表".into(),
-                    opinion: "建议明确共享停车的安全责任。".into(),
-                    adoption: "已采纳：第四条增加安全管理协议。".into(),
+                ObserverInput {
+                    name: v("周丽")?,
+                    affiliation: v("市人大代表")?,
+                    opinion: v("建议明确共享停车的安全责任。")?,
+                    adoption: v("已采纳：第四条增加安全管理协议。")?,
                 },
             ],
         },
@@ -408,12 +416,12 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         &zhujian,
         commands::PublishDecisionResult {
             decision_id: parking.clone(),
-            text: "《滕州市城区停车设施规划建设管理办法》已经市政府第12次常务会议审议通过，现予公布，自2021年7月1日起施行。".into(),
-            document_number: "滕政发〔2021〕8号".into(),
+            text: v("《滕州市城区停车设施规划建设管理办法》已经市政府第12次常务会议审议通过，现予公布，自2021年7月1日起施行。")?,
+            document_number: v("滕政发〔2021〕8号")?,
             effective_at: at(2021, 7, 1, 0),
-            interpretation:
-                "政策解读：一是分区提高新建住宅停车配建标准；二是推动机关单位停车场错时开放并明确安全责任；三是实行占道停车差别化收费。"
-                    .into(),
+            interpretation: v(
+                "政策解读：一是分区提高新建住宅停车配建标准；二是推动机关单位停车场错时开放并明确安全责任；三是实行占道停车差别化收费。",
+            )?,
         },
     )
     .await?;
@@ -426,15 +434,14 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         &jiaoti,
         commands::PublishBackground {
             decision_id: preschool.clone(),
-            text: "我市普惠性幼儿园覆盖率低于全省平均水平，城区入园难问题仍然存在。".into(),
+            text: v("我市普惠性幼儿园覆盖率低于全省平均水平，城区入园难问题仍然存在。")?,
         },
     )
     .await?;
     s.run(&jiaoti, commands::PublishDraft { decision_id: preschool.clone(),
-        text: "一、到2023年，全市普惠性幼儿园覆盖率达到90%以上。\n二、三年新建、改扩建公办幼儿园30所。\n三、落实城镇小区配套幼儿园建设要求。\n四、加强幼儿园教师队伍建设。".into(),
-        explanation: "起草说明：依据国家和省学前教育行动计划制定。".into(),
-        change_note: String::new(),
-    }).await?;
+        text: v("一、到2023年，全市普惠性幼儿园覆盖率达到90%以上。\n二、三年新建、改扩建公办幼儿园30所。\n三、落实城镇小区配套幼儿园建设要求。\n四、加强幼儿园教师队伍建设。")?,
+        explanation: v("起草说明：依据国家和省学前教育行动计划制定。")?,
+        change_note: v("")?}).await?;
     let pc = s.app().new_id();
     s.run(
         &jiaoti,
@@ -444,8 +451,8 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             channel: Channel::Online,
             opens_at: at(2021, 6, 8, 0),
             closes_at: at(2021, 6, 28, 0),
-            how_to_submit: "本平台在线提交。".into(),
-            shortened_reason: Some("秋季学期招生计划须于7月上旬确定，征求意见期限缩短为20日。".into()),
+            how_to_submit: v("本平台在线提交。")?,
+            shortened_reason: Some(v("秋季学期招生计划须于7月上旬确定，征求意见期限缩短为20日。")?),
         },
     )
     .await?;
@@ -461,7 +468,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             activity_id: s.app().new_id(),
             kind: ActivityKind::Symposium,
             held_at: at(2021, 6, 17, 15),
-            summary: "召开幼儿园园长和家长代表座谈会，听取对布局规划和收费的意见。".into(),
+            summary: v("召开幼儿园园长和家长代表座谈会，听取对布局规划和收费的意见。")?,
             participant_count: 18,
         },
     )
@@ -473,7 +480,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             commands::ConsolidateOpinion {
                 decision_id: preschool.clone(),
                 opinion_id: s.app().new_id(),
-                summary: "新建公办园优先布局在新城区等适龄儿童集中区域".into(),
+                summary: v("新建公办园优先布局在新城区等适龄儿童集中区域")?,
                 comment_ids: vec![p1],
                 concentrated: true,
             },
@@ -486,7 +493,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         commands::ConsolidateOpinion {
             decision_id: preschool.clone(),
             opinion_id: s.app().new_id(),
-            summary: "提高民办普惠性幼儿园补助标准".into(),
+            summary: v("提高民办普惠性幼儿园补助标准")?,
             comment_ids: vec![p2],
             concentrated: false,
         },
@@ -499,7 +506,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         .execute(
             &admin,
             commands::WithdrawDecision {
-                decision_id: ids[7].clone(), reason: "上位法正在修订，待省级办法出台后重新启动。".into()
+                decision_id: ids[7].clone(), reason: v("上位法正在修订，待省级办法出台后重新启动。")?
             },
         )
         .await?;
@@ -515,15 +522,14 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         &chengguan,
         commands::PublishBackground {
             decision_id: waste.clone(),
-            text: "按照国家和省关于推行生活垃圾分类的部署，我市作为试点县级市，需在城区全面推行生活垃圾分类。".into(),
+            text: v("按照国家和省关于推行生活垃圾分类的部署，我市作为试点县级市，需在城区全面推行生活垃圾分类。")?,
         },
     )
     .await?;
     s.run(&chengguan, commands::PublishDraft { decision_id: waste.clone(),
-        text: "第一条 生活垃圾分为可回收物、有害垃圾、厨余垃圾和其他垃圾四类。\n第二条 城区居民小区按规定设置分类投放点。\n第三条 物业服务企业为分类投放管理责任人。\n第四条 对违反分类投放规定的单位和个人，依法予以处罚。".into(),
-        explanation: "起草说明：参照《山东省生活垃圾管理条例》制定。".into(),
-        change_note: String::new(),
-    }).await?;
+        text: v("第一条 生活垃圾分为可回收物、有害垃圾、厨余垃圾和其他垃圾四类。\n第二条 城区居民小区按规定设置分类投放点。\n第三条 物业服务企业为分类投放管理责任人。\n第四条 对违反分类投放规定的单位和个人，依法予以处罚。")?,
+        explanation: v("起草说明：参照《山东省生活垃圾管理条例》制定。")?,
+        change_note: v("")?}).await?;
     let wc = s.app().new_id();
     s.run(
         &chengguan,
@@ -533,7 +539,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
             channel: Channel::Online,
             opens_at: now,
             closes_at: now + Days::days(30),
-            how_to_submit: "本平台在线提交，或书面寄送至滕州市城市管理局（邮编277500）。".into(),
+            how_to_submit: v("本平台在线提交，或书面寄送至滕州市城市管理局（邮编277500）。")?,
             shortened_reason: None,
         },
     )
@@ -548,7 +554,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         &fagai,
         commands::PublishBackground {
             decision_id: heating.clone(),
-            text: "经成本监审，中心城区集中供热企业运行成本上升，现行价格已执行多年。".into(),
+            text: v("经成本监审，中心城区集中供热企业运行成本上升，现行价格已执行多年。")?,
         },
     )
     .await?;
@@ -556,11 +562,11 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         &fagai,
         commands::PublishDraft {
             decision_id: heating.clone(),
-            text:
-                "一、居民供热价格由每平方米22元调整为24元。\n二、低保户、特困人员供热费用予以减免。\n三、调整后价格自下一个采暖季起执行。"
-                    .into(),
-            explanation: "调价方案附成本监审报告。".into(),
-            change_note: String::new(),
+            text: v(
+                "一、居民供热价格由每平方米22元调整为24元。\n二、低保户、特困人员供热费用予以减免。\n三、调整后价格自下一个采暖季起执行。",
+            )?,
+            explanation: v("调价方案附成本监审报告。")?,
+            change_note: v("")?,
         },
     )
     .await?;
@@ -571,13 +577,14 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
                 hearing_id: s.app().new_id(),
                 decision_id: heating,
                 starts_at: now + Days::days(40),
-                venue: "滕州市发展和改革局第一会议室".into(),
+                venue: v("滕州市发展和改革局第一会议室")?,
                 capacity: 9,
                 signup_closes_at: now + Days::days(20),
                 selection_method: SelectionMethod::Lottery,
-                selection_rules: "报名截止后以公开种子随机抽选9名听证参加人，每个利益相关群体至少1名；抽选结果任何人可按公布的种子复核。"
-                    .into(),
-                stakeholder_groups: vec!["供热用户".into(), "供热企业".into(), "低收入群体代表".into(), "专家学者".into()],
+                selection_rules: v(
+                    "报名截止后以公开种子随机抽选9名听证参加人，每个利益相关群体至少1名；抽选结果任何人可按公布的种子复核。",
+                )?,
+                stakeholder_groups: vec![v("供热用户")?, v("供热企业")?, v("低收入群体代表")?, v("专家学者")?],
             },
         )
         .await?;
@@ -588,7 +595,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     s.run(
         &yibao,
         commands::PublishBackground {
-            decision_id: ids[4].clone(), text: "按照省医保局部署，推进城乡居民基本医疗保险市级统筹。".into()
+            decision_id: ids[4].clone(), text: v("按照省医保局部署，推进城乡居民基本医疗保险市级统筹。")?
         },
     )
     .await?;

@@ -24,8 +24,8 @@ pub struct CommentState {
 /// Commands on a comment.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CommentCommand {
-    Submit { comment_id: String, consultation_id: String, account_id: String, clause_id: Option<String>, body: String },
-    Hide { reason: String },
+    Submit { comment_id: String, consultation_id: String, account_id: String, clause_id: Option<ClauseId>, body: Body },
+    Hide { reason: HideReason },
 }
 
 /// Outside facts: the time and the decision the comment is on.
@@ -50,7 +50,7 @@ impl Aggregate for Comment {
                 if s.exists {
                     return Err(DomainError::CommentAlreadyExists);
                 }
-                let body = text("body", &body, 1, MAX_COMMENT_CHARS, true)?;
+                let body = body.into_string();
                 let d = ctx.decision;
                 d.ensure_active()?;
                 let c = d.consultations.get(&consultation_id).ok_or(DomainError::ConsultationNotFound)?;
@@ -63,7 +63,7 @@ impl Aggregate for Comment {
                 if c.is_closed(ctx.now) {
                     return Err(DomainError::ConsultationClosed);
                 }
-                let clause_id = clause_id.filter(|c| !c.trim().is_empty());
+                let clause_id = clause_id.map(TextValue::into_string);
                 if let Some(clause) = &clause_id {
                     let clauses = d.drafts.get(&c.draft_version).map(Vec::as_slice).unwrap_or(&[]);
                     if !clauses.iter().any(|x| &x.id == clause) {
@@ -90,7 +90,7 @@ impl Aggregate for Comment {
                 if s.hidden {
                     return Err(DomainError::CommentAlreadyHidden);
                 }
-                let reason = text("reason", &reason, 1, 1000, true)?;
+                let reason = reason.into_string();
                 Ok(vec![CommentHidden { comment_id: s.id.clone(), decision_id: s.decision_id.clone(), reason }.into()])
             }
         }

@@ -105,70 +105,79 @@ pub enum DecisionCommand {
     Register {
         decision_id: String,
         year: i32,
-        title: String,
-        summary: String,
+        title: Title,
+        summary: DecisionSummary,
         unit_id: String,
         disclosure: Disclosure,
-        confidentiality_basis: Option<String>,
-        late_addition_reason: Option<String>,
+        confidentiality_basis: Option<ConfidentialityBasis>,
+        late_addition_reason: Option<AdditionReason>,
     },
     PublishBackground {
-        text: String,
+        text: BackgroundText,
     },
     PublishDraft {
-        text: String,
-        explanation: String,
-        change_note: String,
+        text: DraftText,
+        explanation: Explanation,
+        change_note: ChangeNote,
     },
     OpenConsultation {
         consultation_id: String,
         channel: Channel,
         opens_at: DateTime<Utc>,
         closes_at: DateTime<Utc>,
-        how_to_submit: String,
-        shortened_reason: Option<String>,
+        how_to_submit: HowToSubmit,
+        shortened_reason: Option<ShortenedReason>,
     },
     CloseConsultation {
         consultation_id: String,
-        reason: Option<String>,
+        reason: Option<CloseReason>,
     },
     RecordParticipationActivity {
         activity_id: String,
         kind: ActivityKind,
         held_at: DateTime<Utc>,
-        summary: String,
+        summary: ActivitySummary,
         participant_count: i64,
     },
     ConsolidateOpinion {
         opinion_id: String,
-        summary: String,
+        summary: OpinionSummary,
         comment_ids: Vec<String>,
         concentrated: bool,
     },
     DecideAdoption {
         opinion_id: String,
         outcome: AdoptionOutcome,
-        rationale: Option<String>,
+        rationale: Option<Rationale>,
     },
     PublishFeedbackReport {
-        summary: String,
+        summary: ReportSummary,
     },
     RecordDeliberation {
         meeting_kind: MeetingKind,
         held_at: DateTime<Utc>,
-        summary: String,
-        dissent: String,
-        observers: Vec<Observer>,
+        summary: MeetingSummary,
+        dissent: Dissent,
+        observers: Vec<ObserverInput>,
     },
     PublishResult {
-        text: String,
-        document_number: String,
+        text: ResultText,
+        document_number: DocumentNumber,
         effective_at: DateTime<Utc>,
-        interpretation: String,
+        interpretation: Interpretation,
     },
     Withdraw {
-        reason: String,
+        reason: WithdrawalReason,
     },
+}
+
+/// A stakeholder attending the decision meeting (列席), as a command names them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ObserverInput {
+    pub name: ObserverName,
+    pub affiliation: Affiliation,
+    pub opinion: ObserverOpinion,
+    pub adoption: ObserverAdoption,
 }
 
 /// Outside facts a decision command may need, supplied by the application.
@@ -216,13 +225,12 @@ impl Aggregate for Decision {
                 if !(2000..=2100).contains(&year) {
                     return Err(DomainError::invalid("year", "must be between 2000 and 2100"));
                 }
-                let title = text("title", &title, 1, 200, false)?;
-                let summary = text("summary", &summary, 0, 5000, true)?;
-                let basis = optional_text("confidentialityBasis", confidentiality_basis.as_deref(), 500, true)?;
+                let (title, summary, basis) =
+                    (title.into_string(), summary.into_string(), confidentiality_basis.map(TextValue::into_string));
                 if disclosure == Disclosure::Confidential && basis.is_none() {
                     return Err(DomainError::ConfidentialityBasisRequired);
                 }
-                let late = optional_text("additionReason", late_addition_reason.as_deref(), 1000, true)?;
+                let late = late_addition_reason.map(TextValue::into_string);
                 if ctx.catalogue_published && late.is_none() {
                     return Err(DomainError::LateAdditionNeedsReason);
                 }
@@ -243,13 +251,11 @@ impl Aggregate for Decision {
             }
             C::PublishBackground { text: t } => {
                 s.ensure_active()?;
-                BackgroundPublished { decision_id: id, text: text("text", &t, 1, 50_000, true)? }.into()
+                BackgroundPublished { decision_id: id, text: t.into_string() }.into()
             }
             C::PublishDraft { text: t, explanation, change_note } => {
                 s.ensure_active()?;
-                let t = text("text", &t, 1, 200_000, true)?;
-                let explanation = text("explanation", &explanation, 0, 50_000, true)?;
-                let change_note = text("changeNote", &change_note, 0, 10_000, true)?;
+                let (t, explanation, change_note) = (t.into_string(), explanation.into_string(), change_note.into_string());
                 let previous = s.current_draft().and_then(|v| s.drafts.get(&v)).map(Vec::as_slice).unwrap_or(&[]);
                 let mut next = s.next_clause_id;
                 let clauses = crate::clauses::split(&t, previous, &mut next);
@@ -274,8 +280,8 @@ impl Aggregate for Decision {
                 if closes_at <= ctx.now {
                     return Err(DomainError::invalid("closesAt", "must be in the future"));
                 }
-                let how_to_submit = text("howToSubmit", &how_to_submit, 0, 2000, true)?;
-                let shortened_reason = optional_text("shortenedReason", shortened_reason.as_deref(), 1000, true)?;
+                let how_to_submit = how_to_submit.into_string();
+                let shortened_reason = shortened_reason.map(TextValue::into_string);
                 if s.consultations.contains_key(&consultation_id) {
                     return Err(DomainError::ConsultationAlreadyExists);
                 }
@@ -303,7 +309,7 @@ impl Aggregate for Decision {
                 if c.closed_at.is_some() {
                     return Err(DomainError::ConsultationAlreadyClosed);
                 }
-                let reason = optional_text("reason", reason.as_deref(), 1000, true)?;
+                let reason = reason.map(TextValue::into_string);
                 let early = ctx.now < c.closes_at;
                 if early && reason.is_none() {
                     return Err(DomainError::EarlyCloseNeedsReason);
@@ -320,7 +326,7 @@ impl Aggregate for Decision {
                 if held_at > ctx.now {
                     return Err(DomainError::invalid("heldAt", "must not be in the future"));
                 }
-                let summary = text("summary", &summary, 1, 5000, true)?;
+                let summary = summary.into_string();
                 let participant_count = u32::try_from(participant_count)
                     .map_err(|_| DomainError::invalid("participantCount", "must be between 0 and 4294967295"))?;
                 ParticipationActivityRecorded { decision_id: id, activity_id, kind, held_at, summary, participant_count }.into()
@@ -333,7 +339,7 @@ impl Aggregate for Decision {
                 if s.opinions.contains_key(&opinion_id) {
                     return Err(DomainError::OpinionAlreadyExists);
                 }
-                let summary = text("summary", &summary, 1, 5000, true)?;
+                let summary = summary.into_string();
                 let mut ids: Vec<String> = Vec::with_capacity(comment_ids.len());
                 for c in comment_ids {
                     if ids.contains(&c) {
@@ -351,7 +357,7 @@ impl Aggregate for Decision {
             }
             C::DecideAdoption { opinion_id, outcome, rationale } => {
                 s.ensure_active()?;
-                let rationale = optional_text("rationale", rationale.as_deref(), 5000, true)?;
+                let rationale = rationale.map(TextValue::into_string);
                 let o = s.opinions.get(&opinion_id).ok_or(DomainError::OpinionNotFound)?;
                 if o.outcome.is_some() {
                     return Err(DomainError::AdoptionAlreadyDecided);
@@ -366,7 +372,7 @@ impl Aggregate for Decision {
                 if s.feedback_published {
                     return Err(DomainError::FeedbackReportAlreadyPublished);
                 }
-                let summary = text("summary", &summary, 1, 20_000, true)?;
+                let summary = summary.into_string();
                 if s.consultations.values().any(|c| !c.is_closed(ctx.now)) {
                     return Err(DomainError::ConsultationStillOpen);
                 }
@@ -384,19 +390,16 @@ impl Aggregate for Decision {
                 if held_at > ctx.now {
                     return Err(DomainError::invalid("heldAt", "must not be in the future"));
                 }
-                let summary = text("summary", &summary, 1, 20_000, true)?;
-                let dissent = text("dissent", &dissent, 0, 20_000, true)?;
+                let (summary, dissent) = (summary.into_string(), dissent.into_string());
                 let observers = observers
                     .into_iter()
-                    .map(|o| {
-                        Ok(Observer {
-                            name: text("observers.name", &o.name, 1, 100, false)?,
-                            affiliation: text("observers.affiliation", &o.affiliation, 0, 200, false)?,
-                            opinion: text("observers.opinion", &o.opinion, 0, 5000, true)?,
-                            adoption: text("observers.adoption", &o.adoption, 0, 5000, true)?,
-                        })
+                    .map(|o| Observer {
+                        name: o.name.into_string(),
+                        affiliation: o.affiliation.into_string(),
+                        opinion: o.opinion.into_string(),
+                        adoption: o.adoption.into_string(),
                     })
-                    .collect::<Result<Vec<_>, DomainError>>()?;
+                    .collect();
                 if (!s.consultations.is_empty() || !s.opinions.is_empty()) && !s.feedback_published {
                     return Err(DomainError::FeedbackReportRequired);
                 }
@@ -404,10 +407,9 @@ impl Aggregate for Decision {
             }
             C::PublishResult { text: t, document_number, effective_at, interpretation } => {
                 s.ensure_active()?;
-                let t = text("text", &t, 1, 200_000, true)?;
-                let document_number = text("documentNumber", &document_number, 1, 100, false)?;
+                let (t, document_number) = (t.into_string(), document_number.into_string());
                 let effective_at = sane_time("effectiveAt", effective_at)?;
-                let interpretation = text("interpretation", &interpretation, 1, 50_000, true)?;
+                let interpretation = interpretation.into_string();
                 if !s.deliberated {
                     return Err(DomainError::DeliberationRequired);
                 }
@@ -415,7 +417,7 @@ impl Aggregate for Decision {
             }
             C::Withdraw { reason } => {
                 s.ensure_active()?;
-                DecisionWithdrawn { decision_id: id, reason: text("reason", &reason, 1, 2000, true)? }.into()
+                DecisionWithdrawn { decision_id: id, reason: reason.into_string() }.into()
             }
         };
         Ok(vec![event])

@@ -17,7 +17,7 @@ pub struct UnitState {
 /// Commands on a unit.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UnitCommand {
-    Register { unit_id: String, name: String },
+    Register { unit_id: String, name: UnitName },
 }
 
 /// Marker type implementing [`Aggregate`] for units.
@@ -34,7 +34,7 @@ impl Aggregate for Unit {
         if s.exists {
             return Err(DomainError::UnitAlreadyExists);
         }
-        Ok(vec![UnitRegistered { unit_id, name: text("name", &name, 1, 100, false)? }.into()])
+        Ok(vec![UnitRegistered { unit_id, name: name.into_string() }.into()])
     }
 
     fn evolve(mut s: UnitState, event: &Event) -> UnitState {
@@ -67,7 +67,7 @@ pub const ERASED_DISPLAY_NAME: &str = "已注销居民";
 pub enum AccountCommand {
     Register {
         account_id: String,
-        display_name: String,
+        display_name: DisplayName,
         credential: Sealed,
         role: Role,
     },
@@ -101,7 +101,7 @@ impl Aggregate for Account {
                 if s.exists {
                     return Err(DomainError::UsernameTaken);
                 }
-                let display_name = text("displayName", &display_name, 1, 50, false)?;
+                let display_name = display_name.into_string();
                 Ok(vec![AccountRegistered { account_id, display_name, credential, role }.into()])
             }
             AccountCommand::GrantRole { role, unit_id } => {

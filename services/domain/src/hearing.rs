@@ -60,19 +60,19 @@ pub enum HearingCommand {
         hearing_id: String,
         decision_id: String,
         starts_at: DateTime<Utc>,
-        venue: String,
+        venue: Venue,
         capacity: i64,
         signup_closes_at: DateTime<Utc>,
         selection_method: SelectionMethod,
-        selection_rules: String,
-        stakeholder_groups: Vec<String>,
+        selection_rules: SelectionRules,
+        stakeholder_groups: Vec<DeclaredGroup>,
     },
     SignUp {
         signup_id: String,
         account_id: String,
-        display_name: String,
-        stakeholder_group: String,
-        statement: String,
+        display_name: DisplayName,
+        stakeholder_group: StakeholderGroup,
+        statement: Statement,
         personal: Sealed,
     },
     Withdraw {
@@ -80,11 +80,11 @@ pub enum HearingCommand {
         account_id: String,
     },
     Draw {
-        seed: String,
+        seed: Seed,
     },
     PublishParticipants,
     RecordHeld {
-        record_summary: String,
+        record_summary: RecordSummary,
     },
 }
 
@@ -146,15 +146,15 @@ impl Aggregate for Hearing {
                         "must be at least 7 days before the hearing, so materials reach participants in time",
                     ));
                 }
-                let venue = text("venue", &venue, 1, 500, false)?;
+                let venue = venue.into_string();
                 let capacity = u32::try_from(capacity)
                     .ok()
                     .filter(|c| (1..=10_000).contains(c))
                     .ok_or_else(|| DomainError::invalid("capacity", "must be between 1 and 10000"))?;
-                let selection_rules = text("selectionRules", &selection_rules, 1, 10_000, true)?;
+                let selection_rules = selection_rules.into_string();
                 let mut groups = Vec::new();
                 for g in stakeholder_groups {
-                    let g = text("stakeholderGroups", &g, 1, 100, false)?;
+                    let g = g.into_string();
                     if !groups.contains(&g) {
                         groups.push(g);
                     }
@@ -185,12 +185,11 @@ impl Aggregate for Hearing {
                 if ctx.now >= s.signup_closes_at {
                     return Err(DomainError::SignupClosed);
                 }
-                let group = text("stakeholderGroup", &stakeholder_group, 1, 100, false)?;
+                let group = stakeholder_group.into_string();
                 if !s.groups.contains(&group) {
                     return Err(DomainError::UnknownStakeholderGroup);
                 }
-                let statement = text("statement", &statement, 0, 1000, true)?;
-                let display_name = text("displayName", &display_name, 1, 50, false)?;
+                let (statement, display_name) = (statement.into_string(), display_name.into_string());
                 if s.signups.iter().any(|x| x.account_id == account_id && x.status != SignupStatus::Withdrawn) {
                     return Err(DomainError::AlreadySignedUp);
                 }
@@ -253,7 +252,7 @@ impl Aggregate for Hearing {
                 if ctx.now < s.signup_closes_at {
                     return Err(DomainError::SignupStillOpen);
                 }
-                let seed = text("seed", &seed, 1, 200, false)?;
+                let seed = seed.into_string();
                 let entries: Vec<(String, String)> =
                     s.signups.iter().filter(|x| x.status == SignupStatus::PendingDraw).map(|x| (x.id.clone(), x.group.clone())).collect();
                 let d = crate::lottery::draw(&seed, s.capacity as usize, &entries);
@@ -293,10 +292,7 @@ impl Aggregate for Hearing {
                 if ctx.now < s.starts_at {
                     return Err(DomainError::HearingNotYetStarted);
                 }
-                vec![
-                    HearingHeld { hearing_id, decision_id, record_summary: text("recordSummary", &record_summary, 1, 50_000, true)? }
-                        .into(),
-                ]
+                vec![HearingHeld { hearing_id, decision_id, record_summary: record_summary.into_string() }.into()]
             }
         };
         Ok(events)

@@ -1,7 +1,21 @@
 //! Given/when/then helpers for aggregate tests:
 //! `given::<Decision>(events).when(cmd, &ctx).then(expected)` or `.then_err(error)`.
 
+use crate::values::TextValue;
 use crate::{Aggregate, DomainError, Event};
+
+/// An optional value object from test text (`None` or blank is `None`); the rest must parse.
+#[track_caller]
+pub fn parsed_optional<T: TextValue>(text: Option<&str>) -> Option<T> {
+    T::parse_optional(text).unwrap_or_else(|e| panic!("test input {text:?} does not parse as {}: {e}", T::FIELD))
+}
+
+/// A value object from test text that must parse, e.g. `parsed::<Title>("标题")` (the type is
+/// usually inferred from the command field it fills).
+#[track_caller]
+pub fn parsed<T: TextValue>(text: &str) -> T {
+    T::parse(text).unwrap_or_else(|e| panic!("test input {text:?} does not parse as {}: {e}", T::FIELD))
+}
 
 /// A state built from past events.
 pub struct Given<A: Aggregate> {

@@ -24,12 +24,132 @@ pub fn text(field: &'static str, value: &str, min: usize, max: usize, multiline:
     Ok(normalised)
 }
 
-/// Like [`text`] but `None` or blank becomes `None`.
-pub fn optional_text(field: &'static str, value: Option<&str>, max: usize, multiline: bool) -> Result<Option<String>, DomainError> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => text(field, v, 1, max, multiline).map(Some),
+/// A value object parsed from text: what a command carries instead of a raw `String`.
+pub trait TextValue: Sized {
+    /// The input field named in a parse error.
+    const FIELD: &'static str;
+    /// Parses (trims, normalises line ends) and checks length and characters.
+    fn parse(value: &str) -> Result<Self, DomainError>;
+    /// Like [`TextValue::parse`], but `None` or blank is `None`.
+    fn parse_optional(value: Option<&str>) -> Result<Option<Self>, DomainError> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => Self::parse(v).map(Some),
+        }
     }
+    fn as_str(&self) -> &str;
+    fn into_string(self) -> String;
+}
+
+macro_rules! text_value {
+    ($( $(#[$doc:meta])* $name:ident = $field:literal, $min:literal ..= $max:literal, $lines:ident; )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+            #[serde(transparent)]
+            pub struct $name(String);
+
+            impl TextValue for $name {
+                const FIELD: &'static str = $field;
+                fn parse(value: &str) -> Result<Self, DomainError> {
+                    text($field, value, $min, $max, text_value!(@multiline $lines)).map($name)
+                }
+                fn as_str(&self) -> &str {
+                    &self.0
+                }
+                fn into_string(self) -> String {
+                    self.0
+                }
+            }
+
+            impl std::fmt::Display for $name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+        )*
+    };
+    (@multiline lines) => { true };
+    (@multiline line) => { false };
+}
+
+text_value! {
+    /// A decision's title (one line, 1–200 characters).
+    Title = "title", 1..=200, line;
+    /// A decision's summary in the catalogue (up to 5,000 characters).
+    DecisionSummary = "summary", 0..=5000, lines;
+    /// The legal basis of a confidential item.
+    ConfidentialityBasis = "confidentialityBasis", 1..=500, lines;
+    /// Why an item joins a catalogue after its publication.
+    AdditionReason = "additionReason", 1..=1000, lines;
+    /// The drafting background (起草背景).
+    BackgroundText = "text", 1..=50_000, lines;
+    /// A draft's text; each non-blank line is a clause.
+    DraftText = "text", 1..=200_000, lines;
+    /// The drafting explanation (起草说明).
+    Explanation = "explanation", 0..=50_000, lines;
+    /// What changed from the previous draft.
+    ChangeNote = "changeNote", 0..=10_000, lines;
+    /// How to take part in a consultation.
+    HowToSubmit = "howToSubmit", 0..=2000, lines;
+    /// Why an online consultation is shorter than 30 days, stated when it opens.
+    ShortenedReason = "shortenedReason", 1..=1000, lines;
+    /// Why a consultation closes before its announced end.
+    CloseReason = "reason", 1..=1000, lines;
+    /// What an offline participation activity found.
+    ActivitySummary = "summary", 1..=5000, lines;
+    /// A grouped opinion's summary.
+    OpinionSummary = "summary", 1..=5000, lines;
+    /// Why an opinion is not (or only partly) adopted.
+    Rationale = "rationale", 1..=5000, lines;
+    /// The feedback report (意见采纳情况).
+    ReportSummary = "summary", 1..=20_000, lines;
+    /// The decision meeting's summary.
+    MeetingSummary = "summary", 1..=20_000, lines;
+    /// Dissent recorded at the meeting.
+    Dissent = "dissent", 0..=20_000, lines;
+    /// An observer's (列席) name.
+    ObserverName = "observers.name", 1..=100, line;
+    /// An observer's affiliation.
+    Affiliation = "observers.affiliation", 0..=200, line;
+    /// An observer's opinion.
+    ObserverOpinion = "observers.opinion", 0..=5000, lines;
+    /// How an observer's opinion was adopted.
+    ObserverAdoption = "observers.adoption", 0..=5000, lines;
+    /// The published decision's text.
+    ResultText = "text", 1..=200_000, lines;
+    /// The decision's document number (文号).
+    DocumentNumber = "documentNumber", 1..=100, line;
+    /// The policy interpretation (政策解读).
+    Interpretation = "interpretation", 1..=50_000, lines;
+    /// Why a decision is withdrawn.
+    WithdrawalReason = "reason", 1..=2000, lines;
+    /// A comment's body (at most [`MAX_COMMENT_CHARS`](crate::comment::MAX_COMMENT_CHARS)).
+    Body = "body", 1..=5000, lines;
+    /// Why a comment is hidden.
+    HideReason = "reason", 1..=1000, lines;
+    /// The clause a comment is on, as the draft names it.
+    ClauseId = "clauseId", 1..=64, line;
+    /// A hearing's venue.
+    Venue = "venue", 1..=500, line;
+    /// A hearing's published selection rules.
+    SelectionRules = "selectionRules", 1..=10_000, lines;
+    /// A stakeholder group a hearing declares.
+    DeclaredGroup = "stakeholderGroups", 1..=100, line;
+    /// The stakeholder group a sign-up names.
+    StakeholderGroup = "stakeholderGroup", 1..=100, line;
+    /// A sign-up's statement.
+    Statement = "statement", 0..=1000, lines;
+    /// A public display name.
+    DisplayName = "displayName", 1..=50, line;
+    /// The published seed of a hearing's draw.
+    Seed = "seed", 1..=200, line;
+    /// The summary of a hearing's record (笔录).
+    RecordSummary = "recordSummary", 1..=50_000, lines;
+    /// An undertaking unit's name.
+    UnitName = "name", 1..=100, line;
+    /// A person's real name (personal data: sealed, never stored readable).
+    FullName = "fullName", 1..=50, line;
 }
 
 macro_rules! closed_enum {
@@ -134,6 +254,19 @@ pub fn phone(value: &str) -> Result<String, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comment_body_holds_exactly_the_comment_limit() {
+        assert!(Body::parse(&"意".repeat(crate::comment::MAX_COMMENT_CHARS)).is_ok());
+        assert!(Body::parse(&"意".repeat(crate::comment::MAX_COMMENT_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn optional_text_values_treat_blank_as_absent() {
+        assert_eq!(Rationale::parse_optional(Some(" \n ")), Ok(None));
+        assert_eq!(Rationale::parse_optional(None), Ok(None));
+        assert_eq!(Rationale::parse_optional(Some(" 理由 ")).unwrap().map(TextValue::into_string), Some("理由".to_string()));
+    }
 
     #[test]
     fn text_counts_characters_not_bytes() {

@@ -5,7 +5,7 @@ mod common;
 
 use canyu_domain::decision::{Decision, DecisionCommand};
 use canyu_domain::hearing::{Hearing, HearingCommand};
-use canyu_domain::testing::given;
+use canyu_domain::testing::{given, parsed};
 use canyu_domain::{Aggregate, DomainError};
 use common::*;
 
@@ -20,7 +20,7 @@ use common::*;
 #[test]
 fn online_consultation_closed_before_30_days_without_a_reason_stated_at_opening_is_rejected() {
     given::<Decision>(consulting())
-        .when(DecisionCommand::CloseConsultation { consultation_id: ONLINE.into(), reason: Some("已收集足够意见".into()) }, &ctx(DURING))
+        .when(DecisionCommand::CloseConsultation { consultation_id: ONLINE.into(), reason: Some(parsed("已收集足够意见")) }, &ctx(DURING))
         .then_err(DomainError::PeriodTooShortWithoutReason);
 }
 
@@ -37,7 +37,7 @@ fn online_consultation_announced_with_a_past_opening_time_counts_its_period_from
                 channel: Channel::Online,
                 opens_at: t("2021-02-20T00:00:00Z"),
                 closes_at: t("2021-03-25T00:00:00Z"),
-                how_to_submit: "在本平台提交意见".into(),
+                how_to_submit: parsed("在本平台提交意见"),
                 shortened_reason: None,
             },
             &ctx("2021-03-20T00:00:00Z"),
@@ -59,7 +59,7 @@ fn consolidating_an_opinion_under_an_existing_opinion_id_is_rejected() {
         &state,
         DecisionCommand::ConsolidateOpinion {
             opinion_id: "op1".into(),
-            summary: "另一条意见".into(),
+            summary: parsed("另一条意见"),
             comment_ids: vec!["k2".into()],
             concentrated: false,
         },
@@ -85,7 +85,7 @@ fn opening_a_consultation_under_an_existing_consultation_id_is_rejected() {
             channel: Channel::Online,
             opens_at: t("2021-03-11T00:00:00Z"),
             closes_at: t("2021-04-20T00:00:00Z"),
-            how_to_submit: "在本平台提交意见".into(),
+            how_to_submit: parsed("在本平台提交意见"),
             shortened_reason: None,
         },
         &ctx("2021-03-11T00:00:00Z"),
@@ -103,8 +103,8 @@ fn deliberation_held_in_the_future_is_rejected() {
             DecisionCommand::RecordDeliberation {
                 meeting_kind: MeetingKind::ExecutiveMeeting,
                 held_at: t("2021-05-10T00:00:00Z"),
-                summary: "会议原则通过。".into(),
-                dissent: String::new(),
+                summary: parsed("会议原则通过。"),
+                dissent: parsed(""),
                 observers: vec![],
             },
             &ctx("2021-05-01T00:00:00Z"),
@@ -138,8 +138,8 @@ fn deliberation_after_opinions_were_consolidated_requires_the_feedback_report() 
             DecisionCommand::RecordDeliberation {
                 meeting_kind: MeetingKind::ExecutiveMeeting,
                 held_at: t("2021-05-10T00:00:00Z"),
-                summary: "会议原则通过。".into(),
-                dissent: String::new(),
+                summary: parsed("会议原则通过。"),
+                dissent: parsed(""),
                 observers: vec![],
             },
             &ctx("2021-05-10T12:00:00Z"),
@@ -174,9 +174,9 @@ fn hearing_work_on_a_withdrawn_decision_is_rejected() {
     let mut published = first_come.clone();
     published.push(participants_published(&[("s1", "a1", "居民")]));
     for (history, cmd, now) in [
-        (lottery, HearingCommand::Draw { seed: "seed".into() }, SIGNUP_OVER),
+        (lottery, HearingCommand::Draw { seed: parsed("seed") }, SIGNUP_OVER),
         (first_come, HearingCommand::PublishParticipants, SIGNUP_OVER),
-        (published, HearingCommand::RecordHeld { record_summary: "听证会按程序举行。".into() }, STARTED),
+        (published, HearingCommand::RecordHeld { record_summary: parsed("听证会按程序举行。") }, STARTED),
     ] {
         given::<Hearing>(history).when(cmd, &hearing_ctx(now, &d)).then_err(DomainError::DecisionWithdrawn);
     }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject, Subscription};
 use canyu_app::{AppError, Command, Meta, Written, commands};
-use canyu_domain::events::Observer as DomainObserver;
+use canyu_domain::decision::ObserverInput;
+use canyu_domain::values::TextValue;
 use canyu_projections::query::{self, DecisionFilter as QFilter};
 use chrono::{DateTime, Utc};
 use futures::Stream;
@@ -26,6 +27,17 @@ fn services<'a>(ctx: &'a Context<'_>) -> Result<&'a Arc<Services>> {
 /// The `Idempotency-Key` header of the request, if any (applies to its one mutation).
 #[derive(Debug, Clone)]
 pub struct IdempotencyKeyHeader(pub String);
+
+/// Parses a text input into the value object its command carries (`VALIDATION` with the
+/// field's name otherwise): input is parsed at the edge, before any lookup or permission check.
+fn parse<T: TextValue>(value: &str) -> Result<T> {
+    T::parse(value).map_err(|e| gql(e.into()))
+}
+
+/// [`parse`] for an optional input: absent or blank is `None`.
+fn parse_optional<T: TextValue>(value: Option<&str>) -> Result<Option<T>> {
+    T::parse_optional(value).map_err(|e| gql(e.into()))
+}
 
 /// Who asks, with the idempotency key (the input's, else the `Idempotency-Key` header's). The
 /// application fingerprints the typed command itself, so a retry must repeat the input.
@@ -278,7 +290,7 @@ impl MutationRoot {
     async fn register_unit(&self, ctx: &Context<'_>, input: RegisterUnitInput) -> Result<UnitPayload> {
         let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s.app.execute(&m, commands::RegisterUnit { unit_id: s.app.new_id(), name: input.name }).await.gql()?;
+        let w = s.app.execute(&m, commands::RegisterUnit { unit_id: s.app.new_id(), name: parse(&input.name)? }).await.gql()?;
         let position = settle(s, &w).await?;
         Ok(UnitPayload { position, unit: s.projections.read(|m| Unit::lookup(m, &w.id)) })
     }
@@ -310,12 +322,12 @@ impl MutationRoot {
         let cmd = commands::RegisterDecision {
             decision_id: s.app.new_id(),
             year: input.year,
-            title: input.title,
-            summary: input.summary,
+            title: parse(&input.title)?,
+            summary: parse(&input.summary)?,
             unit_id: input.undertaking_unit_id.0,
             disclosure: input.disclosure.into(),
-            confidentiality_basis: input.confidentiality_basis,
-            addition_reason: input.addition_reason,
+            confidentiality_basis: parse_optional(input.confidentiality_basis.as_deref())?,
+            addition_reason: parse_optional(input.addition_reason.as_deref())?,
         };
         let w = s.app.execute(&m, cmd).await.gql()?;
         let position = settle(s, &w).await?;
@@ -335,7 +347,7 @@ impl MutationRoot {
     /// Publishes the drafting background (unit staff).
     async fn publish_background(&self, ctx: &Context<'_>, input: PublishBackgroundInput) -> Result<DecisionPayload> {
         let m = meta(ctx, None)?;
-        let cmd = commands::PublishBackground { decision_id: input.decision_id.0.clone(), text: input.text };
+        let cmd = commands::PublishBackground { decision_id: input.decision_id.0.clone(), text: parse(&input.text)? };
         Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
@@ -344,9 +356,9 @@ impl MutationRoot {
         let m = meta(ctx, None)?;
         let cmd = commands::PublishDraft {
             decision_id: input.decision_id.0.clone(),
-            text: input.text,
-            explanation: input.explanation,
-            change_note: input.change_note,
+            text: parse(&input.text)?,
+            explanation: parse(&input.explanation)?,
+            change_note: parse(&input.change_note)?,
         };
         Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
@@ -361,8 +373,8 @@ impl MutationRoot {
             channel: input.channel.into(),
             opens_at: input.opens_at,
             closes_at: input.closes_at,
-            how_to_submit: input.how_to_submit,
-            shortened_reason: input.shortened_reason,
+            how_to_submit: parse(&input.how_to_submit)?,
+            shortened_reason: parse_optional(input.shortened_reason.as_deref())?,
         };
         let w = s.app.execute(&m, cmd).await.gql()?;
         Self::consultation_payload(s, w, input.decision_id.as_str()).await
@@ -373,7 +385,8 @@ impl MutationRoot {
         let m = meta(ctx, None)?;
         let s = services(ctx)?;
         let decision_id = s.app.decision_of_consultation(input.consultation_id.as_str()).await.gql()?;
-        let cmd = commands::CloseConsultation { consultation_id: input.consultation_id.0, reason: input.reason };
+        let cmd =
+            commands::CloseConsultation { consultation_id: input.consultation_id.0, reason: parse_optional(input.reason.as_deref())? };
         let w = s.app.execute(&m, cmd).await.gql()?;
         Self::consultation_payload(s, w, &decision_id).await
     }
@@ -387,7 +400,7 @@ impl MutationRoot {
             activity_id: s.app.new_id(),
             kind: input.kind.into(),
             held_at: input.held_at,
-            summary: input.summary,
+            summary: parse(&input.summary)?,
             participant_count: input.participant_count.into(),
         };
         Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
@@ -403,8 +416,8 @@ impl MutationRoot {
         let cmd = commands::SubmitComment {
             comment_id: s.app.new_id(),
             consultation_id: input.consultation_id.0,
-            body: input.body,
-            clause_id: input.clause_id.map(|c| c.0).filter(|c| !c.trim().is_empty()),
+            body: parse(&input.body)?,
+            clause_id: parse_optional(input.clause_id.as_ref().map(|c| c.as_str()))?,
         };
         let w = s.app.execute(&m, cmd).await.gql()?;
         let position = settle(s, &w).await?;
@@ -416,7 +429,7 @@ impl MutationRoot {
     async fn hide_comment(&self, ctx: &Context<'_>, input: HideCommentInput) -> Result<CommentPayload> {
         let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s.app.execute(&m, commands::HideComment { comment_id: input.comment_id.0, reason: input.reason }).await.gql()?;
+        let w = s.app.execute(&m, commands::HideComment { comment_id: input.comment_id.0, reason: parse(&input.reason)? }).await.gql()?;
         let position = settle(s, &w).await?;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
         Ok(CommentPayload { position, comment: Comment(c) })
@@ -430,12 +443,12 @@ impl MutationRoot {
             hearing_id: s.app.new_id(),
             decision_id: input.decision_id.0,
             starts_at: input.starts_at,
-            venue: input.venue,
+            venue: parse(&input.venue)?,
             capacity: input.capacity.into(),
             signup_closes_at: input.signup_closes_at,
             selection_method: input.selection_method.into(),
-            selection_rules: input.selection_rules,
-            stakeholder_groups: input.stakeholder_groups,
+            selection_rules: parse(&input.selection_rules)?,
+            stakeholder_groups: input.stakeholder_groups.iter().map(|g| parse(g)).collect::<Result<_>>()?,
         };
         let w = s.app.execute(&m, cmd).await.gql()?;
         // On a keyed retry the result names the first request's hearing, not this new id.
@@ -452,8 +465,8 @@ impl MutationRoot {
             hearing_id: input.hearing_id.0.clone(),
             full_name: input.full_name,
             phone: input.phone,
-            stakeholder_group: input.stakeholder_group,
-            statement: input.statement,
+            stakeholder_group: parse(&input.stakeholder_group)?,
+            statement: parse(&input.statement)?,
         };
         let w = s.app.execute(&m, cmd).await.gql()?;
         Self::signup_payload(s, w, input.hearing_id.as_str()).await
@@ -473,7 +486,7 @@ impl MutationRoot {
     async fn draw_hearing_participants(&self, ctx: &Context<'_>, input: DrawHearingParticipantsInput) -> Result<HearingPayload> {
         let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let cmd = commands::DrawHearingParticipants { hearing_id: input.hearing_id.0.clone(), seed: input.seed };
+        let cmd = commands::DrawHearingParticipants { hearing_id: input.hearing_id.0.clone(), seed: parse(&input.seed)? };
         let w = s.app.execute(&m, cmd).await.gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
@@ -490,7 +503,7 @@ impl MutationRoot {
     async fn record_hearing_held(&self, ctx: &Context<'_>, input: RecordHearingHeldInput) -> Result<HearingPayload> {
         let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let cmd = commands::RecordHearingHeld { hearing_id: input.hearing_id.0.clone(), record_summary: input.record_summary };
+        let cmd = commands::RecordHearingHeld { hearing_id: input.hearing_id.0.clone(), record_summary: parse(&input.record_summary)? };
         let w = s.app.execute(&m, cmd).await.gql()?;
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
@@ -502,7 +515,7 @@ impl MutationRoot {
         let cmd = commands::ConsolidateOpinion {
             decision_id: input.decision_id.0.clone(),
             opinion_id: s.app.new_id(),
-            summary: input.summary,
+            summary: parse(&input.summary)?,
             comment_ids: input.comment_ids.into_iter().map(|c| c.0).collect(),
             concentrated: input.concentrated,
         };
@@ -515,7 +528,11 @@ impl MutationRoot {
         let m = meta(ctx, None)?;
         let s = services(ctx)?;
         let decision_id = s.app.decision_of_opinion(input.opinion_id.as_str()).await.gql()?;
-        let cmd = commands::DecideAdoption { opinion_id: input.opinion_id.0, outcome: input.outcome.into(), rationale: input.rationale };
+        let cmd = commands::DecideAdoption {
+            opinion_id: input.opinion_id.0,
+            outcome: input.outcome.into(),
+            rationale: parse_optional(input.rationale.as_deref())?,
+        };
         let w = s.app.execute(&m, cmd).await.gql()?;
         Self::opinion_payload(s, w, &decision_id).await
     }
@@ -524,7 +541,7 @@ impl MutationRoot {
     /// opinion has a decision (unit staff).
     async fn publish_feedback_report(&self, ctx: &Context<'_>, input: PublishFeedbackReportInput) -> Result<DecisionPayload> {
         let m = meta(ctx, None)?;
-        let cmd = commands::PublishFeedbackReport { decision_id: input.decision_id.0.clone(), summary: input.summary };
+        let cmd = commands::PublishFeedbackReport { decision_id: input.decision_id.0.clone(), summary: parse(&input.summary)? };
         Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
@@ -535,13 +552,20 @@ impl MutationRoot {
             decision_id: input.decision_id.0.clone(),
             meeting_kind: input.meeting_kind.into(),
             held_at: input.held_at,
-            summary: input.summary,
-            dissent: input.dissent,
+            summary: parse(&input.summary)?,
+            dissent: parse(&input.dissent)?,
             observers: input
                 .observers
                 .into_iter()
-                .map(|o| DomainObserver { name: o.name, affiliation: o.affiliation, opinion: o.opinion, adoption: o.adoption })
-                .collect(),
+                .map(|o| {
+                    Ok(ObserverInput {
+                        name: parse(&o.name)?,
+                        affiliation: parse(&o.affiliation)?,
+                        opinion: parse(&o.opinion)?,
+                        adoption: parse(&o.adoption)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
         };
         Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
@@ -551,10 +575,10 @@ impl MutationRoot {
         let m = meta(ctx, None)?;
         let cmd = commands::PublishDecisionResult {
             decision_id: input.decision_id.0.clone(),
-            text: input.text,
-            document_number: input.document_number,
+            text: parse(&input.text)?,
+            document_number: parse(&input.document_number)?,
             effective_at: input.effective_at,
-            interpretation: input.interpretation,
+            interpretation: parse(&input.interpretation)?,
         };
         Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
@@ -562,7 +586,7 @@ impl MutationRoot {
     /// Withdraws a decision before its result, with a reason (unit staff).
     async fn withdraw_decision(&self, ctx: &Context<'_>, input: WithdrawDecisionInput) -> Result<DecisionPayload> {
         let m = meta(ctx, None)?;
-        let cmd = commands::WithdrawDecision { decision_id: input.decision_id.0.clone(), reason: input.reason };
+        let cmd = commands::WithdrawDecision { decision_id: input.decision_id.0.clone(), reason: parse(&input.reason)? };
         Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 }

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
+use canyu_domain::values::CloseReason;
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -13,7 +14,7 @@ use crate::{App, AppResult, Principal};
 #[derive(Debug, Clone, Serialize)]
 pub struct CloseConsultation {
     pub consultation_id: String,
-    pub reason: Option<String>,
+    pub reason: Option<CloseReason>,
 }
 
 #[async_trait]

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
+use canyu_domain::values::OpinionSummary;
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -19,7 +20,7 @@ pub struct ConsolidateOpinion {
     /// Chosen by the application (not part of the input).
     #[serde(skip)]
     pub opinion_id: String,
-    pub summary: String,
+    pub summary: OpinionSummary,
     pub comment_ids: Vec<String>,
     pub concentrated: bool,
 }

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use canyu_domain::directory::{Account, AccountCommand, AccountCtx, AccountState};
 use canyu_domain::events::Sealed;
-use canyu_domain::values::{self, Role};
+use canyu_domain::values::{self, DisplayName, Role, TextValue};
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -28,6 +28,7 @@ pub struct CreateAccount {
 #[derive(Debug)]
 pub struct NewAccount {
     account_id: String,
+    display_name: DisplayName,
     credential: Sealed,
 }
 
@@ -45,7 +46,7 @@ impl Command for CreateAccount {
     async fn prepare(&self, app: &App, _caller: Option<&Principal>) -> AppResult<Prepared<NewAccount>> {
         let username = values::username(&self.username)?;
         let password = values::password(&self.password)?.to_string();
-        values::text("displayName", &self.display_name, 1, 50, false)?;
+        let display_name = DisplayName::parse(&self.display_name)?;
         let account_id = account_id_for(&username);
         let stream = streams::account(&account_id);
         if app.account_state(&account_id).await?.exists {
@@ -53,13 +54,13 @@ impl Command for CreateAccount {
         }
         let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
         let credential = app.vault.seal(&account_id, purpose::CREDENTIAL, &Credential { username, password_hash: hash }).await?;
-        Ok(Prepared { stream, facts: NewAccount { account_id, credential } })
+        Ok(Prepared { stream, facts: NewAccount { account_id, display_name, credential } })
     }
 
     fn decide(&self, state: &AccountState, facts: &NewAccount, _now: Now<'_>) -> Result<Vec<Event>, DomainError> {
         let command = AccountCommand::Register {
             account_id: facts.account_id.clone(),
-            display_name: self.display_name.clone(),
+            display_name: facts.display_name.clone(),
             credential: facts.credential.clone(),
             role: self.role,
         };

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
-use canyu_domain::values::AdoptionOutcome;
+use canyu_domain::values::{AdoptionOutcome, Rationale};
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -15,7 +15,7 @@ use crate::{App, AppResult, Principal};
 pub struct DecideAdoption {
     pub opinion_id: String,
     pub outcome: AdoptionOutcome,
-    pub rationale: Option<String>,
+    pub rationale: Option<Rationale>,
 }
 
 #[async_trait]

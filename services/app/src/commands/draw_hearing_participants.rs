@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::hearing::{Hearing, HearingCommand, HearingCtx, HearingState};
+use canyu_domain::values::Seed;
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -14,7 +15,7 @@ use crate::{App, AppResult, Principal};
 pub struct DrawHearingParticipants {
     pub hearing_id: String,
     /// Published seed of the draw.
-    pub seed: String,
+    pub seed: Seed,
 }
 
 #[async_trait]

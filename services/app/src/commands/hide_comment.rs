@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use canyu_domain::comment::{Comment, CommentCommand, CommentCtx, CommentState};
 use canyu_domain::decision::DecisionState;
+use canyu_domain::values::HideReason;
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -16,7 +17,7 @@ use crate::{App, AppError, AppResult, Principal, streams};
 #[derive(Debug, Clone, Serialize)]
 pub struct HideComment {
     pub comment_id: String,
-    pub reason: String,
+    pub reason: HideReason,
 }
 
 #[async_trait]

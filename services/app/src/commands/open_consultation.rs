@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
-use canyu_domain::values::Channel;
+use canyu_domain::values::{Channel, HowToSubmit, ShortenedReason};
 use canyu_domain::{Aggregate, DomainError, Event};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -21,8 +21,8 @@ pub struct OpenConsultation {
     pub channel: Channel,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
-    pub how_to_submit: String,
-    pub shortened_reason: Option<String>,
+    pub how_to_submit: HowToSubmit,
+    pub shortened_reason: Option<ShortenedReason>,
 }
 
 #[async_trait]

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
+use canyu_domain::values::{DocumentNumber, Interpretation, ResultText};
 use canyu_domain::{Aggregate, DomainError, Event};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -14,10 +15,10 @@ use crate::{App, AppResult, Principal};
 #[derive(Debug, Clone, Serialize)]
 pub struct PublishDecisionResult {
     pub decision_id: String,
-    pub text: String,
-    pub document_number: String,
+    pub text: ResultText,
+    pub document_number: DocumentNumber,
     pub effective_at: DateTime<Utc>,
-    pub interpretation: String,
+    pub interpretation: Interpretation,
 }
 
 #[async_trait]

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
+use canyu_domain::values::{ChangeNote, DraftText, Explanation};
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -13,9 +14,9 @@ use crate::{App, AppResult, Principal};
 #[derive(Debug, Clone, Serialize)]
 pub struct PublishDraft {
     pub decision_id: String,
-    pub text: String,
-    pub explanation: String,
-    pub change_note: String,
+    pub text: DraftText,
+    pub explanation: Explanation,
+    pub change_note: ChangeNote,
 }
 
 #[async_trait]

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
+use canyu_domain::values::ReportSummary;
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -13,7 +14,7 @@ use crate::{App, AppResult, Principal};
 #[derive(Debug, Clone, Serialize)]
 pub struct PublishFeedbackReport {
     pub decision_id: String,
-    pub summary: String,
+    pub summary: ReportSummary,
 }
 
 #[async_trait]

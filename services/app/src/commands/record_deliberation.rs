@@ -1,9 +1,8 @@
 //! `recordDeliberation`: records the decision meeting with its observers (列席) and dissent (unit staff).
 
 use async_trait::async_trait;
-use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
-use canyu_domain::events::Observer;
-use canyu_domain::values::MeetingKind;
+use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState, ObserverInput};
+use canyu_domain::values::{Dissent, MeetingKind, MeetingSummary};
 use canyu_domain::{Aggregate, DomainError, Event};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -18,9 +17,9 @@ pub struct RecordDeliberation {
     pub decision_id: String,
     pub meeting_kind: MeetingKind,
     pub held_at: DateTime<Utc>,
-    pub summary: String,
-    pub dissent: String,
-    pub observers: Vec<Observer>,
+    pub summary: MeetingSummary,
+    pub dissent: Dissent,
+    pub observers: Vec<ObserverInput>,
 }
 
 #[async_trait]

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::hearing::{Hearing, HearingCommand, HearingCtx, HearingState};
+use canyu_domain::values::RecordSummary;
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -13,7 +14,7 @@ use crate::{App, AppResult, Principal};
 #[derive(Debug, Clone, Serialize)]
 pub struct RecordHearingHeld {
     pub hearing_id: String,
-    pub record_summary: String,
+    pub record_summary: RecordSummary,
 }
 
 #[async_trait]

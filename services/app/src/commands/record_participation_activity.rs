@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
-use canyu_domain::values::ActivityKind;
+use canyu_domain::values::{ActivityKind, ActivitySummary};
 use canyu_domain::{Aggregate, DomainError, Event};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -20,7 +20,7 @@ pub struct RecordParticipationActivity {
     pub activity_id: String,
     pub kind: ActivityKind,
     pub held_at: DateTime<Utc>,
-    pub summary: String,
+    pub summary: ActivitySummary,
     pub participant_count: i64,
 }
 

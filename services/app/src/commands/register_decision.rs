@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
-use canyu_domain::values::Disclosure;
+use canyu_domain::values::{AdditionReason, ConfidentialityBasis, DecisionSummary, Disclosure, Title};
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -16,13 +16,13 @@ pub struct RegisterDecision {
     #[serde(skip)]
     pub decision_id: String,
     pub year: i32,
-    pub title: String,
-    pub summary: String,
+    pub title: Title,
+    pub summary: DecisionSummary,
     pub unit_id: String,
     pub disclosure: Disclosure,
-    pub confidentiality_basis: Option<String>,
+    pub confidentiality_basis: Option<ConfidentialityBasis>,
     /// Required once the year's catalogue is published.
-    pub addition_reason: Option<String>,
+    pub addition_reason: Option<AdditionReason>,
 }
 
 /// Whether the catalogue is already published and the unit exists.

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::directory::{Unit, UnitCommand, UnitState};
+use canyu_domain::values::UnitName;
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -14,7 +15,7 @@ pub struct RegisterUnit {
     /// Chosen by the application (not part of the input).
     #[serde(skip)]
     pub unit_id: String,
-    pub name: String,
+    pub name: UnitName,
 }
 
 #[async_trait]

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::hearing::{Hearing, HearingCommand, HearingCtx, HearingState};
-use canyu_domain::values::SelectionMethod;
+use canyu_domain::values::{DeclaredGroup, SelectionMethod, SelectionRules, Venue};
 use canyu_domain::{Aggregate, DomainError, Event};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -20,12 +20,12 @@ pub struct ScheduleHearing {
     pub hearing_id: String,
     pub decision_id: String,
     pub starts_at: DateTime<Utc>,
-    pub venue: String,
+    pub venue: Venue,
     pub capacity: i64,
     pub signup_closes_at: DateTime<Utc>,
     pub selection_method: SelectionMethod,
-    pub selection_rules: String,
-    pub stakeholder_groups: Vec<String>,
+    pub selection_rules: SelectionRules,
+    pub stakeholder_groups: Vec<DeclaredGroup>,
 }
 
 #[async_trait]

@@ -5,7 +5,8 @@
 use async_trait::async_trait;
 use canyu_domain::events::Sealed;
 use canyu_domain::hearing::{Hearing, HearingCommand, HearingCtx, HearingState};
-use canyu_domain::{Aggregate, DomainError, Event, values};
+use canyu_domain::values::{self, DisplayName, StakeholderGroup, Statement, TextValue};
+use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
 use super::{OnHearing, caller};
@@ -24,8 +25,8 @@ pub struct SignUpForHearing {
     pub full_name: String,
     #[serde(skip)]
     pub phone: String,
-    pub stakeholder_group: String,
-    pub statement: String,
+    pub stakeholder_group: StakeholderGroup,
+    pub statement: Statement,
 }
 
 /// The hearing's decision, the caller's sealed personal data and display name.
@@ -33,7 +34,7 @@ pub struct SignUpForHearing {
 pub struct SignupFacts {
     hearing: OnHearing,
     personal: Sealed,
-    display_name: String,
+    display_name: DisplayName,
 }
 
 #[async_trait]
@@ -49,7 +50,7 @@ impl Command for SignUpForHearing {
         let phone = values::phone(&self.phone)?;
         let Prepared { stream, facts: hearing } = OnHearing::load(app, &self.hearing_id).await?;
         let personal = app.vault.seal(&p.account_id, purpose::HEARING_SIGNUP, &SignupPersonal { full_name, phone }).await?;
-        Ok(Prepared { stream, facts: SignupFacts { hearing, personal, display_name: p.display_name.clone() } })
+        Ok(Prepared { stream, facts: SignupFacts { hearing, personal, display_name: DisplayName::parse(&p.display_name)? } })
     }
 
     fn personal(&self) -> Option<String> {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use canyu_domain::comment::{Comment, CommentCommand, CommentCtx, CommentState};
 use canyu_domain::decision::DecisionState;
+use canyu_domain::values::{Body, ClauseId};
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -20,8 +21,8 @@ pub struct SubmitComment {
     #[serde(skip)]
     pub comment_id: String,
     pub consultation_id: String,
-    pub body: String,
-    pub clause_id: Option<String>,
+    pub body: Body,
+    pub clause_id: Option<ClauseId>,
 }
 
 #[async_trait]

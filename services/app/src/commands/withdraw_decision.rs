@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
+use canyu_domain::values::WithdrawalReason;
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
@@ -13,7 +14,7 @@ use crate::{App, AppResult, Principal};
 #[derive(Debug, Clone, Serialize)]
 pub struct WithdrawDecision {
     pub decision_id: String,
-    pub reason: String,
+    pub reason: WithdrawalReason,
 }
 
 #[async_trait]

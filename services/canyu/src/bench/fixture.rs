@@ -13,6 +13,11 @@ use crate::startup::Platform;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The benchmark's text, parsed into the value object its command carries.
+fn v<T: canyu_domain::values::TextValue>(text: &str) -> Result<T, canyu_domain::DomainError> {
+    T::parse(text)
+}
+
 /// Run the scenario on the scaled-out setup instead of the embedded default: the PostgreSQL
 /// log at `--postgres-url` (an empty database or schema; without it the SQLite log), a
 /// projector writing the read models to Redis at `--redis-url`, and the gateway answering from
@@ -53,13 +58,13 @@ pub async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxEr
     app.create_account(&Meta::default(), "bench-admin", "bench-password", "管理员", Role::Admin).await?;
     let (_, token) = app.login("bench-admin", "bench-password").await?;
     let admin = Meta::by(Some(app.authenticate(&token).await?));
-    let unit = app.execute(&admin, commands::RegisterUnit { unit_id: app.new_id(), name: "市住房和城乡建设局".into() }).await?.id;
-    let d = app.execute(&admin, register_decision(app.new_id(), &unit)).await?.id;
+    let unit = app.execute(&admin, commands::RegisterUnit { unit_id: app.new_id(), name: v("市住房和城乡建设局")? }).await?.id;
+    let d = app.execute(&admin, register_decision(app.new_id(), &unit)?).await?.id;
     let draft = commands::PublishDraft {
         decision_id: d.clone(),
-        text: "第一条 总则。\n第二条 适用范围。".into(),
-        explanation: String::new(),
-        change_note: String::new(),
+        text: v("第一条 总则。\n第二条 适用范围。")?,
+        explanation: v("")?,
+        change_note: v("")?,
     };
     app.execute(&admin, draft).await?;
     let now = Utc::now();
@@ -73,7 +78,7 @@ pub async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxEr
                 channel: canyu_domain::values::Channel::Online,
                 opens_at: now,
                 closes_at: now + chrono::Duration::days(31),
-                how_to_submit: String::new(),
+                how_to_submit: v("")?,
                 shortened_reason: None,
             },
         )
@@ -91,7 +96,7 @@ pub async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxEr
         let comment = commands::SubmitComment {
             comment_id: app.new_id(),
             consultation_id: c.clone(),
-            body: format!("第{i}条意见：建议进一步明确适用范围。"),
+            body: v(&format!("第{i}条意见：建议进一步明确适用范围。"))?,
             clause_id: None,
         };
         last = app.execute(&Meta::by(Some(resident.clone())), comment).await?.position;
@@ -108,17 +113,17 @@ pub async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxEr
 }
 
 /// The benchmarks' decision, of `unit`, in the 2021 catalogue.
-pub fn register_decision(decision_id: String, unit: &str) -> commands::RegisterDecision {
-    commands::RegisterDecision {
+pub fn register_decision(decision_id: String, unit: &str) -> Result<commands::RegisterDecision, canyu_domain::DomainError> {
+    Ok(commands::RegisterDecision {
         decision_id,
         year: 2021,
-        title: "基准测试决策事项".into(),
-        summary: "用于基准测试".into(),
+        title: v("基准测试决策事项")?,
+        summary: v("用于基准测试")?,
         unit_id: unit.to_string(),
         disclosure: canyu_domain::values::Disclosure::Public,
         confidentiality_basis: None,
         addition_reason: None,
-    }
+    })
 }
 
 pub const DECISION_QUERY: &str = "query($id: ID!) { decision(id: $id) { id title stage undertakingUnit { name } \

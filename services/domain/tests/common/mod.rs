@@ -314,3 +314,14 @@ pub fn hearing_held() -> Event {
     }
     .into()
 }
+
+/// A command's observer from the event's (the fields must parse).
+pub fn observer_input(o: Observer) -> canyu_domain::decision::ObserverInput {
+    use canyu_domain::testing::parsed;
+    canyu_domain::decision::ObserverInput {
+        name: parsed(&o.name),
+        affiliation: parsed(&o.affiliation),
+        opinion: parsed(&o.opinion),
+        adoption: parsed(&o.adoption),
+    }
+}
