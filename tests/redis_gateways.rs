@@ -10,7 +10,7 @@
 #![cfg(all(feature = "redis", feature = "postgres"))]
 
 use std::collections::HashSet;
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 mod support;
@@ -18,7 +18,7 @@ mod support;
 use canyu_projections::conformance::RedisServer;
 use futures::StreamExt;
 use serde_json::{Value, json};
-use support::{ADMIN_PASSWORD, Server, canyu, fixture, fresh_schema, outcome, postgres_url, subscribe_history, unit_with_staff};
+use support::{Server, canyu, create_admin_on, fixture, fresh_schema, outcome, postgres_url, subscribe_history, unit_with_staff};
 
 struct Projector(Child);
 
@@ -75,15 +75,7 @@ async fn gateways_read_redis_replicas_and_survive_a_projector_kill_and_a_redis_r
         ("CANYU_LEASE_SECONDS", "2"),
     ];
     let dir = tempfile::tempdir().unwrap();
-    let status = canyu()
-        .args(["admin", "create-user", "--username", "admin", "--password", ADMIN_PASSWORD, "--role", "admin"])
-        .envs(env.iter().copied())
-        .env("CANYU_DATA_DIR", dir.path())
-        .env("CANYU_LOG", "warn")
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    create_admin_on(dir.path(), &env);
     let projector = |owner: &str| {
         Projector(
             canyu()

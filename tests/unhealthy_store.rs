@@ -87,15 +87,7 @@ async fn a_silent_event_store_makes_requests_unavailable_within_the_bound_and_th
         ("CANYU_STORE_TIMEOUT_MS", &bound),
     ];
     let dir = tempfile::tempdir().unwrap();
-    let status = canyu()
-        .args(["admin", "create-user", "--username", "admin", "--password", ADMIN_PASSWORD, "--role", "admin"])
-        .envs(env.iter().copied())
-        .env("CANYU_DATA_DIR", dir.path())
-        .env("CANYU_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    create_admin_on(dir.path(), &env);
     let s = Server::start_in(tempfile::tempdir().unwrap().keep(), &env);
     let admin = s.login("admin", ADMIN_PASSWORD).await;
     let ok = s.ok(Some(&admin), REGISTER_UNIT, json!({"n": "市交通运输局"})).await;

@@ -50,6 +50,20 @@ pub fn create_admin(dir: &Path) {
     assert!(status.success(), "create-user failed");
 }
 
+/// Creates the admin account on a shared event store (the platform `env` names, e.g.
+/// PostgreSQL), from `dir` as the command's data directory.
+pub fn create_admin_on(dir: &Path, env: &[(&str, &str)]) {
+    let status = canyu()
+        .args(["admin", "create-user", "--username", "admin", "--password", ADMIN_PASSWORD, "--role", "admin"])
+        .envs(env.iter().copied())
+        .env("CANYU_DATA_DIR", dir)
+        .env("CANYU_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("run canyu admin");
+    assert!(status.success(), "create-user failed");
+}
+
 impl Server {
     /// A server on a fresh directory with an admin account; rate limits off unless `env` sets them.
     pub fn start(env: &[(&str, &str)]) -> Server {

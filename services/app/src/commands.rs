@@ -5,11 +5,13 @@
 
 use std::sync::Arc;
 
-use canyu_domain::DomainError;
-use canyu_domain::decision::{DecisionCtx, DecisionState};
+use async_trait::async_trait;
+use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
+use canyu_domain::{Aggregate, DomainError, Event};
+use serde::Serialize;
 
-use crate::command::Prepared;
-use crate::{App, AppResult, streams};
+use crate::command::{Access, Command, Now, Prepared};
+use crate::{App, AppResult, Principal, streams};
 
 mod close_consultation;
 mod consolidate_opinion;
@@ -80,6 +82,38 @@ impl OnDecision {
     /// The decision's undertaking unit.
     pub fn unit(&self) -> Option<&str> {
         Some(&self.decision.unit_id)
+    }
+}
+
+/// The shape most decision commands share: a step on an existing decision, taken by staff of
+/// its undertaking unit, decided with the time alone. Implementing it implements [`Command`].
+#[async_trait]
+pub trait DecisionStep: Serialize + Send + Sync + 'static {
+    /// The operation, e.g. `publishDraft`.
+    const NAME: &'static str;
+    /// The decision it is on (through the locator when the input names a child of it).
+    async fn decision_id(&self, app: &App) -> AppResult<String>;
+    /// The domain's command.
+    fn command(&self) -> DecisionCommand;
+}
+
+#[async_trait]
+impl<T: DecisionStep> Command for T {
+    type Aggregate = Decision;
+    type Facts = OnDecision;
+    const NAME: &'static str = <T as DecisionStep>::NAME;
+    const ACCESS: Access = Access::UnitStaff;
+
+    async fn prepare(&self, app: &App, _caller: Option<&Principal>) -> AppResult<Prepared<OnDecision>> {
+        OnDecision::load(app, &self.decision_id(app).await?).await
+    }
+
+    fn unit(facts: &OnDecision) -> Option<&str> {
+        facts.unit()
+    }
+
+    fn decide(&self, state: &DecisionState, facts: &OnDecision, now: Now<'_>) -> Result<Vec<Event>, DomainError> {
+        Decision::decide(state, self.command(), &DecisionCtx { now: now.at, ..facts.ctx.clone() })
     }
 }
 

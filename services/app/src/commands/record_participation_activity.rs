@@ -1,15 +1,13 @@
 //! `recordParticipationActivity`: records an offline participation activity (symposium, written, field visit, questionnaire, poll) (unit staff).
 
 use async_trait::async_trait;
-use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
+use canyu_domain::decision::DecisionCommand;
 use canyu_domain::values::{ActivityKind, ActivitySummary};
-use canyu_domain::{Aggregate, DomainError, Event};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::OnDecision;
-use crate::command::{Access, Command, Now, Prepared};
-use crate::{App, AppResult, Principal};
+use super::DecisionStep;
+use crate::{App, AppResult};
 
 /// Records an offline participation activity.
 #[derive(Debug, Clone, Serialize)]
@@ -25,28 +23,20 @@ pub struct RecordParticipationActivity {
 }
 
 #[async_trait]
-impl Command for RecordParticipationActivity {
-    type Aggregate = Decision;
-    type Facts = OnDecision;
+impl DecisionStep for RecordParticipationActivity {
     const NAME: &'static str = "recordParticipationActivity";
-    const ACCESS: Access = Access::UnitStaff;
 
-    async fn prepare(&self, app: &App, _caller: Option<&Principal>) -> AppResult<Prepared<OnDecision>> {
-        OnDecision::load(app, &self.decision_id).await
+    async fn decision_id(&self, _app: &App) -> AppResult<String> {
+        Ok(self.decision_id.clone())
     }
 
-    fn unit(facts: &OnDecision) -> Option<&str> {
-        facts.unit()
-    }
-
-    fn decide(&self, state: &DecisionState, facts: &OnDecision, now: Now<'_>) -> Result<Vec<Event>, DomainError> {
-        let command = DecisionCommand::RecordParticipationActivity {
+    fn command(&self) -> DecisionCommand {
+        DecisionCommand::RecordParticipationActivity {
             activity_id: self.activity_id.clone(),
             kind: self.kind,
             held_at: self.held_at,
             summary: self.summary.clone(),
             participant_count: self.participant_count,
-        };
-        Decision::decide(state, command, &DecisionCtx { now: now.at, ..facts.ctx.clone() })
+        }
     }
 }
