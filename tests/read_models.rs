@@ -198,3 +198,27 @@ async fn a_replica_of_the_documents_in_redis_equals_the_fold() {
     loaded.sync_from(store.as_ref()).await.unwrap();
     assert!(comparable(loaded.snapshot()) == expected, "loaded from Redis in one go: equals the fold");
 }
+
+/// Issue 9, seen on the seeded demo: history summaries printed UTC dates ("2021-03-09 至
+/// 2021-04-09", "2021-06-30起施行") and internal clause ids ("就条款 c3"). Through the real
+/// schema, in the platform's time zone (Asia/Shanghai by default) and by clause number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seeded_history_reads_in_the_city_s_time_and_names_clauses_by_number() {
+    let (_dir, platform, _) = seeded().await;
+    let schema = canyu_gateway::build_schema(platform.services());
+    let parking = platform.projections.read(|m| m.decision_order[0].clone());
+    let query = format!(r#"{{ decision(id: "{parking}") {{ history(first: 100) {{ edges {{ node {{ kind summary }} }} }} }} }}"#);
+    let response = schema.execute(async_graphql::Request::new(query).data(canyu_gateway::Auth(None))).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let summaries: Vec<String> = response.data.into_json().unwrap()["decision"]["history"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["summary"].as_str().unwrap().to_string())
+        .collect();
+    let all = summaries.join("\n");
+    assert!(all.contains("2021-03-10 至 2021-04-10，共31天"), "the consultation's period in the city's days:\n{all}");
+    assert!(all.contains("2021-07-01起施行"), "the effective date in the city's days:\n{all}");
+    assert!(all.contains("就第三条提交一条意见"), "a comment names its clause by number:\n{all}");
+    assert!(!all.contains("条款 c"), "no internal clause id reaches a reader:\n{all}");
+}

@@ -75,6 +75,9 @@ pub struct Settings {
     /// How long one call to the event store may take before the request answers
     /// `UNAVAILABLE` (milliseconds).
     pub store_timeout_ms: u64,
+    /// The platform's time zone (IANA name): dates people read are rendered in it; stored
+    /// times stay UTC.
+    pub time_zone: String,
 }
 
 impl Default for Settings {
@@ -93,16 +96,27 @@ impl Default for Settings {
             token_secret: None,
             static_dir: None,
             store_timeout_ms: 10_000,
+            time_zone: "Asia/Shanghai".into(),
         }
     }
 }
 
 impl Settings {
+    /// The configured time zone (`UnknownTimeZone` names the setting when it is not an IANA name).
+    pub fn time_zone(&self) -> Result<chrono_tz::Tz, UnknownTimeZone> {
+        self.time_zone.parse().map_err(|_| UnknownTimeZone(self.time_zone.clone()))
+    }
+
     /// The bound on one call to the event store.
     pub fn store_deadline(&self) -> std::time::Duration {
         std::time::Duration::from_millis(self.store_timeout_ms.max(1))
     }
 }
+
+/// A `time_zone` setting that names no IANA time zone.
+#[derive(Debug, thiserror::Error)]
+#[error("time_zone (CANYU_TIME_ZONE): {0:?} is not an IANA time zone name such as Asia/Shanghai")]
+pub struct UnknownTimeZone(pub String);
 
 /// Command-line overrides: only the flags given are applied.
 #[derive(Debug, Clone, Default, Serialize, clap::Args)]

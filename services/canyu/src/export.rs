@@ -32,7 +32,7 @@ fn hearing(m: &ReadModel, h: &HearingView) -> Value {
 }
 
 /// The public record of the read models.
-pub fn public_record(m: &ReadModel) -> Value {
+pub fn public_record(m: &ReadModel, time_zone: chrono_tz::Tz) -> Value {
     let anonymous = Viewer::default();
     let decisions: Vec<Value> = m
         .decision_order
@@ -74,7 +74,7 @@ pub fn public_record(m: &ReadModel) -> Value {
                 .get(d.id.as_str())
                 .map(|h| {
                     h.iter()
-                        .map(|e| json!({"position": e.position.to_string(), "at": e.at, "kind": e.kind, "summary": canyu_gateway::render::summary(&e.summary, canyu_gateway::render::Lang::Zh), "actor": &*e.actor}))
+                        .map(|e| json!({"position": e.position.to_string(), "at": e.at, "kind": e.kind, "summary": canyu_gateway::render::summary(&e.summary, canyu_gateway::render::Lang::Zh, time_zone), "actor": &*e.actor}))
                         .collect()
                 })
                 .unwrap_or_default();

@@ -38,6 +38,8 @@ pub struct Platform {
     backend: Backend,
     /// Latency of every append through `store` (for `/metrics`).
     pub append_timings: Arc<canyu_eventstore::timed::AppendTimings>,
+    /// The platform's time zone, for the dates people read.
+    pub time_zone: chrono_tz::Tz,
 }
 
 /// The concrete store, for backend-specific operations (verification).
@@ -117,7 +119,7 @@ impl Platform {
         let projections = Projections::new();
         let tokens = Tokens::new(secret, chrono::Duration::hours(12));
         let app = Arc::new(App::new(store.clone(), keys, clock, tokens));
-        Ok(Platform { store, app, projections, backend, append_timings })
+        Ok(Platform { store, app, projections, backend, append_timings, time_zone: canyu_gateway::render::DEFAULT_TIME_ZONE })
     }
 
     /// Connects the configured backends: the event store (SQLite under the data directory,
@@ -125,6 +127,13 @@ impl Platform {
     /// PostgreSQL — `keys_url`, default the event store's database — for every other backend,
     /// so that all gateway processes share the keys) and the token secret.
     pub async fn connect(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
+        let time_zone = settings.time_zone().map_err(|e| StartupError::Unsupported(e.to_string()))?;
+        let mut platform = Self::connect_store(settings, clock).await?;
+        platform.time_zone = time_zone;
+        Ok(platform)
+    }
+
+    async fn connect_store(settings: &Settings, clock: Arc<dyn Clock>) -> Result<Platform, StartupError> {
         match settings.event_store {
             EventStoreKind::Sqlite => Self::open_with_deadline(&settings.data_dir, clock, settings.store_deadline()),
             #[cfg(feature = "postgres")]
@@ -208,6 +217,7 @@ impl Platform {
     fn services_unshared(&self) -> Services {
         let mut services = Services::new(self.app.clone(), self.projections.clone(), self.store.clone());
         services.append_timings = Some(self.append_timings.clone());
+        services.time_zone = self.time_zone;
         services
     }
 }

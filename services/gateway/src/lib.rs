@@ -39,11 +39,21 @@ pub struct Services {
     pub replica_bound: Option<std::time::Duration>,
     /// Append latencies of the store the application writes through, if it is timed.
     pub append_timings: Option<Arc<canyu_eventstore::timed::AppendTimings>>,
+    /// The platform's time zone: dates people read are rendered in it (stored times are UTC).
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl Services {
     pub fn new(app: Arc<App>, projections: Arc<Projections>, store: Arc<dyn EventStore>) -> Self {
-        Services { app, projections, store, metrics: Default::default(), replica_bound: None, append_timings: None }
+        Services {
+            app,
+            projections,
+            store,
+            metrics: Default::default(),
+            replica_bound: None,
+            append_timings: None,
+            time_zone: render::DEFAULT_TIME_ZONE,
+        }
     }
 
     /// The replica's age when it is past its bound (the read-model store cannot be reached).

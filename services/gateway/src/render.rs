@@ -3,6 +3,11 @@
 
 use canyu_domain::values::{ActivityKind, AdoptionOutcome, Channel, MeetingKind, SelectionMethod, SignupStatus};
 use canyu_projections::Summary;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// The platform's time zone unless configured otherwise (`time_zone`).
+pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Shanghai;
 
 /// The reader's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -79,19 +84,59 @@ fn outcome(o: AdoptionOutcome, lang: Lang) -> &'static str {
     }
 }
 
-fn day(t: &chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d").to_string()
+/// The calendar day of `t` in the platform's time zone (stored times are UTC).
+fn day(t: &DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d").to_string()
 }
 
-/// The text of a history entry's summary.
-pub fn summary(s: &Summary, lang: Lang) -> String {
+/// A number in Chinese numerals, as clauses are numbered (第三条, 第十二条, 第一百零五条);
+/// from 10,000 on, in Arabic digits.
+pub fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    if n >= 10_000 {
+        return n.to_string();
+    }
+    if n < 10 {
+        return DIGITS[n as usize].to_string();
+    }
+    if n < 20 {
+        return format!("十{}", if n == 10 { "" } else { DIGITS[(n - 10) as usize] });
+    }
+    let mut out = String::new();
+    let mut rest = n;
+    let mut gap = false;
+    for (value, name) in [(1000, "千"), (100, "百"), (10, "十")] {
+        let digit = rest / value;
+        rest %= value;
+        if digit > 0 {
+            if gap {
+                out.push('零');
+                gap = false;
+            }
+            out.push_str(DIGITS[digit as usize]);
+            out.push_str(name);
+        } else if !out.is_empty() {
+            gap = true;
+        }
+    }
+    if rest > 0 {
+        if gap {
+            out.push('零');
+        }
+        out.push_str(DIGITS[rest as usize]);
+    }
+    out
+}
+
+/// The text of a history entry's summary, with its dates in the platform's time zone.
+pub fn summary(s: &Summary, lang: Lang, tz: Tz) -> String {
     match lang {
-        Lang::Zh => zh(s),
-        Lang::En => en(s),
+        Lang::Zh => zh(s, tz),
+        Lang::En => en(s, tz),
     }
 }
 
-fn zh(s: &Summary) -> String {
+fn zh(s: &Summary, tz: Tz) -> String {
     use Summary as S;
     match s {
         S::Listed { year, title } => format!("列入{year}年度重大行政决策事项目录：「{}」", clip(title, 40)),
@@ -104,7 +149,12 @@ fn zh(s: &Summary) -> String {
         S::ConsultationOpened { channel: c, draft_version, opens_at, closes_at, shortened_reason } => {
             let days = (*closes_at - *opens_at).num_days();
             let short = shortened_reason.as_ref().map(|r| format!("；期限缩短理由：{}", clip(r, 60))).unwrap_or_default();
-            format!("开展{}（第{draft_version}稿，{} 至 {}，共{days}天）{short}", channel(*c, Lang::Zh), day(opens_at), day(closes_at))
+            format!(
+                "开展{}（第{draft_version}稿，{} 至 {}，共{days}天）{short}",
+                channel(*c, Lang::Zh),
+                day(opens_at, tz),
+                day(closes_at, tz)
+            )
         }
         S::ConsultationClosed { channel: c, early_reason: Some(r) } => format!("提前结束{}，理由：{}", channel(*c, Lang::Zh), clip(r, 60)),
         S::ConsultationClosed { channel: c, early_reason: None } => format!("{}结束", channel(*c, Lang::Zh)),
@@ -125,23 +175,29 @@ fn zh(s: &Summary) -> String {
                 MeetingKind::Plenary => "政府全体会议",
                 MeetingKind::ExecutiveMeeting => "政府常务会议",
             };
-            format!("{meeting}审议（{}，{observers}名列席代表）", day(held_at))
+            format!("{meeting}审议（{}，{observers}名列席代表）", day(held_at, tz))
         }
         S::ResultPublished { document_number, effective_at } => {
-            format!("公布决策结果（{document_number}）及政策解读，{}起施行", day(effective_at))
+            format!("公布决策结果（{document_number}）及政策解读，{}起施行", day(effective_at, tz))
         }
         S::Withdrawn { reason } => format!("撤回决策事项，理由：{}", clip(reason, 60)),
-        S::CommentSubmitted { clause_id } => {
-            let on = clause_id.as_ref().map(|c| format!("就条款 {c} ")).unwrap_or_default();
-            format!("收到公众意见：{on}提交一条意见")
-        }
+        S::CommentSubmitted { clause_id, clause_number } => match (clause_id, clause_number) {
+            (_, Some(n)) => format!("收到公众意见：就第{}条提交一条意见", chinese_number(*n)),
+            (Some(_), None) => "收到公众意见：就草案的一个条款提交一条意见".into(),
+            (None, None) => "收到公众意见：提交一条意见".into(),
+        },
         S::CommentHidden { reason } => format!("隐藏一条意见，理由：{}", clip(reason, 60)),
         S::HearingScheduled { starts_at, venue, capacity, method, signup_closes_at } => {
             let method = match method {
                 SelectionMethod::Lottery => "随机抽选",
                 SelectionMethod::FirstCome => "按报名先后",
             };
-            format!("公告听证会：{}，{}，{capacity}个名额，{method}，报名截止{}", day(starts_at), clip(venue, 30), day(signup_closes_at))
+            format!(
+                "公告听证会：{}，{}，{capacity}个名额，{method}，报名截止{}",
+                day(starts_at, tz),
+                clip(venue, 30),
+                day(signup_closes_at, tz)
+            )
         }
         S::SignupSubmitted { group, status } => {
             let what = match status {
@@ -161,7 +217,7 @@ fn zh(s: &Summary) -> String {
     }
 }
 
-fn en(s: &Summary) -> String {
+fn en(s: &Summary, tz: Tz) -> String {
     use Summary as S;
     match s {
         S::Listed { year, title } => format!("Listed in the {year} catalogue of major decisions: “{}”", clip(title, 40)),
@@ -179,8 +235,8 @@ fn en(s: &Summary) -> String {
             format!(
                 "{} opened on draft {draft_version} ({} to {}, {days} days){short}",
                 capitalised(channel(*c, Lang::En)),
-                day(opens_at),
-                day(closes_at)
+                day(opens_at, tz),
+                day(closes_at, tz)
             )
         }
         S::ConsultationClosed { channel: c, early_reason: Some(r) } => {
@@ -204,15 +260,16 @@ fn en(s: &Summary) -> String {
                 MeetingKind::Plenary => "plenary meeting of the government",
                 MeetingKind::ExecutiveMeeting => "executive meeting of the government",
             };
-            format!("Deliberated at the {meeting} ({}, {observers} observers)", day(held_at))
+            format!("Deliberated at the {meeting} ({}, {observers} observers)", day(held_at, tz))
         }
         S::ResultPublished { document_number, effective_at } => {
-            format!("Decision ({document_number}) and its interpretation published; in force from {}", day(effective_at))
+            format!("Decision ({document_number}) and its interpretation published; in force from {}", day(effective_at, tz))
         }
         S::Withdrawn { reason } => format!("Decision withdrawn; reason: {}", clip(reason, 60)),
-        S::CommentSubmitted { clause_id } => match clause_id {
-            Some(c) => format!("Public comment received on clause {c}"),
-            None => "Public comment received".into(),
+        S::CommentSubmitted { clause_id, clause_number } => match (clause_id, clause_number) {
+            (_, Some(n)) => format!("Public comment received on clause {n}"),
+            (Some(_), None) => "Public comment received on a clause of the draft".into(),
+            (None, None) => "Public comment received".into(),
         },
         S::CommentHidden { reason } => format!("A comment was hidden; reason: {}", clip(reason, 60)),
         S::HearingScheduled { starts_at, venue, capacity, method, signup_closes_at } => {
@@ -222,9 +279,9 @@ fn en(s: &Summary) -> String {
             };
             format!(
                 "Hearing announced: {}, {}, {capacity} seats, {method}, sign-up until {}",
-                day(starts_at),
+                day(starts_at, tz),
                 clip(venue, 30),
-                day(signup_closes_at)
+                day(signup_closes_at, tz)
             )
         }
         S::SignupSubmitted { group, status } => {
@@ -269,10 +326,61 @@ mod tests {
     #[test]
     fn summaries_render_in_both_languages_from_the_same_data() {
         let s = Summary::DraftPublished { version: 2, clauses: 6, change_note: "提高配建标准".into() };
-        assert_eq!(summary(&s, Lang::Zh), "发布草案第2稿（6条）：提高配建标准");
-        assert_eq!(summary(&s, Lang::En), "Draft version 2 published (6 clauses): 提高配建标准");
+        assert_eq!(summary(&s, Lang::Zh, DEFAULT_TIME_ZONE), "发布草案第2稿（6条）：提高配建标准");
+        assert_eq!(summary(&s, Lang::En, DEFAULT_TIME_ZONE), "Draft version 2 published (6 clauses): 提高配建标准");
         let c = Summary::ConsultationClosed { channel: Channel::Online, early_reason: None };
-        assert_eq!(summary(&c, Lang::Zh), "网上公开征求意见结束");
-        assert_eq!(summary(&c, Lang::En), "Public online consultation ended");
+        assert_eq!(summary(&c, Lang::Zh, DEFAULT_TIME_ZONE), "网上公开征求意见结束");
+        assert_eq!(summary(&c, Lang::En, DEFAULT_TIME_ZONE), "Public online consultation ended");
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn dates_read_in_the_city_s_time_not_utc() {
+        // The demo's parking consultation: 2021-03-10 00:00 to 2021-04-10 00:00 in Tengzhou,
+        // stored as 2021-03-09T16:00Z and 2021-04-09T16:00Z.
+        let opened = Summary::ConsultationOpened {
+            channel: Channel::Online,
+            draft_version: 1,
+            opens_at: utc("2021-03-09T16:00:00Z"),
+            closes_at: utc("2021-04-09T16:00:00Z"),
+            shortened_reason: None,
+        };
+        assert_eq!(summary(&opened, Lang::Zh, DEFAULT_TIME_ZONE), "开展网上公开征求意见（第1稿，2021-03-10 至 2021-04-10，共31天）");
+        let result =
+            Summary::ResultPublished { document_number: "滕政发〔2021〕5号".into(), effective_at: utc("2021-06-30T16:00:00Z") };
+        assert_eq!(summary(&result, Lang::Zh, DEFAULT_TIME_ZONE), "公布决策结果（滕政发〔2021〕5号）及政策解读，2021-07-01起施行");
+        assert_eq!(summary(&result, Lang::Zh, chrono_tz::UTC), "公布决策结果（滕政发〔2021〕5号）及政策解读，2021-06-30起施行");
+    }
+
+    #[test]
+    fn a_comment_names_its_clause_by_number_never_by_id() {
+        let s = Summary::CommentSubmitted { clause_id: Some("c3".into()), clause_number: Some(3) };
+        assert_eq!(summary(&s, Lang::Zh, DEFAULT_TIME_ZONE), "收到公众意见：就第三条提交一条意见");
+        assert_eq!(summary(&s, Lang::En, DEFAULT_TIME_ZONE), "Public comment received on clause 3");
+        let unknown = Summary::CommentSubmitted { clause_id: Some("c3".into()), clause_number: None };
+        assert!(!summary(&unknown, Lang::Zh, DEFAULT_TIME_ZONE).contains("c3"));
+        assert!(!summary(&unknown, Lang::En, DEFAULT_TIME_ZONE).contains("c3"));
+    }
+
+    #[test]
+    fn clause_numbers_are_written_as_chinese_numerals() {
+        let cases = [
+            (1, "一"),
+            (3, "三"),
+            (10, "十"),
+            (12, "十二"),
+            (20, "二十"),
+            (21, "二十一"),
+            (100, "一百"),
+            (105, "一百零五"),
+            (110, "一百一十"),
+            (1001, "一千零一"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(chinese_number(n), text, "{n}");
+        }
     }
 }

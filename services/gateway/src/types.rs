@@ -448,7 +448,8 @@ impl HistoryEntry {
     }
     async fn summary(&self, ctx: &Context<'_>) -> String {
         let lang = ctx.data_opt::<crate::render::Lang>().copied().unwrap_or_default();
-        crate::render::summary(&self.0.summary, lang)
+        let tz = ctx.data::<Arc<Services>>().map_or(crate::render::DEFAULT_TIME_ZONE, |s| s.time_zone);
+        crate::render::summary(&self.0.summary, lang, tz)
     }
     /// The acting unit's name, or the role (`admin`, `resident`, `system`, `anonymous`).
     async fn actor(&self) -> &str {

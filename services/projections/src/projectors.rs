@@ -73,3 +73,33 @@ impl ReadModel {
         }
     }
 }
+
+/// Stored events for projector tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use canyu_domain::events::Event;
+    use canyu_eventstore::{Actor, EventMetadata, RecordedEvent};
+
+    /// `e` as the store would hand it over at `position`.
+    pub(crate) fn rec(position: u64, e: Event) -> RecordedEvent {
+        let metadata = EventMetadata {
+            actor: Actor { role: "resident".into(), account_id: Some("a1".into()), unit_id: None },
+            correlation_id: uuid::Uuid::now_v7(),
+            causation_id: None,
+            idempotency_key: None,
+            server_time: chrono::Utc::now(),
+        };
+        let (event_type, data) = (e.event_type().to_string(), e.to_data());
+        RecordedEvent {
+            id: uuid::Uuid::now_v7(),
+            stream_id: "s".into(),
+            version: 0,
+            position,
+            event_type,
+            data,
+            metadata,
+            hash: [0; 32],
+            prev_hash: [0; 32],
+        }
+    }
+}

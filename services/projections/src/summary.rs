@@ -66,8 +66,12 @@ pub enum Summary {
     Withdrawn {
         reason: String,
     },
+    /// A comment, on the whole draft or on one clause: `clause_number` is the clause's number
+    /// in the consulted draft version (the id is internal and never shown).
     CommentSubmitted {
         clause_id: Option<String>,
+        #[serde(default)]
+        clause_number: Option<u32>,
     },
     CommentHidden {
         reason: String,

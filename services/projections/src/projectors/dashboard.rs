@@ -40,31 +40,9 @@ pub(super) fn apply(m: &mut ReadModel, event: &Event) {
 #[cfg(test)]
 mod tests {
     use canyu_domain::events::*;
-    use canyu_eventstore::{Actor, EventMetadata, RecordedEvent};
 
     use crate::model::ReadModel;
-
-    fn rec(position: u64, e: Event) -> RecordedEvent {
-        let metadata = EventMetadata {
-            actor: Actor { role: "resident".into(), account_id: Some("a1".into()), unit_id: None },
-            correlation_id: uuid::Uuid::now_v7(),
-            causation_id: None,
-            idempotency_key: None,
-            server_time: chrono::Utc::now(),
-        };
-        let (event_type, data) = (e.event_type().to_string(), e.to_data());
-        RecordedEvent {
-            id: uuid::Uuid::now_v7(),
-            stream_id: "s".into(),
-            version: 0,
-            position,
-            event_type,
-            data,
-            metadata,
-            hash: [0; 32],
-            prev_hash: [0; 32],
-        }
-    }
+    use crate::projectors::testing::rec;
 
     fn submitted(id: &str) -> Event {
         CommentSubmitted {

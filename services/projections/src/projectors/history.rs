@@ -28,6 +28,13 @@ fn decision<'a>(m: &'a ReadModel, id: &str) -> Option<&'a DecisionView> {
     m.decisions.get(id).map(|d| d.as_ref())
 }
 
+/// The number of clause `clause` in the draft version a consultation is on.
+fn clause_number(m: &ReadModel, decision: &str, consultation: &str, clause: &str) -> Option<u32> {
+    let d = m.decisions.get(decision)?;
+    let version = d.consultations.iter().find(|c| c.id == consultation)?.draft_version;
+    d.drafts.iter().find(|x| x.version == version)?.clauses.iter().find(|c| c.id == clause).map(|c| c.number)
+}
+
 fn hearing_group(m: &ReadModel, hearing: &str, signup: &str) -> Option<String> {
     m.hearings.get(hearing)?.signups.iter().find(|s| s.id == signup).map(|s| s.stakeholder_group.clone())
 }
@@ -103,7 +110,8 @@ fn summary<'e>(m: &ReadModel, event: &'e Event) -> Option<(Summary, Option<&'e s
             if m.comment_index.contains_key(e.comment_id.as_str()) {
                 return None;
             }
-            (S::CommentSubmitted { clause_id: e.clause_id.clone() }, Some(e.comment_id.as_str()))
+            let clause_number = e.clause_id.as_ref().and_then(|c| clause_number(m, &e.decision_id, &e.consultation_id, c));
+            (S::CommentSubmitted { clause_id: e.clause_id.clone(), clause_number }, Some(e.comment_id.as_str()))
         }
         Event::CommentHidden(e) => {
             m.comment(&e.comment_id)?;
@@ -151,4 +159,72 @@ fn summary<'e>(m: &ReadModel, event: &'e Event) -> Option<(Summary, Option<&'e s
             return None;
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use canyu_domain::events::*;
+    use canyu_domain::values::{Channel, Disclosure};
+    use chrono::Utc;
+
+    use crate::model::{ReadModel, Summary};
+    use crate::projectors::testing::rec;
+
+    fn clause(id: &str, number: u32) -> Clause {
+        Clause { id: id.into(), number, text: format!("第{number}条") }
+    }
+
+    #[test]
+    fn a_comment_on_a_clause_records_the_clause_number_of_the_consulted_draft() {
+        let now = Utc::now();
+        let events: Vec<Event> = vec![
+            DecisionRegistered {
+                decision_id: "d1".into(),
+                year: 2021,
+                title: "停车管理办法".into(),
+                summary: String::new(),
+                unit_id: "u1".into(),
+                disclosure: Disclosure::Public,
+                confidentiality_basis: None,
+                late_addition_reason: None,
+            }
+            .into(),
+            DraftPublished {
+                decision_id: "d1".into(),
+                version: 1,
+                text: String::new(),
+                clauses: vec![clause("c1", 1), clause("c7", 2), clause("c3", 3)],
+                explanation: String::new(),
+                change_note: String::new(),
+                published_at: now,
+            }
+            .into(),
+            ConsultationOpened {
+                decision_id: "d1".into(),
+                consultation_id: "k1".into(),
+                channel: Channel::Online,
+                draft_version: 1,
+                opens_at: now,
+                closes_at: now,
+                how_to_submit: String::new(),
+                shortened_reason: None,
+            }
+            .into(),
+            CommentSubmitted {
+                comment_id: "m1".into(),
+                decision_id: "d1".into(),
+                consultation_id: "k1".into(),
+                account_id: "a1".into(),
+                clause_id: Some("c7".into()),
+                body: "意见".into(),
+                submitted_at: now,
+            }
+            .into(),
+        ];
+        let mut m = ReadModel::default();
+        let recs: Vec<_> = events.into_iter().enumerate().map(|(i, e)| rec(i as u64 + 1, e)).collect();
+        m.apply_all(&recs);
+        let last = m.histories.get("d1").and_then(|h| h.last()).expect("the comment's entry");
+        assert_eq!(*last.summary, Summary::CommentSubmitted { clause_id: Some("c7".into()), clause_number: Some(2) });
+    }
 }
