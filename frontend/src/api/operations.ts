@@ -44,7 +44,7 @@ export const DecisionQuery = graphql(`
       currentDraft { version }
       consultations {
         id channel draftVersion opensAt closesAt howToSubmit shortenedReason status
-        closedAt closedEarly closeReason commentCount
+        closedAt closedEarly closeReason earliestCloseAt commentCount
         comments(first: $commentsFirst, after: $commentsAfter) {
           totalCount
           pageInfo { hasNextPage endCursor }

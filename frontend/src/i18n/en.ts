@@ -353,6 +353,7 @@ const en: typeof zh = {
     shortenedReason: 'Reason for the shorter period',
     close: 'Close consultation',
     closeReason: 'Reason for closing early',
+    earliestClose: 'The consultation runs at least 30 days (no reason for a shorter period was given when it opened): it may end from {date}',
     activity: 'Record an offline activity',
     kind: 'Kind',
     participantCount: 'Participants',
@@ -471,6 +472,7 @@ const en: typeof zh = {
     reason: {
       PERIOD_TOO_SHORT_WITHOUT_REASON: 'An online consultation under 30 days needs a stated reason',
       EARLY_CLOSE_NEEDS_REASON: 'Closing early needs a reason',
+      EARLY_CLOSE_BEFORE_MINIMUM_PERIOD: 'An online consultation opened without a reason for a shorter period runs at least 30 days and cannot end yet',
       CONSULTATION_CLOSED: 'The consultation is closed',
       CONSULTATION_NOT_YET_OPEN: 'The consultation has not opened yet',
       CONSULTATION_ALREADY_CLOSED: 'The consultation is already closed',

@@ -369,6 +369,7 @@ export default {
     shortenedReason: '缩短期限的理由',
     close: '结束征求意见',
     closeReason: '提前结束的理由',
+    earliestClose: '征求意见期不少于 30 日（未在发布时说明缩短理由）：最早可于 {date} 结束',
     activity: '记录线下参与活动',
     kind: '活动类型',
     participantCount: '参加人数',
@@ -487,6 +488,7 @@ export default {
     reason: {
       PERIOD_TOO_SHORT_WITHOUT_REASON: '网上征求意见少于 30 日，必须说明理由',
       EARLY_CLOSE_NEEDS_REASON: '提前结束征求意见须说明理由',
+      EARLY_CLOSE_BEFORE_MINIMUM_PERIOD: '发布时未说明缩短理由的网上征求意见不少于 30 日，尚不能结束',
       CONSULTATION_CLOSED: '征求意见已结束，不能再提交意见',
       CONSULTATION_NOT_YET_OPEN: '征求意见尚未开始',
       CONSULTATION_ALREADY_CLOSED: '征求意见已经结束',

@@ -212,6 +212,17 @@ async fn a_rule_refusal_stays_typed_and_writes_nothing() {
     assert_eq!(head(&w).await, before);
 }
 
+#[tokio::test]
+async fn an_early_close_of_a_30_day_consultation_is_refused_with_its_earliest_date() {
+    let w = world();
+    let (_, decision, staff) = given_a_drafted_decision(&w).await;
+    w.app.execute(&staff, online(&decision, "k1", 30)).await.unwrap();
+    let close = CloseConsultation { consultation_id: "k1".into(), reason: Some(parsed("已收集足够意见")) };
+    let err = w.app.execute(&staff, close).await.unwrap_err();
+    let earliest = t(NOW) + Duration::days(30);
+    assert!(matches!(err, AppError::Rejected(DomainError::EarlyCloseBeforeMinimumPeriod { earliest: e }) if e == earliest), "{err:?}");
+}
+
 // --- append ----------------------------------------------------------------------------
 
 #[tokio::test]

@@ -12,6 +12,11 @@ use crate::{Aggregate, DomainError};
 /// Minimum length of a public online consultation (Decree 713 Art. 15).
 pub const MIN_ONLINE_CONSULTATION: Duration = Duration::days(30);
 
+/// See [`ConsultationState::earliest_close`] (shared with the read models' view).
+pub fn earliest_close(channel: Channel, shortened: bool, opens_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    (channel == Channel::Online && !shortened).then(|| opens_at + MIN_ONLINE_CONSULTATION)
+}
+
 /// A consultation as the rules need it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsultationState {
@@ -28,6 +33,13 @@ impl ConsultationState {
     /// Closed by an event, or past its announced end.
     pub fn is_closed(&self, now: DateTime<Utc>) -> bool {
         self.closed_at.is_some() || now >= self.closes_at
+    }
+
+    /// The earliest moment it may close before its announced end, when that is restricted:
+    /// an online consultation opened without a reason for a shorter period runs 30 days
+    /// (Decree 713 Art. 15; closing early is shortening). `None`: any time, with a reason.
+    pub fn earliest_close(&self) -> Option<DateTime<Utc>> {
+        earliest_close(self.channel, self.shortened, self.opens_at)
     }
 }
 
@@ -315,8 +327,11 @@ impl Aggregate for Decision {
                     return Err(DomainError::EarlyCloseNeedsReason);
                 }
                 // Closing early is shortening: below 30 days it needs the reason stated at opening.
-                if early && c.channel == Channel::Online && !c.shortened && ctx.now - c.opens_at < MIN_ONLINE_CONSULTATION {
-                    return Err(DomainError::PeriodTooShortWithoutReason);
+                if early
+                    && let Some(earliest) = c.earliest_close()
+                    && ctx.now < earliest
+                {
+                    return Err(DomainError::EarlyCloseBeforeMinimumPeriod { earliest });
                 }
                 ConsultationClosed { decision_id: id, consultation_id, closed_at: ctx.now, early, reason }.into()
             }

@@ -59,6 +59,12 @@ pub enum DomainError {
     PeriodTooShortWithoutReason,
     #[error("closing a consultation before its announced end needs a reason")]
     EarlyCloseNeedsReason,
+    /// Closing early shortens the period: an online consultation opened without a reason for a
+    /// shorter period (Decree 713 Art. 15) may close only once it has run 30 days.
+    #[error(
+        "an online consultation opened without a reason for a shorter period runs at least 30 days: it may close from {earliest} (Decree 713 Art. 15)"
+    )]
+    EarlyCloseBeforeMinimumPeriod { earliest: chrono::DateTime<chrono::Utc> },
     #[error("the consultation is already closed")]
     ConsultationAlreadyClosed,
     #[error("the consultation has not opened yet")]

@@ -503,6 +503,15 @@ fn closing_an_offline_consultation_early_without_a_reason_is_rejected() {
 }
 
 #[test]
+fn closing_an_online_consultation_before_it_ran_30_days_names_the_earliest_date() {
+    // Issue 9: 45 days announced without a reason for a shorter period: closing on day 20, even
+    // with a reason, is shortening below 30 days; the refusal says from when it may close.
+    given::<Decision>(consulting_for_45_days())
+        .when(close("long", Some("已收集足够意见")), &ctx("2021-03-21T00:00:00Z"))
+        .then_err(DomainError::EarlyCloseBeforeMinimumPeriod { earliest: t("2021-03-31T00:00:00Z") });
+}
+
+#[test]
 fn closing_a_consultation_early_with_a_reason_is_recorded_as_early() {
     given::<Decision>(consulting_for_45_days())
         .when(close("long", Some(" 已收集足够意见 ")), &ctx("2021-04-05T00:00:00Z"))

@@ -21,7 +21,8 @@ use common::*;
 fn online_consultation_closed_before_30_days_without_a_reason_stated_at_opening_is_rejected() {
     given::<Decision>(consulting())
         .when(DecisionCommand::CloseConsultation { consultation_id: ONLINE.into(), reason: Some(parsed("已收集足够意见")) }, &ctx(DURING))
-        .then_err(DomainError::PeriodTooShortWithoutReason);
+        // Issue 9: the refusal names the rule and the earliest allowed date (30 days on).
+        .then_err(DomainError::EarlyCloseBeforeMinimumPeriod { earliest: t(CLOSES) });
 }
 
 /// Same rule (30 calendar days for the public). Backdating `opensAt` makes a 5-day window

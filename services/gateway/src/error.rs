@@ -26,6 +26,10 @@ pub fn gql(e: AppError) -> Error {
         AppError::RateLimited { .. } => ("RATE_LIMITED", None),
     };
     let reason = e.reason();
+    let earliest_close_at = match &e {
+        AppError::Rejected(canyu_domain::DomainError::EarlyCloseBeforeMinimumPeriod { earliest }) => Some(earliest.to_rfc3339()),
+        _ => None,
+    };
     let retry_after = match &e {
         AppError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
         _ => None,
@@ -45,6 +49,9 @@ pub fn gql(e: AppError) -> Error {
         }
         if let Some(secs) = retry_after {
             ext.set("retryAfter", secs);
+        }
+        if let Some(at) = &earliest_close_at {
+            ext.set("earliestCloseAt", at.as_str());
         }
     })
 }
@@ -79,4 +86,26 @@ impl<T> OrGql<T> for Result<T, AppError> {
 /// A validation error on `field`.
 pub fn invalid(field: &str, message: &str) -> Error {
     gql(AppError::invalid(field, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_early_close_refusal_tells_clients_the_earliest_date() {
+        let earliest = chrono::DateTime::parse_from_rfc3339("2021-04-09T16:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        let e = gql(AppError::Rejected(canyu_domain::DomainError::EarlyCloseBeforeMinimumPeriod { earliest }));
+        let ext = e.extensions.expect("extensions");
+        assert_eq!(ext.get("code").map(|v| v.to_string()), Some("\"REJECTED\"".to_string()));
+        assert_eq!(ext.get("reason").map(|v| v.to_string()), Some("\"EARLY_CLOSE_BEFORE_MINIMUM_PERIOD\"".to_string()));
+        assert_eq!(ext.get("earliestCloseAt").map(|v| v.to_string()), Some("\"2021-04-09T16:00:00+00:00\"".to_string()));
+    }
+
+    #[test]
+    fn a_bug_answers_internal_with_a_generic_message() {
+        let e = gql(AppError::bug("an invariant did not hold"));
+        assert_eq!(e.message, "an internal error occurred; it was logged");
+        assert_eq!(e.extensions.expect("extensions").get("code").map(|v| v.to_string()), Some("\"INTERNAL\"".to_string()));
+    }
 }

@@ -525,6 +525,12 @@ impl Consultation {
     async fn closed_at(&self) -> Option<DateTime<Utc>> {
         self.view.closed_at
     }
+    /// The earliest moment the unit may close it before its announced end (an online
+    /// consultation opened without a reason for a shorter period runs 30 days, Decree 713
+    /// Art. 15); null when it may close at any time with a reason, or is closed.
+    async fn earliest_close_at(&self) -> Option<DateTime<Utc>> {
+        self.view.earliest_close_at()
+    }
     async fn closed_early(&self) -> bool {
         self.view.closed_early
     }

@@ -79,6 +79,15 @@ pub struct ConsultationView {
 }
 
 impl ConsultationView {
+    /// The earliest moment it may be closed before its announced end, while that is
+    /// restricted (see `ConsultationState::earliest_close`); `None` once closed.
+    pub fn earliest_close_at(&self) -> Option<DateTime<Utc>> {
+        if self.closed_at.is_some() {
+            return None;
+        }
+        canyu_domain::decision::earliest_close(self.channel, self.shortened_reason.is_some(), self.opens_at)
+    }
+
     /// SCHEDULED, OPEN or CLOSED at `now`.
     pub fn status(&self, now: DateTime<Utc>) -> ConsultationStatus {
         if self.closed_at.is_some_and(|c| c <= now) || now >= self.closes_at {
