@@ -40,14 +40,7 @@ impl Drop for Server {
 
 /// Creates the admin account in `dir` before the first start.
 pub fn create_admin(dir: &Path) {
-    let status = canyu()
-        .args(["admin", "create-user", "--data-dir"])
-        .arg(dir)
-        .args(["--username", "admin", "--password", ADMIN_PASSWORD, "--role", "admin"])
-        .env("CANYU_LOG", "warn")
-        .status()
-        .expect("run canyu admin");
-    assert!(status.success(), "create-user failed");
+    create_admin_on(dir, &[]);
 }
 
 /// Creates the admin account on a shared event store (the platform `env` names, e.g.

@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use canyu_domain::decision::{Decision, DecisionCommand, DecisionCtx, DecisionState};
+use canyu_domain::hearing::{Hearing, HearingCommand, HearingCtx, HearingState};
 use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
-use crate::command::{Access, Command, Now, Prepared};
+use crate::command::{Access, Command, Now, Prepared, Stored};
 use crate::{App, AppResult, Principal, streams};
 
 mod close_consultation;
@@ -85,35 +86,79 @@ impl OnDecision {
     }
 }
 
-/// The shape most decision commands share: a step on an existing decision, taken by staff of
-/// its undertaking unit, decided with the time alone. Implementing it implements [`Command`].
+/// The shape most commands on a decision or a hearing share: a step on an existing
+/// aggregate, taken by staff of the decision's undertaking unit, decided with the time alone.
+/// Implementing it implements [`Command`].
 #[async_trait]
-pub trait DecisionStep: Serialize + Send + Sync + 'static {
+pub trait Step: Serialize + Send + Sync + 'static {
+    /// The aggregate it changes: [`Decision`] or [`Hearing`].
+    type On: StepTarget;
     /// The operation, e.g. `publishDraft`.
     const NAME: &'static str;
-    /// The decision it is on (through the locator when the input names a child of it).
-    async fn decision_id(&self, app: &App) -> AppResult<String>;
+    /// The id of the decision or hearing it is on (through the locator when the input names a
+    /// child of it).
+    async fn target_id(&self, app: &App) -> AppResult<String>;
     /// The domain's command.
-    fn command(&self) -> DecisionCommand;
+    fn command(&self) -> <Self::On as Aggregate>::Command;
+}
+
+/// What a [`Step`] needs of its aggregate: how to load it and its facts, whose unit may act,
+/// and how to decide with the time.
+#[async_trait]
+pub trait StepTarget: Stored {
+    type Facts: Send + Sync;
+    /// The stream and facts of an existing aggregate (`NOT_FOUND` otherwise).
+    async fn load(app: &App, id: &str) -> AppResult<Prepared<Self::Facts>>;
+    /// The unit whose staff may act.
+    fn unit(facts: &Self::Facts) -> Option<&str>;
+    fn decide_step(state: &Self::State, command: Self::Command, facts: &Self::Facts, now: Now<'_>) -> Result<Vec<Event>, DomainError>;
 }
 
 #[async_trait]
-impl<T: DecisionStep> Command for T {
-    type Aggregate = Decision;
+impl StepTarget for Decision {
     type Facts = OnDecision;
-    const NAME: &'static str = <T as DecisionStep>::NAME;
-    const ACCESS: Access = Access::UnitStaff;
-
-    async fn prepare(&self, app: &App, _caller: Option<&Principal>) -> AppResult<Prepared<OnDecision>> {
-        OnDecision::load(app, &self.decision_id(app).await?).await
+    async fn load(app: &App, id: &str) -> AppResult<Prepared<OnDecision>> {
+        OnDecision::load(app, id).await
     }
-
     fn unit(facts: &OnDecision) -> Option<&str> {
         facts.unit()
     }
+    fn decide_step(state: &DecisionState, command: DecisionCommand, facts: &OnDecision, now: Now<'_>) -> Result<Vec<Event>, DomainError> {
+        Decision::decide(state, command, &DecisionCtx { now: now.at, ..facts.ctx.clone() })
+    }
+}
 
-    fn decide(&self, state: &DecisionState, facts: &OnDecision, now: Now<'_>) -> Result<Vec<Event>, DomainError> {
-        Decision::decide(state, self.command(), &DecisionCtx { now: now.at, ..facts.ctx.clone() })
+#[async_trait]
+impl StepTarget for Hearing {
+    type Facts = OnHearing;
+    async fn load(app: &App, id: &str) -> AppResult<Prepared<OnHearing>> {
+        OnHearing::load(app, id).await
+    }
+    fn unit(facts: &OnHearing) -> Option<&str> {
+        facts.unit()
+    }
+    fn decide_step(state: &HearingState, command: HearingCommand, facts: &OnHearing, now: Now<'_>) -> Result<Vec<Event>, DomainError> {
+        Hearing::decide(state, command, &HearingCtx { now: now.at, decision: &facts.decision })
+    }
+}
+
+#[async_trait]
+impl<T: Step> Command for T {
+    type Aggregate = T::On;
+    type Facts = <T::On as StepTarget>::Facts;
+    const NAME: &'static str = <T as Step>::NAME;
+    const ACCESS: Access = Access::UnitStaff;
+
+    async fn prepare(&self, app: &App, _caller: Option<&Principal>) -> AppResult<Prepared<Self::Facts>> {
+        T::On::load(app, &self.target_id(app).await?).await
+    }
+
+    fn unit(facts: &Self::Facts) -> Option<&str> {
+        T::On::unit(facts)
+    }
+
+    fn decide(&self, state: &<T::On as Aggregate>::State, facts: &Self::Facts, now: Now<'_>) -> Result<Vec<Event>, DomainError> {
+        T::On::decide_step(state, self.command(), facts, now)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::startup::Platform;
 pub mod fixture;
 pub mod soak;
 
-use fixture::{COMMENT_MUTATION, DECISION_QUERY, fixture_on};
+use fixture::{COMMENT_MUTATION, DECISION_QUERY, fixture_on, v};
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
@@ -59,11 +59,6 @@ pub enum Scenario {
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// The benchmark's text, parsed into the value object its command carries.
-fn v<T: canyu_domain::values::TextValue>(text: &str) -> Result<T, canyu_domain::DomainError> {
-    T::parse(text)
-}
 
 pub use fixture::Scaled;
 

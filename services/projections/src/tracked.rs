@@ -60,8 +60,8 @@ impl<K: Eq + Hash + Ord + Clone, V> Table<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        let (k, _) = self.items.get_key_value(key)?;
         if let Some(c) = &mut self.changed {
+            let (k, _) = self.items.get_key_value(key)?;
             c.insert(k.clone());
         }
         self.items.get_mut(key).map(f)

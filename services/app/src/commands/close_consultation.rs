@@ -5,7 +5,9 @@ use canyu_domain::decision::DecisionCommand;
 use canyu_domain::values::CloseReason;
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Closes a consultation, found by its id alone.
@@ -16,10 +18,11 @@ pub struct CloseConsultation {
 }
 
 #[async_trait]
-impl DecisionStep for CloseConsultation {
+impl Step for CloseConsultation {
+    type On = Decision;
     const NAME: &'static str = "closeConsultation";
 
-    async fn decision_id(&self, app: &App) -> AppResult<String> {
+    async fn target_id(&self, app: &App) -> AppResult<String> {
         app.decision_of_consultation(&self.consultation_id).await
     }
 

@@ -5,7 +5,9 @@ use canyu_domain::decision::DecisionCommand;
 use canyu_domain::values::{AdoptionOutcome, Rationale};
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Decides the adoption of an opinion, found by its id alone.
@@ -17,10 +19,11 @@ pub struct DecideAdoption {
 }
 
 #[async_trait]
-impl DecisionStep for DecideAdoption {
+impl Step for DecideAdoption {
+    type On = Decision;
     const NAME: &'static str = "decideAdoption";
 
-    async fn decision_id(&self, app: &App) -> AppResult<String> {
+    async fn target_id(&self, app: &App) -> AppResult<String> {
         app.decision_of_opinion(&self.opinion_id).await
     }
 

@@ -6,7 +6,9 @@ use canyu_domain::values::{Channel, HowToSubmit, ShortenedReason};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Opens (or announces) a consultation.
@@ -24,10 +26,11 @@ pub struct OpenConsultation {
 }
 
 #[async_trait]
-impl DecisionStep for OpenConsultation {
+impl Step for OpenConsultation {
+    type On = Decision;
     const NAME: &'static str = "openConsultation";
 
-    async fn decision_id(&self, _app: &App) -> AppResult<String> {
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
         Ok(self.decision_id.clone())
     }
 

@@ -5,7 +5,9 @@ use canyu_domain::decision::DecisionCommand;
 use canyu_domain::values::BackgroundText;
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Publishes the drafting background.
@@ -16,10 +18,11 @@ pub struct PublishBackground {
 }
 
 #[async_trait]
-impl DecisionStep for PublishBackground {
+impl Step for PublishBackground {
+    type On = Decision;
     const NAME: &'static str = "publishBackground";
 
-    async fn decision_id(&self, _app: &App) -> AppResult<String> {
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
         Ok(self.decision_id.clone())
     }
 

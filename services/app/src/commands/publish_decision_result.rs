@@ -6,7 +6,9 @@ use canyu_domain::values::{DocumentNumber, Interpretation, ResultText};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Publishes the decision result.
@@ -20,10 +22,11 @@ pub struct PublishDecisionResult {
 }
 
 #[async_trait]
-impl DecisionStep for PublishDecisionResult {
+impl Step for PublishDecisionResult {
+    type On = Decision;
     const NAME: &'static str = "publishDecisionResult";
 
-    async fn decision_id(&self, _app: &App) -> AppResult<String> {
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
         Ok(self.decision_id.clone())
     }
 

@@ -5,7 +5,9 @@ use canyu_domain::decision::DecisionCommand;
 use canyu_domain::values::{ChangeNote, DraftText, Explanation};
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Publishes the next draft version.
@@ -18,10 +20,11 @@ pub struct PublishDraft {
 }
 
 #[async_trait]
-impl DecisionStep for PublishDraft {
+impl Step for PublishDraft {
+    type On = Decision;
     const NAME: &'static str = "publishDraft";
 
-    async fn decision_id(&self, _app: &App) -> AppResult<String> {
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
         Ok(self.decision_id.clone())
     }
 

@@ -5,7 +5,9 @@ use canyu_domain::decision::DecisionCommand;
 use canyu_domain::values::ReportSummary;
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Publishes the feedback report.
@@ -16,10 +18,11 @@ pub struct PublishFeedbackReport {
 }
 
 #[async_trait]
-impl DecisionStep for PublishFeedbackReport {
+impl Step for PublishFeedbackReport {
+    type On = Decision;
     const NAME: &'static str = "publishFeedbackReport";
 
-    async fn decision_id(&self, _app: &App) -> AppResult<String> {
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
         Ok(self.decision_id.clone())
     }
 

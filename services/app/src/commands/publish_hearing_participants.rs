@@ -1,13 +1,11 @@
 //! `publishHearingParticipants`: publishes the participant list before the hearing (unit staff).
 
 use async_trait::async_trait;
-use canyu_domain::hearing::{Hearing, HearingCommand, HearingCtx, HearingState};
-use canyu_domain::{Aggregate, DomainError, Event};
+use canyu_domain::hearing::{Hearing, HearingCommand};
 use serde::Serialize;
 
-use super::OnHearing;
-use crate::command::{Access, Command, Now, Prepared};
-use crate::{App, AppResult, Principal};
+use super::Step;
+use crate::{App, AppResult};
 
 /// Publishes the participant list.
 #[derive(Debug, Clone, Serialize)]
@@ -16,21 +14,15 @@ pub struct PublishHearingParticipants {
 }
 
 #[async_trait]
-impl Command for PublishHearingParticipants {
-    type Aggregate = Hearing;
-    type Facts = OnHearing;
+impl Step for PublishHearingParticipants {
+    type On = Hearing;
     const NAME: &'static str = "publishHearingParticipants";
-    const ACCESS: Access = Access::UnitStaff;
 
-    async fn prepare(&self, app: &App, _caller: Option<&Principal>) -> AppResult<Prepared<OnHearing>> {
-        OnHearing::load(app, &self.hearing_id).await
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
+        Ok(self.hearing_id.clone())
     }
 
-    fn unit(facts: &OnHearing) -> Option<&str> {
-        facts.unit()
-    }
-
-    fn decide(&self, state: &HearingState, facts: &OnHearing, now: Now<'_>) -> Result<Vec<Event>, DomainError> {
-        Hearing::decide(state, HearingCommand::PublishParticipants, &HearingCtx { now: now.at, decision: &facts.decision })
+    fn command(&self) -> HearingCommand {
+        HearingCommand::PublishParticipants
     }
 }

@@ -6,7 +6,9 @@ use canyu_domain::values::{Dissent, MeetingKind, MeetingSummary};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Records the decision meeting.
@@ -21,10 +23,11 @@ pub struct RecordDeliberation {
 }
 
 #[async_trait]
-impl DecisionStep for RecordDeliberation {
+impl Step for RecordDeliberation {
+    type On = Decision;
     const NAME: &'static str = "recordDeliberation";
 
-    async fn decision_id(&self, _app: &App) -> AppResult<String> {
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
         Ok(self.decision_id.clone())
     }
 

@@ -1,14 +1,12 @@
 //! `recordHearingHeld`: records that the hearing was held, with a summary of its record (unit staff).
 
 use async_trait::async_trait;
-use canyu_domain::hearing::{Hearing, HearingCommand, HearingCtx, HearingState};
+use canyu_domain::hearing::{Hearing, HearingCommand};
 use canyu_domain::values::RecordSummary;
-use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
-use super::OnHearing;
-use crate::command::{Access, Command, Now, Prepared};
-use crate::{App, AppResult, Principal};
+use super::Step;
+use crate::{App, AppResult};
 
 /// Records a held hearing.
 #[derive(Debug, Clone, Serialize)]
@@ -18,25 +16,15 @@ pub struct RecordHearingHeld {
 }
 
 #[async_trait]
-impl Command for RecordHearingHeld {
-    type Aggregate = Hearing;
-    type Facts = OnHearing;
+impl Step for RecordHearingHeld {
+    type On = Hearing;
     const NAME: &'static str = "recordHearingHeld";
-    const ACCESS: Access = Access::UnitStaff;
 
-    async fn prepare(&self, app: &App, _caller: Option<&Principal>) -> AppResult<Prepared<OnHearing>> {
-        OnHearing::load(app, &self.hearing_id).await
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
+        Ok(self.hearing_id.clone())
     }
 
-    fn unit(facts: &OnHearing) -> Option<&str> {
-        facts.unit()
-    }
-
-    fn decide(&self, state: &HearingState, facts: &OnHearing, now: Now<'_>) -> Result<Vec<Event>, DomainError> {
-        Hearing::decide(
-            state,
-            HearingCommand::RecordHeld { record_summary: self.record_summary.clone() },
-            &HearingCtx { now: now.at, decision: &facts.decision },
-        )
+    fn command(&self) -> HearingCommand {
+        HearingCommand::RecordHeld { record_summary: self.record_summary.clone() }
     }
 }

@@ -6,7 +6,9 @@ use canyu_domain::values::{ActivityKind, ActivitySummary};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Records an offline participation activity.
@@ -23,10 +25,11 @@ pub struct RecordParticipationActivity {
 }
 
 #[async_trait]
-impl DecisionStep for RecordParticipationActivity {
+impl Step for RecordParticipationActivity {
+    type On = Decision;
     const NAME: &'static str = "recordParticipationActivity";
 
-    async fn decision_id(&self, _app: &App) -> AppResult<String> {
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
         Ok(self.decision_id.clone())
     }
 

@@ -5,7 +5,9 @@ use canyu_domain::decision::DecisionCommand;
 use canyu_domain::values::WithdrawalReason;
 use serde::Serialize;
 
-use super::DecisionStep;
+use canyu_domain::decision::Decision;
+
+use super::Step;
 use crate::{App, AppResult};
 
 /// Withdraws a decision.
@@ -16,10 +18,11 @@ pub struct WithdrawDecision {
 }
 
 #[async_trait]
-impl DecisionStep for WithdrawDecision {
+impl Step for WithdrawDecision {
+    type On = Decision;
     const NAME: &'static str = "withdrawDecision";
 
-    async fn decision_id(&self, _app: &App) -> AppResult<String> {
+    async fn target_id(&self, _app: &App) -> AppResult<String> {
         Ok(self.decision_id.clone())
     }
 

@@ -14,7 +14,7 @@ use crate::startup::Platform;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The benchmark's text, parsed into the value object its command carries.
-fn v<T: canyu_domain::values::TextValue>(text: &str) -> Result<T, canyu_domain::DomainError> {
+pub(crate) fn v<T: canyu_domain::values::TextValue>(text: &str) -> Result<T, canyu_domain::DomainError> {
     T::parse(text)
 }
 

@@ -9,8 +9,10 @@ use canyu_domain::events::Event;
 use crate::model::*;
 
 fn add(m: &mut ReadModel, decision: &str, delta: i64) {
-    let n = m.ungrouped.upsert(decision.to_string(), || 0);
-    *n = (i64::from(*n) + delta).max(0) as u32;
+    let change = |n: &mut u32| *n = (i64::from(*n) + delta).max(0) as u32;
+    if m.ungrouped.update(decision, change).is_none() {
+        change(m.ungrouped.upsert(decision.to_string(), || 0));
+    }
 }
 
 pub(super) fn apply(m: &mut ReadModel, event: &Event) {

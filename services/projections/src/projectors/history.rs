@@ -17,10 +17,8 @@ pub(super) fn entry(m: &mut ReadModel, event: &Event, rec: &RecordedEvent) -> Op
     let key = m.intern(decision_id);
     let actor = m.actor_of(&rec.metadata.actor);
     let summary = m.intern_summary(summary);
-    let subject_id = subject.map(|s| match m.comment_index.get_key_value(s) {
-        Some((k, _)) => k.clone(),
-        None => Arc::from(s),
-    });
+    // projectors.rs shares a comment's id once the comment is indexed.
+    let subject_id = subject.map(Arc::from);
     Some((key, HistoryEntry { position: rec.position, at: rec.metadata.server_time, kind: event.kind(), summary, actor, subject_id }))
 }
 
