@@ -222,3 +222,38 @@ async fn the_seeded_history_reads_in_the_city_s_time_and_names_clauses_by_number
     assert!(all.contains("就第三条提交一条意见"), "a comment names its clause by number:\n{all}");
     assert!(!all.contains("条款 c"), "no internal clause id reaches a reader:\n{all}");
 }
+
+/// Issue 9, seen on the seeded demo: the parking decision as of 2021-04-15 showed its comments
+/// as already grouped into opinions ("已归入意见"), although they were grouped on 04-26. Every
+/// field of `decision(asOf:)` is as it stood then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seeded_decision_as_of_a_date_shows_no_later_fact() {
+    let (_dir, platform, _) = seeded().await;
+    let schema = canyu_gateway::build_schema(platform.services());
+    let parking = platform.projections.read(|m| m.decision_order[0].clone());
+    let ask = |at: &str| {
+        format!(
+            r#"{{ decision(id: "{parking}", asOf: "{at}") {{ stage opinions {{ id }} feedbackReport {{ summary }}
+                consultations {{ status commentCount comments(first: 50) {{ edges {{ node {{ body opinionId hidden hiddenLater }} }} }} }}
+                hearings {{ status }} }} }}"#
+        )
+    };
+    let response = schema.execute(async_graphql::Request::new(ask("2021-04-15T12:00:00+08:00")).data(canyu_gateway::Auth(None))).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let d = response.data.into_json().unwrap()["decision"].clone();
+    assert_eq!(d["opinions"], serde_json::json!([]), "no opinion existed on 04-15: {d}");
+    let comments = d["consultations"][0]["comments"]["edges"].as_array().unwrap().clone();
+    assert!(comments.len() >= 4, "the comments submitted by then: {d}");
+    for c in &comments {
+        assert!(c["node"]["opinionId"].is_null(), "not yet grouped on 04-15: {c}");
+    }
+    assert_eq!(d["consultations"][0]["commentCount"], comments.len(), "{d}");
+    assert!(d["feedbackReport"].is_null(), "{d}");
+
+    // Live, the same comments are grouped: the replay, not the data, made the difference.
+    let live = schema.execute(async_graphql::Request::new(ask("2030-01-01T00:00:00+08:00")).data(canyu_gateway::Auth(None))).await;
+    let live = live.data.into_json().unwrap()["decision"].clone();
+    let grouped =
+        live["consultations"][0]["comments"]["edges"].as_array().unwrap().iter().filter(|c| !c["node"]["opinionId"].is_null()).count();
+    assert!(grouped > 0, "the seeded comments are grouped later: {live}");
+}

@@ -134,12 +134,9 @@ impl QueryRoot {
             return Ok(None);
         }
         let Some(at) = as_of else { return Ok(Some(Decision::live(live))) };
-        let replay = query::decision_as_of(s.store.as_ref(), id.as_str(), &live.hearing_ids, at).await.map_err(|e| gql(e.into()))?;
-        Ok(replay.map(|(view, mut hearings)| {
-            // Erasures apply to the past too: an erased person is not shown in any `asOf` view.
-            s.projections.read(|m| m.redact_hearings(&mut hearings));
-            Decision { view, as_of: Some(at), hearings_as_of: Some(Arc::new(hearings)) }
-        }))
+        let plan = s.projections.read(|m| query::PastPlan::of(m, &live, at));
+        let past = query::decision_as_of(s.store.as_ref(), &plan, at).await.map_err(|e| gql(e.into()))?;
+        Ok(past.and_then(|p| Decision::past(Arc::new(p), id.as_str())))
     }
 
     /// One consultation.
@@ -151,7 +148,7 @@ impl QueryRoot {
             if !v.can_see(d) {
                 return None;
             }
-            d.consultations.iter().find(|c| c.id == id.as_str()).map(|c| Consultation { view: c.clone(), as_of: None })
+            d.consultations.iter().find(|c| c.id == id.as_str()).map(|c| Consultation::live(c.clone()))
         }))
     }
 
@@ -230,7 +227,7 @@ impl MutationRoot {
             s.projections.read(|m| m.decisions.get(decision_id).and_then(|d| d.consultations.iter().find(|c| c.id == w.id).cloned()));
         Ok(ConsultationPayload {
             position,
-            consultation: Consultation { view: view.ok_or_else(|| gql(AppError::NotFound("consultation not found".into())))?, as_of: None },
+            consultation: Consultation::live(view.ok_or_else(|| gql(AppError::NotFound("consultation not found".into())))?),
         })
     }
 
@@ -422,7 +419,7 @@ impl MutationRoot {
         let w = s.app.execute(&m, cmd).await.gql()?;
         let position = settle(s, &w).await?;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
-        Ok(CommentPayload { position, comment: Comment(c) })
+        Ok(CommentPayload { position, comment: Comment::live(c) })
     }
 
     /// Hides a comment with a reason; it stays in the history without its body (unit staff).
@@ -432,7 +429,7 @@ impl MutationRoot {
         let w = s.app.execute(&m, commands::HideComment { comment_id: input.comment_id.0, reason: parse(&input.reason)? }).await.gql()?;
         let position = settle(s, &w).await?;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
-        Ok(CommentPayload { position, comment: Comment(c) })
+        Ok(CommentPayload { position, comment: Comment::live(c) })
     }
 
     /// Schedules a hearing; its selection rules are public from now on (unit staff).

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use canyu_projections::query::Past;
 use canyu_projections::query::{self, Viewer};
-use canyu_projections::{self as proj, DecisionView, HashMap, HearingView};
+use canyu_projections::{self as proj, DecisionView, HearingView};
 use chrono::{DateTime, Utc};
 
 use crate::error::OrGql;
@@ -122,7 +123,7 @@ impl Account {
                     let decision = m.decisions.get(&*c.decision_id);
                     let opinion = c.opinion_id.as_ref().and_then(|o| decision?.opinions.iter().find(|x| *x.id == **o).cloned());
                     let title = decision.map(|d| d.title.clone()).unwrap_or_default();
-                    MyComment { comment: Comment(c), opinion: opinion.map(Opinion), decision_title: title }
+                    MyComment { comment: Comment::live(c), opinion: opinion.map(Opinion), decision_title: title }
                 })
                 .collect()
         }))
@@ -187,13 +188,19 @@ impl Catalogue {
 pub struct Decision {
     pub view: Arc<DecisionView>,
     pub as_of: Option<DateTime<Utc>>,
-    /// Hearings as they stood at `as_of` (replayed); `None` for the live view.
-    pub hearings_as_of: Option<Arc<HashMap<String, Arc<HearingView>>>>,
+    /// The replayed read models for `as_of`; `None` for the live view.
+    pub past: Option<Arc<Past>>,
 }
 
 impl Decision {
     pub fn live(view: Arc<DecisionView>) -> Self {
-        Decision { view, as_of: None, hearings_as_of: None }
+        Decision { view, as_of: None, past: None }
+    }
+
+    /// The decision of a replay (see [`query::decision_as_of`]); hearings are already redacted.
+    pub fn past(past: Arc<Past>, id: &str) -> Option<Self> {
+        let view = past.decision(id)?.clone();
+        Some(Decision { view, as_of: Some(past.at), past: Some(past) })
     }
 }
 
@@ -347,7 +354,7 @@ impl Decision {
         self.view.drafts.last().map(Draft::from)
     }
     async fn consultations(&self) -> Vec<Consultation> {
-        self.view.consultations.iter().map(|c| Consultation { view: c.clone(), as_of: self.as_of }).collect()
+        self.view.consultations.iter().map(|c| Consultation { view: c.clone(), as_of: self.as_of, past: self.past.clone() }).collect()
     }
     async fn participation_activities(&self) -> Vec<ParticipationActivity> {
         self.view
@@ -364,8 +371,8 @@ impl Decision {
     }
     async fn hearings(&self, ctx: &Context<'_>) -> Result<Vec<Hearing>> {
         let ids = &self.view.hearing_ids;
-        Ok(match &self.hearings_as_of {
-            Some(hs) => ids.iter().filter_map(|h| hs.get(h)).map(|h| Hearing { view: h.clone(), as_of: self.as_of }).collect(),
+        Ok(match &self.past {
+            Some(p) => ids.iter().filter_map(|h| p.model.hearings.get(h)).map(|h| Hearing { view: h.clone(), as_of: self.as_of }).collect(),
             None => ctx
                 .data::<Arc<Services>>()?
                 .projections
@@ -485,6 +492,14 @@ pub struct HistoryConnection {
 pub struct Consultation {
     pub view: proj::ConsultationView,
     pub as_of: Option<DateTime<Utc>>,
+    /// The replay this consultation belongs to, for an `asOf` view.
+    pub past: Option<Arc<Past>>,
+}
+
+impl Consultation {
+    pub fn live(view: proj::ConsultationView) -> Self {
+        Consultation { view, as_of: None, past: None }
+    }
 }
 
 #[Object]
@@ -538,54 +553,84 @@ impl Consultation {
         self.view.close_reason.as_deref()
     }
     async fn comment_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        if let Some(p) = &self.past {
+            return Ok(query::comment_count(&p.model, &self.view.id, None) as i32);
+        }
         let s = ctx.data::<Arc<Services>>()?;
-        Ok(s.projections.read(|m| query::comment_count(m, &self.view.id, self.as_of)) as i32)
+        Ok(s.projections.read(|m| query::comment_count(m, &self.view.id, None)) as i32)
     }
     async fn comments(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<CommentConnection> {
-        let s = ctx.data::<Arc<Services>>()?;
         let first = crate::error::page_size(first)?;
-        let page = s.projections.read(|m| query::comments(m, &self.view.id, self.as_of, first, after.as_deref()));
+        let (page, hidden_later) = match &self.past {
+            Some(p) => (query::comments(&p.model, &self.view.id, None, first, after.as_deref()), Some(&p.hidden_later)),
+            None => {
+                let s = ctx.data::<Arc<Services>>()?;
+                (s.projections.read(|m| query::comments(m, &self.view.id, None, first, after.as_deref())), None)
+            }
+        };
         Ok(CommentConnection {
             total_count: page.total as i32,
             page_info: page_info(&page),
-            edges: page.items.into_iter().map(|(cursor, c)| CommentEdge { cursor, node: Comment(c) }).collect(),
+            edges: page
+                .items
+                .into_iter()
+                .map(|(cursor, c)| {
+                    let later = hidden_later.is_some_and(|h| h.contains(&c.id));
+                    CommentEdge { cursor, node: Comment { view: c, hidden_later: later } }
+                })
+                .collect(),
         })
     }
 }
 
 /// A comment. A hidden comment keeps its place, without its body, with the reason.
 #[derive(Clone, Debug)]
-pub struct Comment(pub proj::CommentView);
+pub struct Comment {
+    pub view: proj::CommentView,
+    /// In an `asOf` view: visible then, hidden since (its body is withheld).
+    pub hidden_later: bool,
+}
+
+impl Comment {
+    pub fn live(view: proj::CommentView) -> Self {
+        Comment { view, hidden_later: false }
+    }
+}
 
 #[Object]
 impl Comment {
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.view.id.to_string())
     }
     async fn consultation_id(&self) -> ID {
-        ID(self.0.consultation_id.to_string())
+        ID(self.view.consultation_id.to_string())
     }
     async fn decision_id(&self) -> ID {
-        ID(self.0.decision_id.to_string())
+        ID(self.view.decision_id.to_string())
     }
     async fn body(&self) -> Option<&str> {
-        self.0.body.as_deref()
+        self.view.body.as_deref()
     }
     async fn clause_id(&self) -> Option<ID> {
-        self.0.clause_id.as_ref().map(|c| ID(c.to_string()))
+        self.view.clause_id.as_ref().map(|c| ID(c.to_string()))
     }
     async fn submitted_at(&self) -> DateTime<Utc> {
-        self.0.submitted_at
+        self.view.submitted_at
     }
+    /// Hidden (by the moment shown, in an `asOf` view).
     async fn hidden(&self) -> bool {
-        self.0.hidden_at.is_some()
+        self.view.hidden_at.is_some()
+    }
+    /// In an `asOf` view: visible at that moment but hidden since; its body stays withheld.
+    async fn hidden_later(&self) -> bool {
+        self.hidden_later
     }
     async fn hidden_reason(&self) -> Option<&str> {
-        self.0.hidden_reason.as_deref()
+        self.view.hidden_reason.as_deref()
     }
     /// The opinion this comment was grouped into.
     async fn opinion_id(&self) -> Option<ID> {
-        self.0.opinion_id.as_ref().map(|o| ID(o.to_string()))
+        self.view.opinion_id.as_ref().map(|o| ID(o.to_string()))
     }
 }
 

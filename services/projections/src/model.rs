@@ -386,13 +386,6 @@ impl ReadModel {
         }
     }
 
-    /// [`ReadModel::redact_hearing`] for hearings replayed elsewhere (the `asOf` view).
-    pub fn redact_hearings(&self, hearings: &mut HashMap<String, Arc<HearingView>>) {
-        for h in hearings.values_mut() {
-            self.redact_hearing(Arc::make_mut(h));
-        }
-    }
-
     /// Starts recording what the next events change.
     pub fn begin_tracking(&mut self) {
         self.units.track();

@@ -1,9 +1,10 @@
 //! Query functions over the read models: visibility, filters, pagination, the `asOf` replay.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use canyu_domain::values::{ConsultationStatus, SelectionMethod, SignupStatus, Stage};
-use canyu_eventstore::{EventStore, StoreError};
+use canyu_eventstore::{EventStore, RecordedEvent, StoreError};
 use chrono::{DateTime, Utc};
 
 use crate::model::*;
@@ -176,35 +177,122 @@ pub fn history_after(m: &ReadModel, decision_id: &str, position: u64) -> Vec<His
     all[all.partition_point(|e| e.position <= position)..].to_vec()
 }
 
-/// The decision as it stood at `at`: its own and its hearings' events up to `at` replayed
-/// through the same projector. Comments and history are filtered by time by the caller.
-/// `hearing_ids` are the decision's hearings (from the live view).
-pub async fn decision_as_of(
-    store: &dyn EventStore,
-    decision_id: &str,
-    hearing_ids: &[String],
-    at: DateTime<Utc>,
-) -> Result<Option<(Arc<DecisionView>, HashMap<String, Arc<HearingView>>)>, StoreError> {
-    let mut streams = vec![canyu_app::streams::decision(decision_id)];
-    streams.extend(hearing_ids.iter().map(|h| canyu_app::streams::hearing(h)));
-    let mut events = Vec::new();
-    for s in &streams {
-        let mut from = 0;
-        loop {
-            let page = store.read_stream(s, from, 1000).await?;
-            let n = page.len();
-            events.extend(page.into_iter().filter(|e| e.metadata.server_time <= at));
-            if n < 1000 {
-                break;
+/// What an `asOf` replay of one decision takes from the live read model: the streams to read
+/// and what applies to the past too (erasures, hidden comments).
+#[derive(Debug, Clone, Default)]
+pub struct PastPlan {
+    pub decision_id: String,
+    pub hearing_ids: Vec<String>,
+    /// The decision's comments that may have existed at the moment (submitted by then).
+    pub comment_ids: Vec<Arc<str>>,
+    /// Accounts erased by now: erasure applies to every past view.
+    pub erased: Vec<String>,
+    /// Comments hidden by now: their bodies stay withheld in every past view.
+    pub hidden: HashSet<Arc<str>>,
+}
+
+impl PastPlan {
+    /// The plan for `d` at `at`, from the live read model.
+    pub fn of(m: &ReadModel, d: &DecisionView, at: DateTime<Utc>) -> Self {
+        let mut comment_ids = Vec::new();
+        let mut hidden = HashSet::new();
+        for c in &d.consultations {
+            let ids = m.consultation_comments.get(c.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            // A comment's submission time is taken before its append, so one submitted after
+            // `at` was not in the log at `at` either.
+            for comment in m.comments_at(ids).filter(|c| c.submitted_at <= at) {
+                comment_ids.push(comment.id.clone());
+                if comment.hidden_at.is_some() {
+                    hidden.insert(comment.id.clone());
+                }
             }
-            from += n as u64;
+        }
+        PastPlan {
+            decision_id: d.id.clone(),
+            hearing_ids: d.hearing_ids.clone(),
+            comment_ids,
+            erased: m.erased_accounts.keys().cloned().collect(),
+            hidden,
         }
     }
+}
+
+/// A decision as it stood at a moment: the read models folded from only the events of its
+/// streams (decision, hearings, comments) committed by then, by the same projectors. What the
+/// present withholds stays withheld: erased people, and the bodies of comments hidden later.
+#[derive(Debug, Clone)]
+pub struct Past {
+    pub at: DateTime<Utc>,
+    pub model: ReadModel,
+    /// Comments visible at `at` that were hidden later: their bodies are withheld.
+    pub hidden_later: HashSet<Arc<str>>,
+}
+
+impl Past {
+    /// The replayed decision.
+    pub fn decision(&self, id: &str) -> Option<&Arc<DecisionView>> {
+        self.model.decisions.get(id)
+    }
+}
+
+/// Streams read at once by a replay.
+const REPLAY_READS: usize = 16;
+
+/// The decision of `plan` as it stood at `at` (see [`Past`]); `None` if it did not exist yet.
+pub async fn decision_as_of(store: &dyn EventStore, plan: &PastPlan, at: DateTime<Utc>) -> Result<Option<Past>, StoreError> {
+    use futures::{StreamExt, TryStreamExt};
+    let mut streams = vec![canyu_app::streams::decision(&plan.decision_id)];
+    streams.extend(plan.hearing_ids.iter().map(|h| canyu_app::streams::hearing(h)));
+    streams.extend(plan.comment_ids.iter().map(|c| canyu_app::streams::comment(c)));
+    type Read<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Vec<RecordedEvent>, StoreError>> + Send + 'a>>;
+    let reads: Vec<Read<'_>> = streams.iter().map(|s| Box::pin(read_until(store, s, at)) as Read<'_>).collect();
+    let pages: Vec<Vec<RecordedEvent>> = futures::stream::iter(reads).buffered(REPLAY_READS).try_collect().await?;
+    let mut events: Vec<RecordedEvent> = pages.into_iter().flatten().collect();
     events.sort_by_key(|e| e.position);
-    let mut scratch = ReadModel::default();
-    scratch.apply_all(&events);
-    let Some(view) = scratch.decisions.get(decision_id).cloned() else { return Ok(None) };
-    Ok(Some((view, scratch.hearings.into_inner())))
+    let mut model = ReadModel::default();
+    for a in &plan.erased {
+        model.erased_accounts.insert(a.clone(), ());
+    }
+    model.apply_all(&events);
+    if !model.decisions.contains_key(&plan.decision_id) {
+        return Ok(None);
+    }
+    for id in &plan.hearing_ids {
+        if let Some(mut h) = model.hearings.get(id).cloned() {
+            model.redact_hearing(Arc::make_mut(&mut h));
+            model.hearings.insert(id.clone(), h);
+        }
+    }
+    let mut hidden_later = HashSet::new();
+    for id in &plan.hidden {
+        let later = model.update_comment(id, |c| {
+            let later = c.hidden_at.is_none();
+            if later {
+                c.body = None;
+            }
+            later
+        });
+        if later == Some(true) {
+            hidden_later.insert(id.clone());
+        }
+    }
+    Ok(Some(Past { at, model, hidden_later }))
+}
+
+/// A stream's events committed by `at`.
+async fn read_until(store: &dyn EventStore, stream: &str, at: DateTime<Utc>) -> Result<Vec<RecordedEvent>, StoreError> {
+    const PAGE: usize = 1000;
+    let mut out = Vec::new();
+    let mut from = 0;
+    loop {
+        let page = store.read_stream(stream, from, PAGE).await?;
+        let n = page.len();
+        out.extend(page.into_iter().filter(|e| e.metadata.server_time <= at));
+        if n < PAGE {
+            return Ok(out);
+        }
+        from += n as u64;
+    }
 }
 
 /// One decision's pending actions for its unit.
