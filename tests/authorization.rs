@@ -24,6 +24,7 @@ const TABLE: &[(&str, [&str; 5])] = &[
     ("openConsultation", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
     ("closeConsultation", ["UNAUTHENTICATED", "FORBIDDEN", "REJECTED", "FORBIDDEN", "REJECTED"]),
     ("recordParticipationActivity", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
+    ("recordParticipationExemption", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
     ("submitComment", ["UNAUTHENTICATED", "OK", "OK", "OK", "OK"]),
     ("hideComment", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),
     ("scheduleHearing", ["UNAUTHENTICATED", "FORBIDDEN", "OK", "FORBIDDEN", "OK"]),

@@ -276,7 +276,7 @@ async fn every_stage(s: &Server) {
     let hearing = s
         .ok(
             st,
-            "mutation($id: ID!, $s: DateTime!, $c: DateTime!) { scheduleHearing(input: {decisionId: $id, startsAt: $s, venue: \"政务服务中心听证室\", capacity: 1, signupClosesAt: $c, selectionMethod: FIRST_COME, selectionRules: \"按报名先后\", stakeholderGroups: [\"城区居民\", \"物业企业\"]}) { hearing { id status } } }",
+            "mutation($id: ID!, $s: DateTime!, $c: DateTime!) { scheduleHearing(input: {decisionId: $id, startsAt: $s, venue: \"政务服务中心听证室\", capacity: 2, signupClosesAt: $c, selectionMethod: FIRST_COME, selectionRules: \"按报名先后\", stakeholderGroups: [\"城区居民\", \"物业企业\"]}) { hearing { id status } } }",
             json!({"id": id, "s": ts(chrono::Duration::days(12)), "c": ts(chrono::Duration::days(3))}),
         )
         .await["scheduleHearing"]["hearing"]["id"]
@@ -287,7 +287,10 @@ async fn every_stage(s: &Server) {
     let sg = s.ok(r, signup, json!({"h": hearing, "n": CANARY_NAME, "p": CANARY_PHONE})).await;
     assert_eq!(sg["signUpForHearing"]["signup"]["status"], "ACCEPTED");
     let waitlisted = s.ok(st, signup, json!({"h": hearing, "n": "另一位", "p": "13800000000"})).await;
-    assert_eq!(waitlisted["signUpForHearing"]["signup"]["status"], "WAITLISTED", "capacity 1: the second is waitlisted");
+    assert_eq!(
+        waitlisted["signUpForHearing"]["signup"]["status"], "WAITLISTED",
+        "2 seats, one kept for 物业企业 (Art. 16): a second 城区居民 waits"
+    );
     let roster = "query($h: ID!) { hearing(id: $h) { seatsTaken roster { fullName phone status } } }";
     let e = s.err(r, roster, json!({"h": hearing})).await;
     assert_eq!(e["code"], "FORBIDDEN", "residents cannot read the roster");
@@ -326,7 +329,7 @@ async fn every_stage(s: &Server) {
     let mut ws = support::subscribe_history(&s.url, &id).await;
     s.ok(
         st,
-        "mutation($id: ID!, $h: DateTime!) { recordDeliberation(input: {decisionId: $id, meetingKind: EXECUTIVE_MEETING, heldAt: $h, summary: \"常务会议审议通过\", dissent: \"无\", observers: [{name: \"周丽\", affiliation: \"市人大代表\", opinion: \"支持\", adoption: \"已采纳\"}]}) { decision { stage } } }",
+        "mutation($id: ID!, $h: DateTime!) { recordDeliberation(input: {decisionId: $id, meetingKind: EXECUTIVE_MEETING, heldAt: $h, summary: \"常务会议审议通过\", dissent: \"无\", observers: [{name: \"周丽\", affiliation: \"市人大代表\", opinion: \"支持\", outcome: ADOPTED}]}) { decision { stage } } }",
         json!({"id": id, "h": ts(chrono::Duration::seconds(-5))}),
     )
     .await;

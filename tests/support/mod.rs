@@ -177,6 +177,8 @@ pub struct Fixture {
     pub consultation: String,
     pub comment: String,
     pub opinion: String,
+    /// Grouped from offline input (no comments): its adoption need not wait for the close.
+    pub offline_opinion: String,
     pub hearing: String,
     pub lottery: String,
     pub signup: String,
@@ -216,6 +218,16 @@ pub async fn fixture(s: &Server, admin: &str, staff: &str, resident: &str, unit:
         .as_str()
         .unwrap()
         .to_string();
+    let offline_opinion = s
+        .ok(
+            Some(staff),
+            "mutation($id: ID!) { consolidateOpinion(input: {decisionId: $id, summary: \"座谈会上的意见\"}) { opinion { id } } }",
+            json!({"id": decision}),
+        )
+        .await["consolidateOpinion"]["opinion"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let schedule = "mutation($id: ID!, $s: DateTime!, $c: DateTime!, $m: SelectionMethod!) { scheduleHearing(input: {decisionId: $id, startsAt: $s, venue: \"听证室\", capacity: 50, signupClosesAt: $c, selectionMethod: $m, selectionRules: \"规则\", stakeholderGroups: [\"城区居民\"]}) { hearing { id } } }";
     let hearing = s
         .ok(
@@ -242,7 +254,7 @@ pub async fn fixture(s: &Server, admin: &str, staff: &str, resident: &str, unit:
             .as_str()
             .unwrap()
             .to_string();
-    Fixture { decision, consultation, comment, opinion, hearing, lottery, signup }
+    Fixture { decision, consultation, comment, opinion, offline_opinion, hearing, lottery, signup }
 }
 
 pub const SIGNUP: &str = "mutation($h: ID!, $n: String!, $p: String!) { signUpForHearing(input: {hearingId: $h, fullName: $n, phone: $p, stakeholderGroup: \"城区居民\"}) { signup { id status } } }";
@@ -280,6 +292,9 @@ pub async fn mutation_request(s: &Server, unit: &str, f: &Fixture, mutation: &st
         "recordParticipationActivity" => {
             ("{decisionId: $id, kind: SYMPOSIUM, heldAt: $t, summary: \"座谈会\", participantCount: 12}".to_string(), Value::Null)
         }
+        "recordParticipationExemption" => {
+            ("{decisionId: $id, legalBasis: \"依据有关法律规定不适用公众参与程序\"}".to_string(), Value::Null)
+        }
         "submitComment" => ("{consultationId: $x, body: \"又一条意见\"}".to_string(), json!(f.consultation)),
         "hideComment" => ("{commentId: $x, reason: \"无关内容\"}".to_string(), json!(f.comment)),
         "scheduleHearing" => (
@@ -298,7 +313,7 @@ pub async fn mutation_request(s: &Server, unit: &str, f: &Fixture, mutation: &st
         "publishHearingParticipants" => ("{hearingId: $x}".to_string(), json!(f.lottery)),
         "recordHearingHeld" => ("{hearingId: $x, recordSummary: \"记录\"}".to_string(), json!(f.hearing)),
         "consolidateOpinion" => ("{decisionId: $id, summary: \"线下意见\"}".to_string(), Value::Null),
-        "decideAdoption" => ("{opinionId: $x, outcome: ADOPTED}".to_string(), json!(f.opinion)),
+        "decideAdoption" => ("{opinionId: $x, outcome: ADOPTED}".to_string(), json!(f.offline_opinion)),
         "publishFeedbackReport" => ("{decisionId: $id, summary: \"采纳情况\"}".to_string(), Value::Null),
         "recordDeliberation" => {
             ("{decisionId: $id, meetingKind: EXECUTIVE_MEETING, heldAt: $t, summary: \"审议\"}".to_string(), Value::Null)

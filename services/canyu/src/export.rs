@@ -32,7 +32,7 @@ fn hearing(m: &ReadModel, h: &HearingView) -> Value {
 }
 
 /// The public record of the read models.
-pub fn public_record(m: &ReadModel, time_zone: chrono_tz::Tz) -> Value {
+pub fn public_record(m: &ReadModel, time_zone: chrono_tz::Tz, now: chrono::DateTime<chrono::Utc>) -> Value {
     let anonymous = Viewer::default();
     let decisions: Vec<Value> = m
         .decision_order
@@ -83,7 +83,7 @@ pub fn public_record(m: &ReadModel, time_zone: chrono_tz::Tz) -> Value {
                 "year": d.year,
                 "title": d.title,
                 "summary": d.summary,
-                "stage": d.stage().as_str(),
+                "stage": d.stage(now).as_str(),
                 "undertakingUnit": m.units.get(&d.unit_id).map(|u| u.name.clone()),
                 "disclosure": d.disclosure,
                 "lateAdditionReason": d.late_addition_reason,
@@ -99,7 +99,7 @@ pub fn public_record(m: &ReadModel, time_zone: chrono_tz::Tz) -> Value {
                 })).collect::<Vec<_>>(),
                 "feedbackReport": d.feedback_report.as_ref().map(|f| json!({"summary": f.summary, "publishedAt": f.published_at})),
                 "deliberation": d.deliberation.as_ref().map(|x| json!({"meetingKind": x.meeting_kind, "heldAt": x.held_at, "summary": x.summary, "dissent": x.dissent,
-                    "observers": x.observers.iter().map(|o| json!({"name": o.name, "affiliation": o.affiliation, "opinion": o.opinion, "adoption": o.adoption})).collect::<Vec<_>>()})),
+                    "observers": x.observers.iter().map(|o| json!({"name": o.name, "affiliation": o.affiliation, "opinion": o.opinion, "outcome": o.outcome, "rationale": o.rationale, "adoption": o.adoption})).collect::<Vec<_>>()})),
                 "result": d.result.as_ref().map(|r| json!({"text": r.text, "documentNumber": r.document_number, "effectiveAt": r.effective_at, "interpretation": r.interpretation, "publishedAt": r.published_at})),
                 "withdrawal": d.withdrawal.as_ref().map(|w| json!({"reason": w.reason, "withdrawnAt": w.withdrawn_at})),
                 "history": history,

@@ -163,7 +163,8 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             let p = open(&settings).await?;
             p.catch_up(|_, _| {}).await?;
             let time_zone = Settings::load(&settings)?.time_zone()?;
-            let record = p.projections.read(|m| canyu::export::public_record(m, time_zone));
+            let now = p.app.now();
+            let record = p.projections.read(|m| canyu::export::public_record(m, time_zone, now));
             let text = serde_json::to_string_pretty(&record)?;
             if out.as_os_str() == "-" {
                 println!("{text}");

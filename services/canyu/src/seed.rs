@@ -399,13 +399,15 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
                     name: v("张建国")?,
                     affiliation: v("荆河街道居民代表")?,
                     opinion: v("建议加快老旧小区停车位建设。")?,
-                    adoption: v("未采纳：已由老旧小区改造方案规定。")?,
+                    outcome: AdoptionOutcome::NotAdopted,
+                    rationale: Some(v("老旧小区停车位建设已由《滕州市老旧小区改造实施方案》规定，本办法不再重复。")?),
                 },
                 ObserverInput {
                     name: v("周丽")?,
                     affiliation: v("市人大代表")?,
                     opinion: v("建议明确共享停车的安全责任。")?,
-                    adoption: v("已采纳：第四条增加安全管理协议。")?,
+                    outcome: AdoptionOutcome::Adopted,
+                    rationale: None,
                 },
             ],
         },
@@ -590,12 +592,22 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         .await?;
     s.settle(&w).await;
 
-    // 6. Health insurance: drafting.
+    // 6. Health insurance: drafting, exempted from public participation.
     let yibao = s.login("yibao").await?;
     s.run(
         &yibao,
         commands::PublishBackground {
             decision_id: ids[4].clone(), text: v("按照省医保局部署，推进城乡居民基本医疗保险市级统筹。")?
+        },
+    )
+    .await?;
+    // It carries out the province's uniform standards: an exemption from public participation
+    // with its legal basis (Decree 713 Art. 14), shown on the decision and in its history.
+    s.run(
+        &yibao,
+        commands::RecordParticipationExemption {
+            decision_id: ids[4].clone(),
+            legal_basis: v("本方案执行国家和省统一规定的筹资标准和待遇政策，市级无自主调整空间。依据《重大行政决策程序暂行条例》第十四条“法律、行政法规另有规定的除外”和省医疗保障局统一部署，不再单独组织公众参与。")?,
         },
     )
     .await?;

@@ -47,6 +47,9 @@ impl ConsultationState {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpinionState {
     pub outcome: Option<AdoptionOutcome>,
+    /// The consultations its comments came from.
+    #[serde(default)]
+    pub consultations: Vec<String>,
 }
 
 /// Everything `decide` needs to know about one decision.
@@ -63,6 +66,9 @@ pub struct DecisionState {
     pub next_clause_id: u32,
     pub consultations: BTreeMap<String, ConsultationState>,
     pub activities: u32,
+    /// An exemption from public participation was recorded (with its legal basis).
+    #[serde(default)]
+    pub exempted: bool,
     pub opinions: BTreeMap<String, OpinionState>,
     /// Which opinion each grouped comment went into.
     pub grouped_comments: HashMap<String, String>,
@@ -78,14 +84,17 @@ impl DecisionState {
         self.drafts.keys().next_back().copied()
     }
 
-    /// The stage, derived from events only.
-    pub fn stage(&self) -> Stage {
+    /// The stage at `now`, from events and the consultations' periods: CONSULTING while any
+    /// consultation is open (or announced), whatever was drafted meanwhile.
+    pub fn stage(&self, now: DateTime<Utc>) -> Stage {
         if self.withdrawn {
             Stage::Withdrawn
         } else if self.decided {
             Stage::Decided
         } else if self.deliberated {
             Stage::Deliberation
+        } else if self.consultations.values().any(|c| !c.is_closed(now)) {
+            Stage::Consulting
         } else if self.feedback_published || !self.opinions.is_empty() {
             Stage::Feedback
         } else if !self.consultations.is_empty() {
@@ -144,6 +153,9 @@ pub enum DecisionCommand {
         consultation_id: String,
         reason: Option<CloseReason>,
     },
+    RecordExemption {
+        legal_basis: ExemptionBasis,
+    },
     RecordParticipationActivity {
         activity_id: String,
         kind: ActivityKind,
@@ -189,7 +201,8 @@ pub struct ObserverInput {
     pub name: ObserverName,
     pub affiliation: Affiliation,
     pub opinion: ObserverOpinion,
-    pub adoption: ObserverAdoption,
+    pub outcome: AdoptionOutcome,
+    pub rationale: Option<ObserverRationale>,
 }
 
 /// Outside facts a decision command may need, supplied by the application.
@@ -202,6 +215,8 @@ pub struct DecisionCtx {
     pub unit_exists: bool,
     /// For `ConsolidateOpinion`: the decision each named comment belongs to (absent: unknown).
     pub comment_decisions: HashMap<String, String>,
+    /// For `ConsolidateOpinion`: the consultation each named comment was submitted to.
+    pub comment_consultations: HashMap<String, String>,
 }
 
 /// Marker type implementing [`Aggregate`] for decisions.
@@ -297,6 +312,16 @@ impl Aggregate for Decision {
                 if s.consultations.contains_key(&consultation_id) {
                     return Err(DomainError::ConsultationAlreadyExists);
                 }
+                // One online consultation at a time: two would split the public's comments
+                // between two notices of the same decision.
+                if channel == Channel::Online
+                    && let Some(other) = s
+                        .consultations
+                        .values()
+                        .find(|c| c.channel == Channel::Online && opens_at < c.closed_at.unwrap_or(c.closes_at) && c.opens_at < closes_at)
+                {
+                    return Err(DomainError::ConsultationOverlaps { until: other.closed_at.unwrap_or(other.closes_at) });
+                }
                 let draft_version = s.current_draft().ok_or(DomainError::NoDraftPublished)?;
                 // The public gets the period from when it is announced, so a backdated opening
                 // does not count towards the 30 days.
@@ -335,6 +360,16 @@ impl Aggregate for Decision {
                 }
                 ConsultationClosed { decision_id: id, consultation_id, closed_at: ctx.now, early, reason }.into()
             }
+            C::RecordExemption { legal_basis } => {
+                s.ensure_active()?;
+                if s.deliberated {
+                    return Err(DomainError::DeliberationAlreadyRecorded);
+                }
+                if s.exempted {
+                    return Err(DomainError::ExemptionAlreadyRecorded);
+                }
+                ParticipationExempted { decision_id: id, legal_basis: legal_basis.into_string() }.into()
+            }
             C::RecordParticipationActivity { activity_id, kind, held_at, summary, participant_count } => {
                 s.ensure_active()?;
                 let held_at = sane_time("heldAt", held_at)?;
@@ -368,7 +403,13 @@ impl Aggregate for Decision {
                     }
                     ids.push(c);
                 }
-                OpinionConsolidated { decision_id: id, opinion_id, summary, comment_ids: ids, concentrated }.into()
+                let mut consultation_ids: Vec<String> = Vec::new();
+                for k in ids.iter().filter_map(|c| ctx.comment_consultations.get(c)) {
+                    if !consultation_ids.contains(k) {
+                        consultation_ids.push(k.clone());
+                    }
+                }
+                OpinionConsolidated { decision_id: id, opinion_id, summary, comment_ids: ids, concentrated, consultation_ids }.into()
             }
             C::DecideAdoption { opinion_id, outcome, rationale } => {
                 s.ensure_active()?;
@@ -379,6 +420,11 @@ impl Aggregate for Decision {
                 }
                 if outcome != AdoptionOutcome::Adopted && rationale.is_none() {
                     return Err(DomainError::RationaleRequired);
+                }
+                // Opinions may be drafted while comments come in; what became of them is decided
+                // once the consultations they draw on have closed.
+                if o.consultations.iter().filter_map(|k| s.consultations.get(k)).any(|c| !c.is_closed(ctx.now)) {
+                    return Err(DomainError::ConsultationStillOpen);
                 }
                 AdoptionDecided { decision_id: id, opinion_id, outcome, rationale }.into()
             }
@@ -406,15 +452,25 @@ impl Aggregate for Decision {
                     return Err(DomainError::invalid("heldAt", "must not be in the future"));
                 }
                 let (summary, dissent) = (summary.into_string(), dissent.into_string());
-                let observers = observers
-                    .into_iter()
-                    .map(|o| Observer {
+                let mut recorded = Vec::with_capacity(observers.len());
+                for o in observers {
+                    if o.outcome != AdoptionOutcome::Adopted && o.rationale.is_none() {
+                        return Err(DomainError::invalid("observers.rationale", "is required unless the opinion is adopted"));
+                    }
+                    recorded.push(Observer {
                         name: o.name.into_string(),
                         affiliation: o.affiliation.into_string(),
                         opinion: o.opinion.into_string(),
-                        adoption: o.adoption.into_string(),
-                    })
-                    .collect();
+                        adoption: String::new(),
+                        outcome: Some(o.outcome),
+                        rationale: o.rationale.map(TextValue::into_string),
+                    });
+                }
+                let observers = recorded;
+                let public = s.disclosure != Some(Disclosure::Confidential);
+                if public && s.consultations.is_empty() && s.activities == 0 && !s.exempted {
+                    return Err(DomainError::ParticipationRequired);
+                }
                 if (!s.consultations.is_empty() || !s.opinions.is_empty()) && !s.feedback_published {
                     return Err(DomainError::FeedbackReportRequired);
                 }
@@ -475,11 +531,12 @@ impl Aggregate for Decision {
                 }
             }
             Event::ParticipationActivityRecorded(_) => s.activities += 1,
+            Event::ParticipationExempted(_) => s.exempted = true,
             Event::OpinionConsolidated(e) => {
                 for c in &e.comment_ids {
                     s.grouped_comments.insert(c.clone(), e.opinion_id.clone());
                 }
-                s.opinions.insert(e.opinion_id.clone(), OpinionState { outcome: None });
+                s.opinions.insert(e.opinion_id.clone(), OpinionState { outcome: None, consultations: e.consultation_ids.clone() });
             }
             Event::AdoptionDecided(e) => {
                 if let Some(o) = s.opinions.get_mut(&e.opinion_id) {

@@ -67,6 +67,9 @@ pub enum DomainError {
     EarlyCloseBeforeMinimumPeriod { earliest: chrono::DateTime<chrono::Utc> },
     #[error("the consultation is already closed")]
     ConsultationAlreadyClosed,
+    /// One online consultation at a time per decision.
+    #[error("another online consultation of this decision runs in that period (until {until})")]
+    ConsultationOverlaps { until: chrono::DateTime<chrono::Utc> },
     #[error("the consultation has not opened yet")]
     ConsultationNotYetOpen,
     #[error("the consultation is closed")]
@@ -97,6 +100,13 @@ pub enum DomainError {
     DeliberationAlreadyRecorded,
     #[error("the deliberation must be recorded first")]
     DeliberationRequired,
+    /// Decree 713 Art. 14: a public decision is deliberated only after public participation.
+    #[error(
+        "a public decision needs a participation activity (a consultation or a recorded offline activity) or a recorded exemption with its legal basis before it is deliberated"
+    )]
+    ParticipationRequired,
+    #[error("an exemption from public participation is already recorded")]
+    ExemptionAlreadyRecorded,
 
     // --- hearings (REJECTED) ---
     #[error("the sign-up deadline has passed")]
@@ -127,6 +137,12 @@ pub enum DomainError {
     HearingNotYetStarted,
     #[error("the hearing is already recorded as held")]
     HearingAlreadyHeld,
+    /// Decree 713 Art. 16: every declared stakeholder group must be able to hold a seat.
+    #[error("the capacity is smaller than the {groups} declared stakeholder groups")]
+    CapacityBelowGroups { groups: u32 },
+    /// A group that signed up holds no seat in the list to be published.
+    #[error("stakeholder group {0} signed up but holds no seat")]
+    GroupWithoutSeat(String),
 
     // --- accounts (REJECTED) ---
     #[error("this person's personal data was already erased")]

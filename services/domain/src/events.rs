@@ -39,8 +39,17 @@ pub struct Observer {
     pub name: String,
     pub affiliation: String,
     pub opinion: String,
-    /// How their opinion was adopted (free text, e.g. "已采纳" or the reason it was not).
+    /// Records written before outcomes existed: how the opinion was adopted, as free text.
+    /// Empty in new records.
+    #[serde(default)]
     pub adoption: String,
+    /// What became of their opinion (the seed's work points §14).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub outcome: Option<AdoptionOutcome>,
+    /// Why it was not, or only partly, adopted.
+    #[serde(default)]
+    pub rationale: Option<String>,
 }
 
 /// A published hearing participant: display name and group only, never personal data.
@@ -179,6 +188,9 @@ events! {
         early: bool,
         reason: Option<String>,
     }
+    /// The unit decides without public participation, on the stated legal basis (Decree 713
+    /// Art. 14: participation is required unless a law says otherwise).
+    "decision.participation_exempted.v1" => ParticipationExempted { decision_id: String, legal_basis: String }
     /// An offline participation activity was recorded.
     "decision.participation_activity_recorded.v1" => ParticipationActivityRecorded {
         decision_id: String,
@@ -197,6 +209,10 @@ events! {
         summary: String,
         comment_ids: Vec<String>,
         concentrated: bool,
+        /// The consultations its comments came from: its adoption waits until they closed.
+        /// Absent in events written before this field (those opinions wait for none).
+        #[serde(default)]
+        consultation_ids: Vec<String>,
     }
     /// The adoption decision on one opinion.
     "decision.adoption_decided.v1" => AdoptionDecided {
@@ -311,6 +327,7 @@ impl Event {
             ConsultationOpened(e) => &e.decision_id,
             ConsultationClosed(e) => &e.decision_id,
             ParticipationActivityRecorded(e) => &e.decision_id,
+            ParticipationExempted(e) => &e.decision_id,
             OpinionConsolidated(e) => &e.decision_id,
             AdoptionDecided(e) => &e.decision_id,
             FeedbackReportPublished(e) => &e.decision_id,

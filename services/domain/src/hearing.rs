@@ -51,6 +51,32 @@ impl HearingState {
     fn signup(&self, id: &str) -> Result<&SignupState, DomainError> {
         self.signups.iter().find(|s| s.id == id).ok_or(DomainError::SignupNotFound)
     }
+
+    /// Whether `group` holds a seat.
+    pub fn has_seat(&self, group: &str) -> bool {
+        self.signups.iter().any(|s| s.group == group && s.status == SignupStatus::Accepted)
+    }
+
+    /// Seats kept for declared groups other than `group` that hold none yet (Decree 713
+    /// Art. 16: every group is represented), as far as capacity allows.
+    fn seats_reserved_for_others(&self, group: &str) -> u32 {
+        self.groups.iter().filter(|g| *g != group && !self.has_seat(g)).count() as u32
+    }
+
+    /// Who takes a seat left free by `leaving`: first the next waiting sign-up of the same
+    /// group (so the group stays represented), else the next waiting one. Waiting means
+    /// waitlisted in arrival order (FIRST_COME) or not selected in ticket order (LOTTERY).
+    fn successor(&self, leaving: &SignupState) -> Option<String> {
+        let waiting: Vec<&SignupState> = match self.method {
+            Some(SelectionMethod::Lottery) => self
+                .draw_waitlist
+                .iter()
+                .filter_map(|id| self.signups.iter().find(|x| &x.id == id && x.status == SignupStatus::NotSelected))
+                .collect(),
+            _ => self.signups.iter().filter(|x| x.status == SignupStatus::Waitlisted).collect(),
+        };
+        waiting.iter().find(|x| x.group == leaving.group).or_else(|| waiting.first()).map(|x| x.id.clone())
+    }
 }
 
 /// Commands on a hearing.
@@ -162,6 +188,10 @@ impl Aggregate for Hearing {
                 if groups.is_empty() || groups.len() > 50 {
                     return Err(DomainError::invalid("stakeholderGroups", "must name 1 to 50 groups"));
                 }
+                // Every declared group must be able to hold a seat, whatever the selection.
+                if (capacity as usize) < groups.len() {
+                    return Err(DomainError::CapacityBelowGroups { groups: groups.len() as u32 });
+                }
                 if ctx.decision.current_draft().is_none() {
                     return Err(DomainError::NoDraftPublished);
                 }
@@ -193,9 +223,12 @@ impl Aggregate for Hearing {
                 if s.signups.iter().any(|x| x.account_id == account_id && x.status != SignupStatus::Withdrawn) {
                     return Err(DomainError::AlreadySignedUp);
                 }
+                // First come, first seated, except the seats kept for groups not yet represented.
+                let free = s.capacity.saturating_sub(s.seats_taken());
                 let status = match s.method {
                     Some(SelectionMethod::Lottery) => SignupStatus::PendingDraw,
-                    _ if s.seats_taken() < s.capacity => SignupStatus::Accepted,
+                    _ if free > 0 && !s.has_seat(&group) => SignupStatus::Accepted,
+                    _ if free > s.seats_reserved_for_others(&group) => SignupStatus::Accepted,
                     _ => SignupStatus::Waitlisted,
                 };
                 vec![
@@ -226,18 +259,11 @@ impl Aggregate for Hearing {
                 }
                 let mut out: Vec<Event> =
                     vec![HearingSignupWithdrawn { hearing_id: hearing_id.clone(), decision_id: decision_id.clone(), signup_id }.into()];
-                if signup.status == SignupStatus::Accepted && !s.published {
-                    let next = match s.method {
-                        Some(SelectionMethod::Lottery) => s
-                            .draw_waitlist
-                            .iter()
-                            .find(|id| s.signups.iter().any(|x| &x.id == *id && x.status == SignupStatus::NotSelected))
-                            .cloned(),
-                        _ => s.signups.iter().find(|x| x.status == SignupStatus::Waitlisted).map(|x| x.id.clone()),
-                    };
-                    if let Some(next) = next {
-                        out.push(HearingSignupPromoted { hearing_id, decision_id, signup_id: next }.into());
-                    }
+                if signup.status == SignupStatus::Accepted
+                    && !s.published
+                    && let Some(next) = s.successor(signup)
+                {
+                    out.push(HearingSignupPromoted { hearing_id, decision_id, signup_id: next }.into());
                 }
                 out
             }
@@ -272,6 +298,28 @@ impl Aggregate for Hearing {
                 if ctx.now < s.signup_closes_at {
                     return Err(DomainError::SignupStillOpen);
                 }
+                // Seats kept for groups that never signed up go to those waiting, in order.
+                let mut s = s.clone();
+                let mut out: Vec<Event> = Vec::new();
+                if s.method != Some(SelectionMethod::Lottery) {
+                    let free = s.capacity.saturating_sub(s.seats_taken()) as usize;
+                    let waiting: Vec<String> =
+                        s.signups.iter().filter(|x| x.status == SignupStatus::Waitlisted).take(free).map(|x| x.id.clone()).collect();
+                    for id in waiting {
+                        let promoted: Event =
+                            HearingSignupPromoted { hearing_id: hearing_id.clone(), decision_id: decision_id.clone(), signup_id: id }
+                                .into();
+                        s = Hearing::evolve(s, &promoted);
+                        out.push(promoted);
+                    }
+                }
+                if let Some(group) = s
+                    .groups
+                    .iter()
+                    .find(|g| !s.has_seat(g) && s.signups.iter().any(|x| &x.group == *g && x.status != SignupStatus::Withdrawn))
+                {
+                    return Err(DomainError::GroupWithoutSeat(group.clone()));
+                }
                 let participants = s
                     .signups
                     .iter()
@@ -282,7 +330,8 @@ impl Aggregate for Hearing {
                         stakeholder_group: x.group.clone(),
                     })
                     .collect();
-                vec![HearingParticipantsPublished { hearing_id, decision_id, participants }.into()]
+                out.push(HearingParticipantsPublished { hearing_id, decision_id, participants }.into());
+                out
             }
             C::RecordHeld { record_summary } => {
                 ctx.decision.ensure_active()?;

@@ -98,6 +98,8 @@ text_value! {
     CloseReason = "reason", 1..=1000, lines;
     /// What an offline participation activity found.
     ActivitySummary = "summary", 1..=5000, lines;
+    /// The legal basis for deciding without public participation (Decree 713 Art. 14).
+    ExemptionBasis = "legalBasis", 1..=2000, lines;
     /// A grouped opinion's summary.
     OpinionSummary = "summary", 1..=5000, lines;
     /// Why an opinion is not (or only partly) adopted.
@@ -114,8 +116,8 @@ text_value! {
     Affiliation = "observers.affiliation", 0..=200, line;
     /// An observer's opinion.
     ObserverOpinion = "observers.opinion", 0..=5000, lines;
-    /// How an observer's opinion was adopted.
-    ObserverAdoption = "observers.adoption", 0..=5000, lines;
+    /// Why an observer's opinion was not, or only partly, adopted.
+    ObserverRationale = "observers.rationale", 1..=5000, lines;
     /// The published decision's text.
     ResultText = "text", 1..=200_000, lines;
     /// The decision's document number (文号).

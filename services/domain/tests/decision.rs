@@ -6,8 +6,8 @@ use canyu_domain::decision::{Decision, DecisionCommand};
 use canyu_domain::events::*;
 use canyu_domain::testing::{given, parsed, parsed_optional};
 use canyu_domain::values::{
-    BackgroundText, DecisionSummary, DraftText, Interpretation, ObserverName, OpinionSummary, ReportSummary, Stage, TextValue, Title,
-    WithdrawalReason,
+    BackgroundText, DecisionSummary, DraftText, ExemptionBasis, Interpretation, ObserverName, OpinionSummary, ReportSummary, Stage,
+    TextValue, Title, WithdrawalReason,
 };
 use canyu_domain::{Aggregate, DomainError};
 use common::*;
@@ -139,6 +139,7 @@ fn every_command_on_an_existing_decision() -> Vec<DecisionCommand> {
         record_deliberation(vec![]),
         publish_result("政策解读"),
         withdraw("上位法调整"),
+        DecisionCommand::RecordExemption { legal_basis: parsed(BASIS) },
     ]
 }
 
@@ -684,6 +685,74 @@ fn blank_rationale_counts_as_no_rationale() {
         .then_err(DomainError::RationaleRequired);
 }
 
+/// Issue 9: adoption decisions were accepted while the consultation they draw on still took
+/// comments. Opinions may be drafted meanwhile; their adoption waits for the close.
+#[test]
+fn adoption_waits_until_the_consultation_the_opinion_draws_on_has_closed() {
+    given::<Decision>(with_opinion())
+        .when(decide_adoption("op1", "ADOPTED", None), &ctx(DURING))
+        .then_err(DomainError::ConsultationStillOpen);
+    let mut closed_early = with_opinion();
+    closed_early.push(consultation_closed(ONLINE, DURING, true, Some("意见已充分")));
+    given::<Decision>(closed_early).when(decide_adoption("op1", "ADOPTED", None), &ctx(DURING)).then([adoption("op1", "ADOPTED", None)]);
+}
+
+#[test]
+fn an_opinion_from_offline_input_may_be_adopted_while_a_consultation_is_open() {
+    let mut history = consulting();
+    history.push(opinion("op-offline", &[]));
+    given::<Decision>(history).when(decide_adoption("op-offline", "ADOPTED", None), &ctx(DURING)).then([adoption(
+        "op-offline",
+        "ADOPTED",
+        None,
+    )]);
+}
+
+#[test]
+fn an_opinion_names_the_consultations_its_comments_came_from() {
+    let consolidate = DecisionCommand::ConsolidateOpinion {
+        opinion_id: "op1".into(),
+        summary: parsed("建议保留老年人免费乘车"),
+        comment_ids: vec!["k1".into()],
+        concentrated: true,
+    };
+    given::<Decision>(consulting()).when(consolidate, &ctx_with_comments(DURING, &[("k1", DECISION)])).then([opinion("op1", &["k1"])]);
+}
+
+/// Issue 9: a second online consultation overlapping the first was accepted.
+#[test]
+fn an_online_consultation_overlapping_another_is_refused_with_the_end_of_the_other() {
+    let overlapping = open("second", "ONLINE", "2021-03-20T00:00:00Z", "2021-04-30T00:00:00Z", None);
+    given::<Decision>(consulting()).when(overlapping, &ctx(DURING)).then_err(DomainError::ConsultationOverlaps { until: t(CLOSES) });
+}
+
+#[test]
+fn an_online_consultation_may_follow_one_that_closed_and_offline_channels_may_run_alongside() {
+    let after = open("second", "ONLINE", CLOSES, "2021-05-01T00:00:00Z", None);
+    given::<Decision>(consulting()).when(after, &ctx(DURING)).then([consultation(
+        "second",
+        "ONLINE",
+        1,
+        CLOSES,
+        "2021-05-01T00:00:00Z",
+        None,
+    )]);
+    let mut closed_early = consulting();
+    closed_early.push(consultation_closed(ONLINE, DURING, true, Some("意见已充分")));
+    let next = open("second", "ONLINE", DURING, "2021-04-30T00:00:00Z", None);
+    given::<Decision>(closed_early).when(next, &ctx(DURING)).then([consultation(
+        "second",
+        "ONLINE",
+        1,
+        DURING,
+        "2021-04-30T00:00:00Z",
+        None,
+    )]);
+    let symposium = open("talk", "SYMPOSIUM", "2021-03-15T00:00:00Z", "2021-03-16T00:00:00Z", None);
+    let talk = consultation("talk", "SYMPOSIUM", 1, "2021-03-15T00:00:00Z", "2021-03-16T00:00:00Z", None);
+    given::<Decision>(consulting()).when(symposium, &ctx(DURING)).then([talk]);
+}
+
 #[test]
 fn adopting_an_opinion_needs_no_rationale() {
     given::<Decision>(with_opinion()).when(decide_adoption("op1", "ADOPTED", None), &ctx(AFTER)).then([adoption("op1", "ADOPTED", None)]);
@@ -773,7 +842,12 @@ fn feedback_report_with_an_empty_summary_is_rejected() {
 
 fn observer(name: &str) -> Observer {
     Observer {
-        name: name.into(), affiliation: "出租车行业协会".into(), opinion: "建议分时段定价".into(), adoption: "已采纳".into()
+        name: name.into(),
+        affiliation: "出租车行业协会".into(),
+        opinion: "建议分时段定价".into(),
+        adoption: String::new(),
+        outcome: Some(AdoptionOutcome::Adopted),
+        rationale: None,
     }
 }
 
@@ -809,10 +883,106 @@ fn deliberation_is_recorded_with_its_observers_and_dissent() {
 }
 
 #[test]
-fn deliberation_without_any_consultation_needs_no_feedback_report() {
+fn deliberation_after_an_offline_activity_only_needs_no_feedback_report() {
+    let mut history = drafted();
+    history.push(
+        ParticipationActivityRecorded {
+            decision_id: DECISION.into(),
+            activity_id: "a1".into(),
+            kind: ActivityKind::Symposium,
+            held_at: t("2021-04-01T09:00:00Z"),
+            summary: "座谈会听取了出租车行业意见。".into(),
+            participant_count: 12,
+        }
+        .into(),
+    );
+    given::<Decision>(history).when(record_deliberation(vec![]), &ctx("2021-05-10T12:00:00Z")).then([deliberation("2021-05-10T00:00:00Z")]);
+}
+
+// --- participation required (Decree 713 Art. 14) ---------------------------------------------
+
+fn exempted(basis: &str) -> Event {
+    ParticipationExempted { decision_id: DECISION.into(), legal_basis: basis.into() }.into()
+}
+
+const BASIS: &str = "依据《中华人民共和国突发事件应对法》第四十九条，属于应急处置措施，不适用公众参与程序。";
+
+/// Issue 9: an item with no consultation and no activity could be deliberated and decided.
+#[test]
+fn a_public_decision_without_any_participation_cannot_be_deliberated() {
     given::<Decision>(drafted())
         .when(record_deliberation(vec![]), &ctx("2021-05-10T12:00:00Z"))
+        .then_err(DomainError::ParticipationRequired);
+    given::<Decision>([registered()])
+        .when(record_deliberation(vec![]), &ctx("2021-05-10T12:00:00Z"))
+        .then_err(DomainError::ParticipationRequired);
+}
+
+#[test]
+fn an_exemption_with_its_legal_basis_is_recorded_and_lets_the_decision_be_deliberated() {
+    let record = DecisionCommand::RecordExemption { legal_basis: parsed(&format!(" {BASIS} ")) };
+    given::<Decision>(drafted()).when(record, &ctx(DURING)).then([exempted(BASIS)]);
+    let mut history = drafted();
+    history.push(exempted(BASIS));
+    given::<Decision>(history).when(record_deliberation(vec![]), &ctx("2021-05-10T12:00:00Z")).then([deliberation("2021-05-10T00:00:00Z")]);
+}
+
+#[test]
+fn an_exemption_is_recorded_once_before_the_deliberation() {
+    let mut twice = drafted();
+    twice.push(exempted(BASIS));
+    given::<Decision>(twice)
+        .when(DecisionCommand::RecordExemption { legal_basis: parsed(BASIS) }, &ctx(DURING))
+        .then_err(DomainError::ExemptionAlreadyRecorded);
+    given::<Decision>(deliberated())
+        .when(DecisionCommand::RecordExemption { legal_basis: parsed(BASIS) }, &ctx(AFTER))
+        .then_err(DomainError::DeliberationAlreadyRecorded);
+    assert_eq!(ExemptionBasis::parse(" "), Err(DomainError::invalid("legalBasis", "must not be empty")));
+}
+
+#[test]
+fn a_confidential_decision_is_deliberated_without_public_participation() {
+    let confidential: Event = DecisionRegistered {
+        decision_id: DECISION.into(),
+        year: 2021,
+        title: "城市公共交通票价调整方案".into(),
+        summary: String::new(),
+        unit_id: UNIT.into(),
+        disclosure: Disclosure::Confidential,
+        confidentiality_basis: Some("涉及国家秘密".into()),
+        late_addition_reason: None,
+    }
+    .into();
+    given::<Decision>([confidential, draft_v1()])
+        .when(record_deliberation(vec![]), &ctx("2021-05-10T12:00:00Z"))
         .then([deliberation("2021-05-10T00:00:00Z")]);
+}
+
+/// Issue 9 (§14): each observer's opinion gets an outcome, with a rationale unless adopted.
+#[test]
+fn an_observer_s_opinion_not_adopted_needs_its_rationale() {
+    let mut not_adopted = observer("李某");
+    not_adopted.outcome = Some(AdoptionOutcome::NotAdopted);
+    let deliberate = |o: Observer| DecisionCommand::RecordDeliberation {
+        meeting_kind: MeetingKind::Plenary,
+        held_at: t("2021-05-10T00:00:00Z"),
+        summary: parsed("会议原则通过。"),
+        dissent: parsed(""),
+        observers: vec![observer_input(o)],
+    };
+    given::<Decision>(fed_back())
+        .when(deliberate(not_adopted.clone()), &ctx("2021-05-10T12:00:00Z"))
+        .then_err(DomainError::invalid("observers.rationale", "is required unless the opinion is adopted"));
+    not_adopted.rationale = Some("分时段定价将另行研究。".into());
+    given::<Decision>(fed_back()).when(deliberate(not_adopted.clone()), &ctx("2021-05-10T12:00:00Z")).then([DeliberationRecorded {
+        decision_id: DECISION.into(),
+        meeting_kind: MeetingKind::Plenary,
+        held_at: t("2021-05-10T00:00:00Z"),
+        summary: "会议原则通过。".into(),
+        dissent: String::new(),
+        observers: vec![not_adopted],
+    }
+    .into()]);
 }
 
 #[test]
@@ -890,8 +1060,20 @@ fn withdrawn_decision_rejects_every_further_command() {
 
 // --- stage -----------------------------------------------------------------------------
 
+/// The stage once every period of the fixtures has ended.
 fn stage(events: &[Event]) -> Stage {
-    Decision::fold(events).stage()
+    Decision::fold(events).stage(t(AFTER))
+}
+
+/// Issue 9: the stage showed FEEDBACK while the online consultation was still taking comments.
+#[test]
+fn a_decision_stays_consulting_while_a_consultation_is_open_whatever_was_grouped_meanwhile() {
+    let state = Decision::fold(&with_opinion());
+    assert_eq!(state.stage(t(DURING)), Stage::Consulting);
+    assert_eq!(state.stage(t(CLOSES)), Stage::Feedback, "from its announced end");
+    let mut closed_early = with_opinion();
+    closed_early.push(consultation_closed(ONLINE, DURING, true, Some("意见已充分")));
+    assert_eq!(Decision::fold(&closed_early).stage(t(DURING)), Stage::Feedback);
 }
 
 #[test]

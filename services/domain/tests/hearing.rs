@@ -12,6 +12,8 @@ use canyu_domain::values::{DeclaredGroup, RecordSummary, Seed, SelectionRules, T
 use common::*;
 
 const GROUPS: &[&str] = &["居民", "企业", "律师"];
+/// The groups of the first-come fixtures: as many as its 2 seats (Art. 16: each can be seated).
+const FC_GROUPS: &[&str] = &["居民", "企业"];
 
 /// The decision the hearing is about: registered, with draft 1.
 fn decision() -> DecisionState {
@@ -19,7 +21,9 @@ fn decision() -> DecisionState {
 }
 
 fn schedule(edit: impl FnOnce(&mut HearingScheduled)) -> HearingCommand {
-    let Event::HearingScheduled(mut e) = scheduled("FIRST_COME", 2, GROUPS) else { unreachable!("scheduled() builds a HearingScheduled") };
+    let Event::HearingScheduled(mut e) = scheduled("FIRST_COME", 2, FC_GROUPS) else {
+        unreachable!("scheduled() builds a HearingScheduled")
+    };
     edit(&mut e);
     HearingCommand::Schedule {
         hearing_id: e.hearing_id,
@@ -59,17 +63,18 @@ fn record_held() -> HearingCommand {
 
 /// A first-come hearing with 2 seats.
 fn first_come() -> Vec<Event> {
-    vec![scheduled("FIRST_COME", 2, GROUPS)]
+    vec![scheduled("FIRST_COME", 2, FC_GROUPS)]
 }
 
-/// A first-come hearing with 2 seats taken by `s1` and `s2`, and `s3`, `s4` waitlisted.
+/// A first-come hearing with 2 seats taken by `s1` (居民) and `s2` (企业), and `s3` (居民),
+/// `s4` (企业) waitlisted.
 fn first_come_full() -> Vec<Event> {
     vec![
-        scheduled("FIRST_COME", 2, GROUPS),
+        scheduled("FIRST_COME", 2, FC_GROUPS),
         signed_up("s1", "a1", "居民", "ACCEPTED"),
         signed_up("s2", "a2", "企业", "ACCEPTED"),
         signed_up("s3", "a3", "居民", "WAITLISTED"),
-        signed_up("s4", "a4", "律师", "WAITLISTED"),
+        signed_up("s4", "a4", "企业", "WAITLISTED"),
     ]
 }
 
@@ -107,11 +112,12 @@ fn hearing_is_scheduled_with_its_stakeholder_groups_trimmed_and_deduplicated() {
         .when(
             schedule(|e| {
                 e.venue = " 市政府第一会议室 ".into();
+                e.capacity = 3;
                 e.stakeholder_groups = vec![" 居民 ".into(), "企业".into(), "居民".into(), "律师".into(), "企业 ".into()];
             }),
             &hearing_ctx(SCHEDULING, &d),
         )
-        .then([scheduled("FIRST_COME", 2, GROUPS)]);
+        .then([scheduled("FIRST_COME", 3, GROUPS)]);
 }
 
 #[test]
@@ -159,7 +165,7 @@ fn sign_up_closing_less_than_7_days_before_the_hearing_is_rejected() {
 #[test]
 fn sign_up_closing_exactly_7_days_before_the_hearing_is_accepted() {
     let d = decision();
-    let Event::HearingScheduled(mut expected) = scheduled("FIRST_COME", 2, GROUPS) else { unreachable!() };
+    let Event::HearingScheduled(mut expected) = scheduled("FIRST_COME", 2, FC_GROUPS) else { unreachable!() };
     expected.signup_closes_at = t("2021-04-13T09:00:00Z");
     given::<Hearing>([])
         .when(schedule(|e| e.signup_closes_at = t("2021-04-13T09:00:00Z")), &hearing_ctx(SCHEDULING, &d))
@@ -184,11 +190,11 @@ fn hearing_capacity_outside_1_to_10000_is_rejected() {
 fn hearing_capacities_1_and_10000_are_accepted() {
     let d = decision();
     for capacity in [1, 10_000] {
-        given::<Hearing>([]).when(schedule(|e| e.capacity = capacity), &hearing_ctx(SCHEDULING, &d)).then([scheduled(
-            "FIRST_COME",
-            capacity,
-            GROUPS,
-        )]);
+        let one_group = |e: &mut HearingScheduled| {
+            e.capacity = capacity;
+            e.stakeholder_groups = vec!["居民".into()];
+        };
+        given::<Hearing>([]).when(schedule(one_group), &hearing_ctx(SCHEDULING, &d)).then([scheduled("FIRST_COME", capacity, &["居民"])]);
     }
 }
 
@@ -261,11 +267,86 @@ fn first_come_sign_up_beyond_capacity_is_waitlisted() {
 }
 
 #[test]
-fn withdrawing_an_accepted_sign_up_promotes_the_first_waitlisted_in_arrival_order() {
+fn withdrawing_an_accepted_sign_up_promotes_the_next_waitlisted_of_the_same_group() {
     let d = decision();
+    // s3 (居民) waited longer, but the seat of s2 (企业) goes to s4 (企业): the group stays seated.
     given::<Hearing>(first_come_full())
         .when(withdraw("s2", "a2"), &hearing_ctx(SIGNUP_OPEN, &d))
-        .then([signup_withdrawn("s2"), signup_promoted("s3")]);
+        .then([signup_withdrawn("s2"), signup_promoted("s4")]);
+}
+
+// --- every declared group represented (Decree 713 Art. 16) ----------------------------------
+
+/// Issue 9: a LOTTERY hearing with fewer seats than groups was accepted.
+#[test]
+fn a_hearing_with_fewer_seats_than_declared_groups_is_refused() {
+    let d = decision();
+    for method in [canyu_domain::values::SelectionMethod::Lottery, canyu_domain::values::SelectionMethod::FirstCome] {
+        let cmd = schedule(|e| {
+            e.selection_method = method;
+            e.capacity = 2;
+            e.stakeholder_groups = GROUPS.iter().map(|g| g.to_string()).collect();
+        });
+        given::<Hearing>([]).when(cmd, &hearing_ctx(SCHEDULING, &d)).then_err(DomainError::CapacityBelowGroups { groups: 3 });
+    }
+}
+
+#[test]
+fn first_come_keeps_a_seat_for_each_group_not_yet_seated() {
+    let d = decision();
+    let history = vec![scheduled("FIRST_COME", 3, GROUPS), signed_up("s1", "a1", "居民", "ACCEPTED")];
+    // Two seats left, two groups unseated: a second 居民 waits; 企业 and 律师 are seated.
+    given::<Hearing>(history.clone()).when(sign_up("s2", "a2", "居民"), &hearing_ctx(SIGNUP_OPEN, &d)).then([signed_up(
+        "s2",
+        "a2",
+        "居民",
+        "WAITLISTED",
+    )]);
+    given::<Hearing>(history)
+        .when(sign_up("s2", "a2", "企业"), &hearing_ctx(SIGNUP_OPEN, &d))
+        .then([signed_up("s2", "a2", "企业", "ACCEPTED")]);
+}
+
+#[test]
+fn seats_kept_for_groups_that_never_signed_up_go_to_those_waiting_when_the_list_is_published() {
+    let d = decision();
+    let history = vec![
+        scheduled("FIRST_COME", 3, GROUPS),
+        signed_up("s1", "a1", "居民", "ACCEPTED"),
+        signed_up("s2", "a2", "居民", "WAITLISTED"),
+        signed_up("s3", "a3", "居民", "WAITLISTED"),
+        signed_up("s4", "a4", "企业", "ACCEPTED"),
+    ];
+    // 律师 never signed up: its kept seat goes to s2, the first waiting.
+    given::<Hearing>(history)
+        .when(HearingCommand::PublishParticipants, &hearing_ctx(SIGNUP_OVER, &d))
+        .then([signup_promoted("s2"), participants_published(&[("s1", "a1", "居民"), ("s2", "a2", "居民"), ("s4", "a4", "企业")])]);
+}
+
+#[test]
+fn a_drawn_participant_who_withdraws_is_replaced_from_the_same_group_first() {
+    let d = decision();
+    let signups: &[(&str, &str)] = &[("r1", "居民"), ("r2", "居民"), ("r3", "居民"), ("b1", "企业"), ("b2", "企业"), ("l1", "律师")];
+    let result = lottery::draw("seed", 3, &entries(signups));
+    let mut history = lottery_with(3, GROUPS, signups);
+    history.push(drawn("seed", &result));
+    let leaving = result.selected.iter().find(|id| id.starts_with('b')).expect("企业 holds a seat").clone();
+    let next_of_group = result.not_selected.iter().find(|id| id.starts_with('b')).expect("another 企业 waits").clone();
+    given::<Hearing>(history)
+        .when(withdraw(&leaving, &format!("a-{leaving}")), &hearing_ctx(SIGNUP_OVER, &d))
+        .then([signup_withdrawn(&leaving), signup_promoted(&next_of_group)]);
+}
+
+/// A list in which a group that signed up holds no seat is refused (here from a draw recorded
+/// before every group was guaranteed a seat).
+#[test]
+fn a_participant_list_leaving_a_group_that_signed_up_without_a_seat_is_refused() {
+    let d = decision();
+    let mut history = lottery_with(3, GROUPS, &[("r1", "居民"), ("r2", "居民"), ("r3", "居民"), ("b1", "企业")]);
+    history.push(drawn("seed", &lottery::Draw { selected: vec!["r1".into(), "r2".into(), "r3".into()], not_selected: vec!["b1".into()] }));
+    given::<Hearing>(history)
+        .when(HearingCommand::PublishParticipants, &hearing_ctx(SIGNUP_OVER, &d))
+        .then_err(DomainError::GroupWithoutSeat("企业".into()));
 }
 
 #[test]
@@ -282,11 +363,11 @@ fn waitlisted_sign_up_that_withdrew_is_skipped_when_a_seat_frees() {
 fn promoted_sign_up_holds_its_seat_so_the_next_sign_up_is_waitlisted() {
     let d = decision();
     let mut history = first_come_full();
-    history.extend([signup_withdrawn("s2"), signup_promoted("s3")]);
-    given::<Hearing>(history).when(sign_up("s5", "a5", "律师"), &hearing_ctx(SIGNUP_OPEN, &d)).then([signed_up(
+    history.extend([signup_withdrawn("s2"), signup_promoted("s4")]);
+    given::<Hearing>(history).when(sign_up("s5", "a5", "居民"), &hearing_ctx(SIGNUP_OPEN, &d)).then([signed_up(
         "s5",
         "a5",
-        "律师",
+        "居民",
         "WAITLISTED",
     )]);
 }
@@ -336,7 +417,7 @@ fn same_account_signing_up_twice_is_rejected() {
     let d = decision();
     for status_of_first in ["ACCEPTED", "WAITLISTED"] {
         let history = vec![
-            scheduled("FIRST_COME", 1, GROUPS),
+            scheduled("FIRST_COME", 2, FC_GROUPS),
             signed_up("s0", "a0", "居民", "ACCEPTED"),
             signed_up("s1", "a1", "居民", status_of_first),
         ];
@@ -398,7 +479,7 @@ const LOTTERY_SIGNUPS: &[(&str, &str)] =
 #[test]
 fn lottery_sign_ups_wait_for_the_draw_even_beyond_capacity() {
     let d = decision();
-    let history = lottery_with(1, GROUPS, &[("s1", "居民"), ("s2", "居民")]);
+    let history = lottery_with(3, GROUPS, &[("s1", "居民"), ("s2", "居民"), ("s4", "居民")]);
     given::<Hearing>(history).when(sign_up("s3", "a-s3", "企业"), &hearing_ctx(SIGNUP_OPEN, &d)).then([signed_up(
         "s3",
         "a-s3",

@@ -26,9 +26,14 @@ pub fn gql(e: AppError) -> Error {
         AppError::RateLimited { .. } => ("RATE_LIMITED", None),
     };
     let reason = e.reason();
-    let earliest_close_at = match &e {
-        AppError::Rejected(canyu_domain::DomainError::EarlyCloseBeforeMinimumPeriod { earliest }) => Some(earliest.to_rfc3339()),
-        _ => None,
+    // A date the client needs to act on the refusal: when it may close, when the other
+    // consultation ends.
+    let (date_key, date) = match &e {
+        AppError::Rejected(canyu_domain::DomainError::EarlyCloseBeforeMinimumPeriod { earliest }) => {
+            ("earliestCloseAt", Some(earliest.to_rfc3339()))
+        }
+        AppError::Rejected(canyu_domain::DomainError::ConsultationOverlaps { until }) => ("overlapsUntil", Some(until.to_rfc3339())),
+        _ => ("", None),
     };
     let retry_after = match &e {
         AppError::RateLimited { retry_after } => Some(retry_after.as_secs().max(1)),
@@ -50,8 +55,8 @@ pub fn gql(e: AppError) -> Error {
         if let Some(secs) = retry_after {
             ext.set("retryAfter", secs);
         }
-        if let Some(at) = &earliest_close_at {
-            ext.set("earliestCloseAt", at.as_str());
+        if let Some(at) = &date {
+            ext.set(date_key, at.as_str());
         }
     })
 }

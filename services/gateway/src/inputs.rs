@@ -108,6 +108,13 @@ pub struct RecordParticipationActivityInput {
     pub participant_count: i32,
 }
 
+/// The legal basis for deciding without public participation (Decree 713 Art. 14).
+#[derive(InputObject, Debug)]
+pub struct RecordParticipationExemptionInput {
+    pub decision_id: ID,
+    pub legal_basis: String,
+}
+
 #[derive(InputObject, Debug)]
 pub struct SubmitCommentInput {
     pub consultation_id: ID,
@@ -201,8 +208,10 @@ pub struct ObserverInput {
     pub affiliation: String,
     #[graphql(default)]
     pub opinion: String,
-    #[graphql(default)]
-    pub adoption: String,
+    /// What became of their opinion.
+    pub outcome: AdoptionOutcome,
+    /// Required unless ADOPTED.
+    pub rationale: Option<String>,
 }
 
 #[derive(InputObject, Debug)]

@@ -158,6 +158,7 @@ fn zh(s: &Summary, tz: Tz) -> String {
         }
         S::ConsultationClosed { channel: c, early_reason: Some(r) } => format!("提前结束{}，理由：{}", channel(*c, Lang::Zh), clip(r, 60)),
         S::ConsultationClosed { channel: c, early_reason: None } => format!("{}结束", channel(*c, Lang::Zh)),
+        S::ParticipationExempted { legal_basis } => format!("记录不开展公众参与的法定依据：{}", clip(legal_basis, 80)),
         S::ActivityRecorded { kind, participants, summary } => {
             format!("记录{}（{participants}人参加）：{}", activity(*kind, Lang::Zh), clip(summary, 40))
         }
@@ -243,6 +244,9 @@ fn en(s: &Summary, tz: Tz) -> String {
             format!("{} closed early; reason: {}", capitalised(channel(*c, Lang::En)), clip(r, 60))
         }
         S::ConsultationClosed { channel: c, early_reason: None } => format!("{} ended", capitalised(channel(*c, Lang::En))),
+        S::ParticipationExempted { legal_basis } => {
+            format!("Exempted from public participation; legal basis: {}", clip(legal_basis, 80))
+        }
         S::ActivityRecorded { kind, participants, summary } => {
             format!("{} recorded ({participants} participants): {}", capitalised(activity(*kind, Lang::En)), clip(summary, 40))
         }

@@ -113,14 +113,16 @@ impl QueryRoot {
     ) -> Result<DecisionConnection> {
         let s = services(ctx)?;
         let v = viewer(ctx)?;
+        let now = s.app.now();
         let f = filter
             .map(|f| QFilter {
                 year: f.year,
                 unit_id: f.unit_id.map(|u| u.0),
                 stage: f.stage.map(Into::into),
                 text: f.text.filter(|t| !t.trim().is_empty()),
+                now,
             })
-            .unwrap_or_default();
+            .unwrap_or(QFilter { now, ..QFilter::default() });
         let first = crate::error::page_size(first)?;
         Ok(DecisionConnection::from_page(s.projections.read(|m| query::decisions(m, &f, &v, first, after.as_deref()))))
     }
@@ -403,6 +405,15 @@ impl MutationRoot {
         Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
     }
 
+    /// Records that the decision goes ahead without public participation, with the legal basis
+    /// that allows it (Decree 713 Art. 14); shown publicly on the decision and in its history.
+    async fn record_participation_exemption(&self, ctx: &Context<'_>, input: RecordParticipationExemptionInput) -> Result<DecisionPayload> {
+        let m = meta(ctx, None)?;
+        let cmd =
+            commands::RecordParticipationExemption { decision_id: input.decision_id.0.clone(), legal_basis: parse(&input.legal_basis)? };
+        Self::decision_cmd(ctx, m, &input.decision_id, cmd).await
+    }
+
     /// Comments on an open ONLINE consultation, optionally on one clause (signed in).
     async fn submit_comment(&self, ctx: &Context<'_>, input: SubmitCommentInput) -> Result<CommentPayload> {
         let m = meta(ctx, input.idempotency_key.clone())?;
@@ -559,7 +570,8 @@ impl MutationRoot {
                         name: parse(&o.name)?,
                         affiliation: parse(&o.affiliation)?,
                         opinion: parse(&o.opinion)?,
-                        adoption: parse(&o.adoption)?,
+                        outcome: o.outcome.into(),
+                        rationale: parse_optional(o.rationale.as_deref())?,
                     })
                 })
                 .collect::<Result<_>>()?,

@@ -266,6 +266,11 @@ pub struct Observer {
     pub name: String,
     pub affiliation: String,
     pub opinion: String,
+    /// What became of their opinion; null in records made before outcomes existed.
+    pub outcome: Option<AdoptionOutcome>,
+    pub rationale: Option<String>,
+    /// Records made before outcomes existed: the adoption as free text.
+    #[graphql(deprecation = "use outcome and rationale; kept for records made before them")]
     pub adoption: String,
 }
 
@@ -287,6 +292,13 @@ pub struct DecisionResult {
     pub effective_at: DateTime<Utc>,
     pub interpretation: String,
     pub published_at: DateTime<Utc>,
+}
+
+/// An exemption from public participation (Decree 713 Art. 14).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ParticipationExemption {
+    pub legal_basis: String,
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// Why and when a decision was withdrawn.
@@ -317,8 +329,8 @@ impl Decision {
     async fn year(&self) -> i32 {
         self.view.year
     }
-    async fn stage(&self) -> Stage {
-        self.view.stage().into()
+    async fn stage(&self, ctx: &Context<'_>) -> Result<Stage> {
+        Ok(self.view.stage(now_or(self.as_of, ctx)?).into())
     }
     async fn disclosure(&self) -> Disclosure {
         self.view.disclosure.into()
@@ -355,6 +367,13 @@ impl Decision {
     }
     async fn consultations(&self) -> Vec<Consultation> {
         self.view.consultations.iter().map(|c| Consultation { view: c.clone(), as_of: self.as_of, past: self.past.clone() }).collect()
+    }
+    /// Why it goes ahead without public participation, when the unit recorded an exemption.
+    async fn participation_exemption(&self) -> Option<ParticipationExemption> {
+        self.view
+            .participation_exemption
+            .as_ref()
+            .map(|e| ParticipationExemption { legal_basis: e.legal_basis.clone(), recorded_at: e.recorded_at })
     }
     async fn participation_activities(&self) -> Vec<ParticipationActivity> {
         self.view
@@ -398,6 +417,8 @@ impl Decision {
                     name: o.name.clone(),
                     affiliation: o.affiliation.clone(),
                     opinion: o.opinion.clone(),
+                    outcome: o.outcome.map(Into::into),
+                    rationale: o.rationale.clone(),
                     adoption: o.adoption.clone(),
                 })
                 .collect(),

@@ -110,6 +110,12 @@ pub struct ActivityView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExemptionView {
+    pub legal_basis: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdoptionView {
     pub outcome: AdoptionOutcome,
     pub rationale: Option<String>,
@@ -175,6 +181,9 @@ pub struct DecisionView {
     pub drafts: Vec<DraftView>,
     pub consultations: Vec<ConsultationView>,
     pub activities: Vec<ActivityView>,
+    /// Why it goes ahead without public participation (Decree 713 Art. 14), when recorded.
+    #[serde(default)]
+    pub participation_exemption: Option<ExemptionView>,
     pub hearing_ids: Vec<String>,
     pub opinions: Vec<OpinionView>,
     pub feedback_report: Option<FeedbackReportView>,
@@ -186,8 +195,8 @@ pub struct DecisionView {
 }
 
 impl DecisionView {
-    pub fn stage(&self) -> Stage {
-        self.state.stage()
+    pub fn stage(&self, now: DateTime<Utc>) -> Stage {
+        self.state.stage(now)
     }
     pub fn is_confidential(&self) -> bool {
         self.disclosure == Disclosure::Confidential

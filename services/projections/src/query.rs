@@ -51,6 +51,8 @@ pub struct DecisionFilter {
     pub stage: Option<Stage>,
     /// Case-insensitive substring of title or summary.
     pub text: Option<String>,
+    /// The moment `stage` is evaluated at.
+    pub now: DateTime<Utc>,
 }
 
 /// Decisions in registration order, filtered; cursors are indexes into the filtered list.
@@ -63,7 +65,7 @@ pub fn decisions(m: &ReadModel, f: &DecisionFilter, viewer: &Viewer, first: Opti
         .filter(|d| viewer.can_see(d))
         .filter(|d| f.year.is_none_or(|y| d.year == y))
         .filter(|d| f.unit_id.as_ref().is_none_or(|u| &d.unit_id == u))
-        .filter(|d| f.stage.is_none_or(|s| d.stage() == s))
+        .filter(|d| f.stage.is_none_or(|s| d.stage(f.now) == s))
         .filter(|d| needle.as_ref().is_none_or(|n| d.title.to_lowercase().contains(n) || d.summary.to_lowercase().contains(n)))
         .collect();
     slice(all.into_iter().cloned().collect(), first, after)
@@ -310,7 +312,7 @@ pub struct DashboardItem {
 pub fn dashboard(m: &ReadModel, unit_id: &str, now: DateTime<Utc>) -> Vec<DashboardItem> {
     let mut out = Vec::new();
     for d in m.decision_order.iter().filter_map(|id| m.decisions.get(id)).filter(|d| d.unit_id == unit_id) {
-        if matches!(d.stage(), Stage::Decided | Stage::Withdrawn) {
+        if matches!(d.stage(now), Stage::Decided | Stage::Withdrawn) {
             continue;
         }
         let mut awaiting = Vec::new();

@@ -38,6 +38,10 @@ pub enum Summary {
         channel: Channel,
         early_reason: Option<String>,
     },
+    /// Goes ahead without public participation, on a legal basis.
+    ParticipationExempted {
+        legal_basis: String,
+    },
     ActivityRecorded {
         kind: ActivityKind,
         participants: u32,

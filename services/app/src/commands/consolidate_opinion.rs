@@ -39,6 +39,7 @@ impl Command for ConsolidateOpinion {
             let c = app.comment_state(&streams::comment(id)).await?;
             if c.exists {
                 prepared.facts.ctx.comment_decisions.insert(id.clone(), c.decision_id.clone());
+                prepared.facts.ctx.comment_consultations.insert(id.clone(), c.consultation_id.clone());
             }
         }
         Ok(prepared)

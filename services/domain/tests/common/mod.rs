@@ -36,12 +36,23 @@ pub fn t(rfc3339: &str) -> DateTime<Utc> {
 
 /// A decision context at `now`, for a registered unit and an unpublished catalogue.
 pub fn ctx(now: &str) -> DecisionCtx {
-    DecisionCtx { now: t(now), catalogue_published: false, unit_exists: true, comment_decisions: HashMap::new() }
+    DecisionCtx {
+        now: t(now),
+        catalogue_published: false,
+        unit_exists: true,
+        comment_decisions: HashMap::new(),
+        comment_consultations: HashMap::new(),
+    }
 }
 
-/// Like [`ctx`], knowing which decision each listed comment belongs to.
+/// Like [`ctx`], knowing which decision each listed comment belongs to (each was submitted to
+/// the consultation `ONLINE`).
 pub fn ctx_with_comments(now: &str, comments: &[(&str, &str)]) -> DecisionCtx {
-    DecisionCtx { comment_decisions: comments.iter().map(|(c, d)| (c.to_string(), d.to_string())).collect(), ..ctx(now) }
+    DecisionCtx {
+        comment_decisions: comments.iter().map(|(c, d)| (c.to_string(), d.to_string())).collect(),
+        comment_consultations: comments.iter().map(|(c, _)| (c.to_string(), ONLINE.to_string())).collect(),
+        ..ctx(now)
+    }
 }
 
 /// The decision state folded from `events` (for hearing and comment contexts).
@@ -137,6 +148,8 @@ pub fn opinion(id: &str, comment_ids: &[&str]) -> Event {
         summary: "建议保留老年人免费乘车".into(),
         comment_ids: comment_ids.iter().map(|c| c.to_string()).collect(),
         concentrated: true,
+        // Every fixture comment is submitted to `ONLINE` (see `ctx_with_comments`).
+        consultation_ids: if comment_ids.is_empty() { vec![] } else { vec![ONLINE.into()] },
     }
     .into()
 }
@@ -322,6 +335,7 @@ pub fn observer_input(o: Observer) -> canyu_domain::decision::ObserverInput {
         name: parsed(&o.name),
         affiliation: parsed(&o.affiliation),
         opinion: parsed(&o.opinion),
-        adoption: parsed(&o.adoption),
+        outcome: o.outcome.expect("a test observer has an outcome"),
+        rationale: canyu_domain::testing::parsed_optional(o.rationale.as_deref()),
     }
 }

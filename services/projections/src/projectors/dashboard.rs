@@ -72,6 +72,7 @@ mod tests {
             summary: "归纳".into(),
             comment_ids: vec!["c1".into(), "c1".into(), "c3".into()],
             concentrated: false,
+            consultation_ids: vec![],
         };
         let events = [
             rec(1, submitted("c1")),

@@ -48,6 +48,7 @@ pub(super) fn apply(m: &mut ReadModel, event: &Event, at: DateTime<Utc>) {
                 drafts: vec![],
                 consultations: vec![],
                 activities: vec![],
+                participation_exemption: None,
                 hearing_ids: vec![],
                 opinions: vec![],
                 feedback_report: None,
@@ -98,6 +99,9 @@ pub(super) fn apply(m: &mut ReadModel, event: &Event, at: DateTime<Utc>) {
                 c.closed_early = e.early;
                 c.close_reason = e.reason.clone();
             }
+        }),
+        Event::ParticipationExempted(e) => update(m, &e.decision_id, at, |d| {
+            d.participation_exemption = Some(ExemptionView { legal_basis: e.legal_basis.clone(), recorded_at: at })
         }),
         Event::ParticipationActivityRecorded(e) => update(m, &e.decision_id, at, |d| {
             d.activities.push(ActivityView {

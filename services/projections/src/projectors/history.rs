@@ -68,6 +68,10 @@ fn summary<'e>(m: &ReadModel, event: &'e Event) -> Option<(Summary, Option<&'e s
             let early_reason = if e.early { e.reason.clone() } else { None };
             (S::ConsultationClosed { channel: c.channel, early_reason }, Some(e.consultation_id.as_str()))
         }
+        Event::ParticipationExempted(e) => {
+            decision(m, &e.decision_id)?;
+            (S::ParticipationExempted { legal_basis: e.legal_basis.clone() }, None)
+        }
         Event::ParticipationActivityRecorded(e) => {
             decision(m, &e.decision_id)?;
             (
