@@ -9,14 +9,20 @@ test('history, a past moment with a banner, and a permanent link', async ({ page
   await page.getByRole('link', { name: '查看完整历程与图表' }).click()
   await expect(page.getByRole('heading', { name: /决策历程/ }).first()).toBeVisible()
   const timeline = page.getByTestId('timeline')
+  // 20 entries a page, then the rest.
+  await expect(timeline.locator('li')).toHaveCount(20)
+  await expect(page.getByText('显示 20 / 25 条')).toBeVisible()
+  await page.getByTestId('history-more').click()
   await expect(timeline.locator('li')).toHaveCount(25)
+  await expect(page.getByTestId('history-more')).toHaveCount(0)
   await expect(page.getByTestId('chart-per-day').locator('svg')).toBeVisible()
   await expect(page.getByTestId('chart-outcomes').locator('svg')).toBeVisible()
 
-  // Filter by kind.
+  // Filter by kind (on the server: all pages).
   await page.getByTestId('history-filter').getByLabel('采纳决定').check()
   await expect(timeline.locator('li')).toHaveCount(3)
   await page.getByTestId('history-filter').getByLabel('全部').check()
+  await expect(timeline.locator('li')).toHaveCount(20)
 
   // Pick a moment before the result.
   await page.getByLabel('日期时间（北京时间）').fill('2021-04-15T00:00')
@@ -49,4 +55,33 @@ test('the timeline updates live while the page is open', async ({ page, request,
   await page.waitForTimeout(500)
   await gql(request, 'mutation($i: SubmitCommentInput!) { submitComment(input: $i) { position } }', { i: { consultationId: c.id, body: '实时更新测试意见' } }, token)
   await expect(page.getByTestId('timeline').locator('li')).toHaveCount(before + 1)
+})
+
+test('each history entry has a permanent link, a comment has its own', async ({ page, request, offHost }) => {
+  void offHost
+  const parking = await decisionId(request, '停车设施')
+  await page.goto(`/decisions/${parking}/history`)
+  const timeline = page.getByTestId('timeline')
+  await expect(timeline.locator('li')).toHaveCount(20)
+  // The last entry is on the second page: its link loads the pages up to it and marks it.
+  const all = await gql(request, 'query($id: ID!) { decision(id: $id) { history(first: 100) { edges { node { position } } } } }', { id: parking })
+  const last = all.decision.history.edges.at(-1).node.position
+  await page.goto(`/decisions/${parking}/history#entry-${last}`)
+  const entry = page.locator(`#entry-${last}`)
+  await expect(entry).toBeVisible()
+  await expect(entry).toHaveClass(/is-target/)
+  await expect(entry.getByTestId('entry-link')).toHaveAttribute('href', `#entry-${last}`)
+  await expect(entry).toBeInViewport()
+
+  // A comment entry links to the comment on the decision page, which has an anchor of its own.
+  await page.goto(`/decisions/${parking}/history`)
+  await page.getByTestId('history-filter').getByLabel('公众意见').check()
+  const link = timeline.getByTestId('entry-comment-link').first()
+  const href = await link.getAttribute('href')
+  const commentId = /#comment-(.+)$/.exec(href!)![1]
+  await link.click()
+  await expect(page).toHaveURL(new RegExp(`/decisions/${parking}#comment-${commentId}$`))
+  const comment = page.locator(`#comment-${commentId}`)
+  await expect(comment).toBeVisible()
+  await expect(comment.getByTestId('comment-link')).toHaveAttribute('href', `#comment-${commentId}`)
 })

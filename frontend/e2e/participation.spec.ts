@@ -1,13 +1,13 @@
 // The issue's story, in order: a resident registers, comments on a clause and signs up for a
-// hearing; staff group the comment into an opinion and publish a NOT_ADOPTED decision with a
-// rationale; the resident sees the outcome; a hostile comment shows as text.
+// hearing; staff group the comment into an opinion, whose adoption waits for the consultation
+// to close; the resident sees it grouped; a hostile comment shows as text. (The adoption with
+// a rationale is in staff-forms.spec.ts, on a consultation that closes.)
 import { test, expect, decisionId, uiLogin } from './fixtures'
 
 const user = `e2e${Date.now().toString(36)}`
 const password = 'resident-pass-2021'
 const commentText = '建议在每个小区出入口增设分类督导员，并公布督导时间。'
 const xss = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
-const rationale = '督导员配置已由各街道统筹安排，不宜在本方案中统一规定。'
 
 test.describe.serial('resident and unit staff', () => {
   test('a resident registers, comments on a clause and signs up for a hearing', async ({ page, request, offHost, cspErrors }) => {
@@ -56,7 +56,7 @@ test.describe.serial('resident and unit staff', () => {
     expect(cspErrors).toEqual([])
   })
 
-  test('unit staff group the comment and publish a NOT_ADOPTED decision with rationale', async ({ page, request, offHost }) => {
+  test('unit staff group the comment; its adoption waits for the consultation to close', async ({ page, request, offHost }) => {
     void offHost
     const waste = await decisionId(request, '生活垃圾分类')
     await uiLogin(page, 'chengguan')
@@ -67,19 +67,15 @@ test.describe.serial('resident and unit staff', () => {
     await page.getByLabel('意见概括').fill('增设小区分类督导员')
     await page.getByLabel('较为集中意见').check()
     await page.getByRole('button', { name: '归纳为一条意见' }).click()
-    const form = page.getByTestId('adoption-form').filter({ hasText: '增设小区分类督导员' })
-    await form.getByLabel('结果').selectOption('NOT_ADOPTED')
-    await form.getByRole('button', { name: '发布采纳决定' }).click()
-    // Without a rationale the rule refuses, next to the field.
-    await expect(form.getByText('不予采纳或部分采纳时必须说明理由')).toBeVisible()
-    await form.getByLabel(/理由/).fill(rationale)
-    await form.getByRole('button', { name: '发布采纳决定' }).click()
+    await expect(page.getByTestId('form-success').filter({ hasText: '已归纳为一条意见。' })).toBeVisible()
+    // The consultation is still open: no adoption form for this opinion, and the page says why.
     await expect(page.getByTestId('adoption-form').filter({ hasText: '增设小区分类督导员' })).toHaveCount(0)
+    await expect(page.getByTestId('adoption-after-close')).toContainText('征求意见结束后才能作出采纳决定')
+    await expect(page.getByTestId('adoption-after-close')).toContainText('增设小区分类督导员')
 
     await page.goto(`/decisions/${waste}#opinions`)
     const op = page.getByTestId('opinion').filter({ hasText: '增设小区分类督导员' })
-    await expect(op).toContainText('不予采纳')
-    await expect(op).toContainText(rationale)
+    await expect(op).toContainText('待决定')
     await expect(op).toContainText('较为集中意见')
   })
 
@@ -89,8 +85,7 @@ test.describe.serial('resident and unit staff', () => {
     await page.goto('/me')
     const c = page.getByTestId('my-comment').filter({ hasText: commentText })
     await expect(c).toContainText('已归入意见「增设小区分类督导员」')
-    await expect(c).toContainText('不予采纳')
-    await expect(c).toContainText(rationale)
+    await expect(c).toContainText('待作采纳决定')
     await expect(page.getByTestId('my-signup').first()).toContainText('等待抽签')
   })
 })

@@ -9,7 +9,7 @@ import { i18n } from '../i18n'
 
 export interface GqlError {
   message: string
-  extensions?: { code?: string; field?: string; reason?: string }
+  extensions?: { code?: string; field?: string; reason?: string; earliestCloseAt?: string; overlapsUntil?: string; retryAfter?: number }
 }
 
 export class ApiError extends Error {
@@ -44,7 +44,10 @@ export async function request<R, V>(doc: TypedDocumentNode<R, V>, variables?: V)
   try {
     body = await res.json()
   } catch {
-    throw new ApiError([{ message: `HTTP ${res.status}`, extensions: { code: 'UNAVAILABLE' } }])
+    throw new ApiError([{ message: `HTTP ${res.status}`, extensions: { code: statusCode(res.status) } }])
+  }
+  if (!res.ok && !body.errors?.length) {
+    throw new ApiError([{ message: `HTTP ${res.status}`, extensions: { code: statusCode(res.status) } }])
   }
   if (body.errors?.length) {
     if (body.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED') && auth.token.value) {
@@ -53,6 +56,14 @@ export async function request<R, V>(doc: TypedDocumentNode<R, V>, variables?: V)
     throw new ApiError(body.errors)
   }
   return body.data as R
+}
+
+/** The error code for an HTTP failure that carries no GraphQL error (a proxy's page, say). */
+function statusCode(status: number): string {
+  if (status === 429) return 'RATE_LIMITED'
+  if (status === 413) return 'REQUEST_TOO_LARGE'
+  if (status >= 500 || status === 0) return 'UNAVAILABLE'
+  return 'UNKNOWN'
 }
 
 let wsClient: Client | null = null

@@ -33,6 +33,24 @@ export const DecisionsQuery = graphql(`
   }
 `)
 
+/** What the landing page lists as open now: decisions being consulted, with their consultations' deadlines and counts. */
+export const OpenNowQuery = graphql(`
+  query OpenNow($first: Int) {
+    decisions(filter: { stage: CONSULTING }, first: $first) {
+      totalCount
+      edges {
+        node {
+          id title summary
+          undertakingUnit { id name }
+          consultations { id channel status closesAt commentCount }
+          hearings { id status signupClosesAt signupCount }
+          participationActivities { id participantCount }
+        }
+      }
+    }
+  }
+`)
+
 export const DecisionQuery = graphql(`
   query Decision($id: ID!, $asOf: DateTime, $commentsFirst: Int, $commentsAfter: String) {
     decision(id: $id, asOf: $asOf) {
@@ -72,10 +90,10 @@ export const DecisionQuery = graphql(`
 `)
 
 export const HistoryQuery = graphql(`
-  query History($id: ID!, $asOf: DateTime, $first: Int, $after: String) {
+  query History($id: ID!, $asOf: DateTime, $first: Int, $after: String, $kinds: [String!]) {
     decision(id: $id, asOf: $asOf) {
       id
-      history(first: $first, after: $after) {
+      history(first: $first, after: $after, kinds: $kinds) {
         totalCount
         pageInfo { hasNextPage endCursor }
         edges { node { position at kind summary actor subjectId } }

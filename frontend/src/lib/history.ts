@@ -1,6 +1,24 @@
 // Pure helpers for a decision's history: merging live entries, filtering by kind, and the
 // comments-per-day series for the chart.
 import { dayKey } from './time'
+import zh from '../i18n/zh-CN'
+
+/** How many entries a page of the timeline shows. */
+export const HISTORY_PAGE_SIZE = 20
+
+/** Every entry kind the UI has a label for (`decision.registered`, ...), for the kind filter. */
+export const KNOWN_KINDS: string[] = Object.entries(zh.kind).flatMap(([fam, kinds]) => Object.keys(kinds).map((k) => `${fam}.${k}`))
+
+/** The anchor of an entry on the history page (its global position: a stable permalink). */
+export function entryAnchor(position: string): string {
+  return `entry-${position}`
+}
+
+/** The position a `#entry-<position>` hash points to, or null. */
+export function positionFromHash(hash: string): string | null {
+  const m = /^#entry-(\d+)$/.exec(hash)
+  return m ? m[1] : null
+}
 
 export interface Entry {
   position: string
@@ -31,7 +49,7 @@ export function mergeEntries(existing: Entry[], incoming: Entry[]): Entry[] {
   return out
 }
 
-function cmpPosition(a: string, b: string): number {
+export function cmpPosition(a: string, b: string): number {
   // Positions are decimal strings of unbounded size: compare by length, then text.
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
 }

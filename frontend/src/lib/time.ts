@@ -54,3 +54,16 @@ export function daysBetween(fromIso: string, toIso: string): number {
 export function inputToIso(value: string): string {
   return localInputToIso(value) ?? value
 }
+
+/**
+ * Whole days left after today (both in Beijing time) to take part before `closesIso`: 0 on
+ * the last day ("今日截止"), -1 once it has closed. A period that ends at midnight has the day
+ * before as its last day.
+ */
+export function daysLeft(closesIso: string, now: number = Date.now()): number {
+  const closes = Date.parse(closesIso)
+  if (Number.isNaN(closes) || closes <= now) return -1
+  const lastDay = Date.parse(`${dayKey(new Date(closes - 1).toISOString())}T00:00:00+08:00`)
+  const today = Date.parse(`${dayKey(new Date(now).toISOString())}T00:00:00+08:00`)
+  return Math.round((lastDay - today) / 86_400_000)
+}
