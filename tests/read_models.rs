@@ -257,3 +257,51 @@ async fn the_seeded_decision_as_of_a_date_shows_no_later_fact() {
         live["consultations"][0]["comments"]["edges"].as_array().unwrap().iter().filter(|c| !c["node"]["opinionId"].is_null()).count();
     assert!(grouped > 0, "the seeded comments are grouped later: {live}");
 }
+
+/// Issue 9, done when `seed-demo` shows each new rule at work: the parking hearing's materials
+/// delivered in time, its record confirmed by two participants with one objection, the groups
+/// that never signed up shown as such; observers with outcomes; an exemption with its basis.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seeded_demo_shows_materials_the_record_observers_outcomes_and_an_exemption() {
+    let (_dir, platform, _) = seeded().await;
+    let schema = canyu_gateway::build_schema(platform.services());
+    let order = platform.projections.read(|m| m.decision_order.clone());
+    let query = format!(
+        r#"{{ parking: decision(id: "{}") {{
+              hearings {{ startsAt materialsDueBy materials {{ deliveredAt }} groups {{ name signups seats }}
+                record {{ text confirmations awaiting objections {{ displayName stakeholderGroup note }} }}
+                participants {{ displayName }} }}
+              deliberation {{ observers {{ outcome rationale }} }}
+              history(first: 100) {{ edges {{ node {{ summary }} }} }} }}
+            yibao: decision(id: "{}") {{ participationExemption {{ legalBasis }} history(first: 50) {{ edges {{ node {{ summary }} }} }} }} }}"#,
+        order[0], order[4]
+    );
+    let response = schema.execute(async_graphql::Request::new(query).data(canyu_gateway::Auth(None))).await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().unwrap();
+    let hearing = &data["parking"]["hearings"][0];
+    let delivered = hearing["materials"][0]["deliveredAt"].as_str().expect("materials were delivered");
+    assert!(delivered <= hearing["materialsDueBy"].as_str().unwrap(), "in time (Art. 17): {hearing}");
+    let record = &hearing["record"];
+    assert_eq!(record["confirmations"], 2, "{record}");
+    assert_eq!(record["awaiting"], 0, "{record}");
+    assert_eq!(record["objections"].as_array().unwrap().len(), 1, "{record}");
+    assert!(record["objections"][0]["note"].as_str().unwrap().contains("补记"), "{record}");
+    assert_eq!(record["objections"][0]["stakeholderGroup"], "物业企业", "{record}");
+    let groups = hearing["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 4, "{hearing}");
+    assert!(groups.iter().any(|g| g["signups"] == 0 && g["seats"] == 0), "a declared group with no sign-ups: {hearing}");
+    assert!(groups.iter().filter(|g| g["signups"].as_i64() > Some(0)).all(|g| g["seats"].as_i64() > Some(0)), "{hearing}");
+    let observers = data["parking"]["deliberation"]["observers"].as_array().unwrap();
+    assert!(observers.iter().any(|o| o["outcome"] == "NOT_ADOPTED" && o["rationale"].is_string()), "{observers:?}");
+    assert!(observers.iter().any(|o| o["outcome"] == "ADOPTED"), "{observers:?}");
+    let history = data["parking"]["history"]["edges"].to_string();
+    for said in ["向听证参加人送达听证材料", "公布听证笔录", "确认听证笔录", "对听证笔录提出异议"] {
+        assert!(history.contains(said), "the history says {said}: {history}");
+    }
+    assert!(!history.contains("补记"), "an objection's note stays on the hearing, out of summaries");
+    let basis = data["yibao"]["participationExemption"]["legalBasis"].as_str().expect("the exemption is public");
+    assert!(basis.contains("第十四条"), "{basis}");
+    let history = data["yibao"]["history"]["edges"].to_string();
+    assert!(history.contains("记录不开展公众参与的法定依据"), "the exemption is in the history: {history}");
+}

@@ -300,19 +300,49 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
     s.run(&zhujian, commands::CloseConsultation { consultation_id: consult.clone(), reason: None }).await?;
     let w = app.execute(&zhujian, commands::PublishHearingParticipants { hearing_id: hearing.clone() }).await?;
     s.settle(&w).await;
+    // The materials reach the participants ten days ahead (Decree 713 Art. 17: at least seven).
+    s.clock.set(at(2021, 4, 10, 11));
+    let w = app
+        .execute(
+            &zhujian,
+            commands::DeliverHearingMaterials {
+                hearing_id: hearing.clone(),
+                materials: v("《滕州市城区停车设施建设管理办法（征求意见稿）》及起草说明、停车泊位供需调查报告、听证会议程，以电子邮件和纸质方式送达全体听证参加人。")?,
+                delivered_at: at(2021, 4, 10, 10),
+            },
+        )
+        .await?;
+    s.settle(&w).await;
     s.clock.set(at(2021, 4, 20, 12));
     let w = app
         .execute(
             &zhujian,
             commands::RecordHearingHeld {
                 hearing_id: hearing.clone(),
-                record_summary: v(
-                    "听证会于4月20日举行，3名听证参加人发言，主要意见集中在配建标准和老旧小区停车问题，听证笔录已经参加人确认。",
-                )?,
+                record_summary: v("听证会于4月20日举行，3名听证参加人发言，主要意见集中在配建标准和老旧小区停车问题。")?,
             },
         )
         .await?;
     s.settle(&w).await;
+    // The record (笔录) goes to the participants; two confirm it, one asks for a correction.
+    s.clock.set(at(2021, 4, 21, 15));
+    let w = app
+        .execute(
+            &zhujian,
+            commands::PublishHearingRecord {
+                hearing_id: hearing.clone(),
+                text: v("滕州市城区停车设施建设管理办法听证会笔录\n时间：2021年4月20日上午9时\n地点：滕州市政务服务中心三楼听证室\n一、主持人宣布听证事项和纪律。\n二、市住房和城乡建设局说明征求意见稿的主要内容和依据。\n三、城区居民代表发言：建议把老旧小区停车位建设写入办法；建议提高新建住宅配建标准。\n四、物业企业代表发言：支持单位停车场夜间开放，建议明确安全管理责任。\n五、主持人总结，听证会结束。")?,
+            },
+        )
+        .await?;
+    s.settle(&w).await;
+    for (who, objection) in [(&r[0], None), (&r[1], None), (&r[2], Some("第四项漏记了我关于开放时段由物业与业主协商确定的建议，请补记。"))]
+    {
+        s.clock.set(at(2021, 4, 22, 9));
+        let objection = objection.map(v).transpose()?;
+        let w = app.execute(who, commands::AnswerHearingRecord { hearing_id: hearing.clone(), objection }).await?;
+        s.settle(&w).await;
+    }
     s.clock.set(at(2021, 4, 26, 10));
     let o1 = s
         .run(

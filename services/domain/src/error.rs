@@ -137,6 +137,19 @@ pub enum DomainError {
     HearingNotYetStarted,
     #[error("the hearing is already recorded as held")]
     HearingAlreadyHeld,
+    /// Decree 713 Art. 17: the materials reach participants at least 7 days before the hearing.
+    #[error("the hearing materials were not recorded as delivered by {by}, 7 days before the hearing")]
+    MaterialsNotDeliveredInTime { by: chrono::DateTime<chrono::Utc> },
+    #[error("the hearing has not been recorded as held yet")]
+    HearingNotYetHeld,
+    #[error("the hearing record is already published")]
+    HearingRecordAlreadyPublished,
+    #[error("the hearing record has not been published yet")]
+    HearingRecordNotPublished,
+    #[error("only the hearing's published participants answer its record")]
+    NotAParticipant,
+    #[error("you have already confirmed or objected to the hearing record")]
+    HearingRecordAlreadyAnswered,
     /// Decree 713 Art. 16: every declared stakeholder group must be able to hold a seat.
     #[error("the capacity is smaller than the {groups} declared stakeholder groups")]
     CapacityBelowGroups { groups: u32 },

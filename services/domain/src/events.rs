@@ -314,6 +314,20 @@ events! {
     }
     /// The hearing was held; summary of its record.
     "hearing.held.v1" => HearingHeld { hearing_id: String, decision_id: String, record_summary: String }
+    /// The materials were delivered to the participants (Decree 713 Art. 17: at least 7 days
+    /// before the hearing). May be recorded more than once (supplements).
+    "hearing.materials_delivered.v1" => HearingMaterialsDelivered {
+        hearing_id: String,
+        decision_id: String,
+        materials: String,
+        delivered_at: DateTime<Utc>,
+    }
+    /// The hearing record (笔录) was published after the hearing, for participants to confirm.
+    "hearing.record_published.v1" => HearingRecordPublished { hearing_id: String, decision_id: String, text: String }
+    /// A participant confirmed the published record.
+    "hearing.record_confirmed.v1" => HearingRecordConfirmed { hearing_id: String, decision_id: String, signup_id: String }
+    /// A participant objected to the published record, with a note.
+    "hearing.record_objected.v1" => HearingRecordObjected { hearing_id: String, decision_id: String, signup_id: String, note: String }
 }
 
 impl Event {
@@ -343,6 +357,10 @@ impl Event {
             HearingParticipantsDrawn(e) => &e.decision_id,
             HearingParticipantsPublished(e) => &e.decision_id,
             HearingHeld(e) => &e.decision_id,
+            HearingMaterialsDelivered(e) => &e.decision_id,
+            HearingRecordPublished(e) => &e.decision_id,
+            HearingRecordConfirmed(e) => &e.decision_id,
+            HearingRecordObjected(e) => &e.decision_id,
             UnitRegistered(_) | AccountRegistered(_) | RoleGranted(_) | AccountErased(_) | CataloguePublished(_) => {
                 return None;
             }

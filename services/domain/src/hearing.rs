@@ -40,6 +40,11 @@ pub struct HearingState {
     pub drawn: bool,
     pub published: bool,
     pub held: bool,
+    /// The earliest recorded delivery of the materials.
+    pub materials_delivered_at: Option<DateTime<Utc>>,
+    pub record_published: bool,
+    /// Sign-ups that confirmed or objected to the record.
+    pub record_answered: Vec<String>,
 }
 
 impl HearingState {
@@ -109,8 +114,22 @@ pub enum HearingCommand {
         seed: Seed,
     },
     PublishParticipants,
+    /// Records the materials delivered to the participants, and when (Art. 17).
+    DeliverMaterials {
+        materials: MaterialsList,
+        delivered_at: DateTime<Utc>,
+    },
     RecordHeld {
         record_summary: RecordSummary,
+    },
+    /// Publishes the hearing record (笔录) after the hearing.
+    PublishRecord {
+        text: HearingRecordText,
+    },
+    /// A published participant confirms the record (`objection: None`) or objects with a note.
+    AnswerRecord {
+        account_id: String,
+        objection: Option<ObjectionNote>,
     },
 }
 
@@ -138,7 +157,8 @@ impl Aggregate for Hearing {
             if !s.exists {
                 return Err(DomainError::HearingNotFound);
             }
-            if s.held {
+            // After the hearing only its record is published and answered.
+            if s.held && !matches!(cmd, C::PublishRecord { .. } | C::AnswerRecord { .. }) {
                 return Err(DomainError::HearingAlreadyHeld);
             }
         }
@@ -333,6 +353,21 @@ impl Aggregate for Hearing {
                 out.push(HearingParticipantsPublished { hearing_id, decision_id, participants }.into());
                 out
             }
+            C::DeliverMaterials { materials, delivered_at } => {
+                ctx.decision.ensure_active()?;
+                // The materials go to the participants, so the list comes first.
+                if !s.published {
+                    return Err(DomainError::ParticipantsNotPublished);
+                }
+                let delivered_at = sane_time("deliveredAt", delivered_at)?;
+                if delivered_at > ctx.now {
+                    return Err(DomainError::invalid("deliveredAt", "must not be in the future"));
+                }
+                if delivered_at >= s.starts_at {
+                    return Err(DomainError::invalid("deliveredAt", "must be before the hearing starts"));
+                }
+                vec![HearingMaterialsDelivered { hearing_id, decision_id, materials: materials.into_string(), delivered_at }.into()]
+            }
             C::RecordHeld { record_summary } => {
                 ctx.decision.ensure_active()?;
                 if !s.published {
@@ -341,7 +376,38 @@ impl Aggregate for Hearing {
                 if ctx.now < s.starts_at {
                     return Err(DomainError::HearingNotYetStarted);
                 }
+                let by = s.starts_at - MATERIALS_LEAD_TIME;
+                if !s.materials_delivered_at.is_some_and(|at| at <= by) {
+                    return Err(DomainError::MaterialsNotDeliveredInTime { by });
+                }
                 vec![HearingHeld { hearing_id, decision_id, record_summary: record_summary.into_string() }.into()]
+            }
+            C::PublishRecord { text } => {
+                if !s.held {
+                    return Err(DomainError::HearingNotYetHeld);
+                }
+                if s.record_published {
+                    return Err(DomainError::HearingRecordAlreadyPublished);
+                }
+                vec![HearingRecordPublished { hearing_id, decision_id, text: text.into_string() }.into()]
+            }
+            C::AnswerRecord { account_id, objection } => {
+                if !s.record_published {
+                    return Err(DomainError::HearingRecordNotPublished);
+                }
+                let signup = s
+                    .signups
+                    .iter()
+                    .find(|x| x.account_id == account_id && x.status == SignupStatus::Accepted)
+                    .ok_or(DomainError::NotAParticipant)?;
+                if s.record_answered.contains(&signup.id) {
+                    return Err(DomainError::HearingRecordAlreadyAnswered);
+                }
+                let signup_id = signup.id.clone();
+                match objection {
+                    None => vec![HearingRecordConfirmed { hearing_id, decision_id, signup_id }.into()],
+                    Some(note) => vec![HearingRecordObjected { hearing_id, decision_id, signup_id, note: note.into_string() }.into()],
+                }
             }
         };
         Ok(events)
@@ -385,6 +451,12 @@ impl Aggregate for Hearing {
             }
             Event::HearingParticipantsPublished(_) => s.published = true,
             Event::HearingHeld(_) => s.held = true,
+            Event::HearingMaterialsDelivered(e) => {
+                s.materials_delivered_at = Some(s.materials_delivered_at.map_or(e.delivered_at, |at| at.min(e.delivered_at)));
+            }
+            Event::HearingRecordPublished(_) => s.record_published = true,
+            Event::HearingRecordConfirmed(e) => s.record_answered.push(e.signup_id.clone()),
+            Event::HearingRecordObjected(e) => s.record_answered.push(e.signup_id.clone()),
             _ => {}
         }
         s

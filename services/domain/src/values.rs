@@ -98,6 +98,12 @@ text_value! {
     CloseReason = "reason", 1..=1000, lines;
     /// What an offline participation activity found.
     ActivitySummary = "summary", 1..=5000, lines;
+    /// What was delivered to a hearing's participants (Decree 713 Art. 17).
+    MaterialsList = "materials", 1..=5000, lines;
+    /// The hearing record (笔录), published after the hearing.
+    HearingRecordText = "text", 1..=200_000, lines;
+    /// A participant's objection to the hearing record.
+    ObjectionNote = "note", 1..=2000, lines;
     /// The legal basis for deciding without public participation (Decree 713 Art. 14).
     ExemptionBasis = "legalBasis", 1..=2000, lines;
     /// A grouped opinion's summary.

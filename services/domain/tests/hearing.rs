@@ -7,8 +7,8 @@ use canyu_domain::decision::DecisionState;
 use canyu_domain::events::*;
 use canyu_domain::hearing::{Hearing, HearingCommand};
 use canyu_domain::lottery;
-use canyu_domain::testing::{given, parsed};
-use canyu_domain::values::{DeclaredGroup, RecordSummary, Seed, SelectionRules, TextValue};
+use canyu_domain::testing::{given, parsed, parsed_optional};
+use canyu_domain::values::{DeclaredGroup, MaterialsList, RecordSummary, Seed, SelectionRules, TextValue};
 use common::*;
 
 const GROUPS: &[&str] = &["居民", "企业", "律师"];
@@ -644,10 +644,116 @@ fn hearing_cannot_be_recorded_as_held_before_it_starts() {
     given::<Hearing>(published()).when(record_held(), &hearing_ctx(SIGNUP_OVER, &d)).then_err(DomainError::HearingNotYetStarted);
 }
 
+const MATERIALS: &str = "征求意见稿、起草说明、成本监审报告";
+/// Eight days before the hearing starts (it starts 2021-04-20T09:00Z).
+const DELIVERED: &str = "2021-04-12T00:00:00Z";
+
+fn delivered(at: &str) -> Event {
+    HearingMaterialsDelivered { hearing_id: HEARING.into(), decision_id: DECISION.into(), materials: MATERIALS.into(), delivered_at: t(at) }
+        .into()
+}
+
+fn deliver(at: &str) -> HearingCommand {
+    HearingCommand::DeliverMaterials { materials: parsed(MATERIALS), delivered_at: t(at) }
+}
+
+/// Published, with the materials delivered eight days before the hearing.
+fn ready() -> Vec<Event> {
+    let mut history = published();
+    history.push(delivered(DELIVERED));
+    history
+}
+
 #[test]
 fn hearing_is_recorded_as_held_with_its_record_summary() {
     let d = decision();
-    given::<Hearing>(published()).when(record_held(), &hearing_ctx(STARTED, &d)).then([hearing_held()]);
+    given::<Hearing>(ready()).when(record_held(), &hearing_ctx(STARTED, &d)).then([hearing_held()]);
+}
+
+// --- materials and record (Decree 713 Art. 17) -------------------------------------------------
+
+#[test]
+fn materials_are_recorded_as_delivered_to_the_published_participants() {
+    let d = decision();
+    given::<Hearing>(published()).when(deliver(DELIVERED), &hearing_ctx(SIGNUP_OVER, &d)).then([delivered(DELIVERED)]);
+    given::<Hearing>(first_come_full())
+        .when(deliver(DELIVERED), &hearing_ctx(SIGNUP_OVER, &d))
+        .then_err(DomainError::ParticipantsNotPublished);
+    given::<Hearing>(published())
+        .when(deliver("2021-04-13T00:00:00Z"), &hearing_ctx(SIGNUP_OVER, &d))
+        .then_err(DomainError::invalid("deliveredAt", "must not be in the future"));
+    assert_eq!(MaterialsList::parse(" "), Err(DomainError::invalid("materials", "must not be empty")));
+}
+
+/// Issue 9: a hearing could be recorded as held without its materials ever reaching anyone.
+#[test]
+fn a_hearing_is_not_recorded_as_held_unless_materials_were_delivered_seven_days_before() {
+    let d = decision();
+    let by = t(STARTS) - chrono::Duration::days(7);
+    given::<Hearing>(published()).when(record_held(), &hearing_ctx(STARTED, &d)).then_err(DomainError::MaterialsNotDeliveredInTime { by });
+    let mut late = published();
+    late.push(delivered("2021-04-14T00:00:00Z"));
+    given::<Hearing>(late.clone()).when(record_held(), &hearing_ctx(STARTED, &d)).then_err(DomainError::MaterialsNotDeliveredInTime { by });
+    // Exactly seven days before is in time; a later supplement does not undo an earlier delivery.
+    let mut in_time = published();
+    in_time.push(delivered("2021-04-13T09:00:00Z"));
+    in_time.push(delivered("2021-04-18T00:00:00Z"));
+    given::<Hearing>(in_time).when(record_held(), &hearing_ctx(STARTED, &d)).then([hearing_held()]);
+}
+
+fn record_published() -> Event {
+    HearingRecordPublished { hearing_id: HEARING.into(), decision_id: DECISION.into(), text: "听证笔录全文".into() }.into()
+}
+
+fn held_with_record() -> Vec<Event> {
+    let mut history = ready();
+    history.push(hearing_held());
+    history.push(record_published());
+    history
+}
+
+fn answer(account: &str, objection: Option<&str>) -> HearingCommand {
+    HearingCommand::AnswerRecord { account_id: account.into(), objection: parsed_optional(objection) }
+}
+
+#[test]
+fn the_record_is_published_once_after_the_hearing() {
+    let d = decision();
+    let publish = || HearingCommand::PublishRecord { text: parsed("听证笔录全文") };
+    given::<Hearing>(ready()).when(publish(), &hearing_ctx(STARTED, &d)).then_err(DomainError::HearingNotYetHeld);
+    let mut held = ready();
+    held.push(hearing_held());
+    given::<Hearing>(held).when(publish(), &hearing_ctx(STARTED, &d)).then([record_published()]);
+    given::<Hearing>(held_with_record()).when(publish(), &hearing_ctx(STARTED, &d)).then_err(DomainError::HearingRecordAlreadyPublished);
+}
+
+#[test]
+fn each_participant_confirms_the_record_or_objects_with_a_note_once() {
+    let d = decision();
+    let confirmed: Event =
+        HearingRecordConfirmed { hearing_id: HEARING.into(), decision_id: DECISION.into(), signup_id: "s1".into() }.into();
+    given::<Hearing>(held_with_record()).when(answer("a1", None), &hearing_ctx(STARTED, &d)).then([confirmed.clone()]);
+    let objected: Event = HearingRecordObjected {
+        hearing_id: HEARING.into(),
+        decision_id: DECISION.into(),
+        signup_id: "s2".into(),
+        note: "第二段遗漏了我关于夜间票价的发言".into(),
+    }
+    .into();
+    given::<Hearing>(held_with_record())
+        .when(answer("a2", Some("第二段遗漏了我关于夜间票价的发言")), &hearing_ctx(STARTED, &d))
+        .then([objected]);
+    let mut answered = held_with_record();
+    answered.push(confirmed);
+    given::<Hearing>(answered)
+        .when(answer("a1", Some("改变主意")), &hearing_ctx(STARTED, &d))
+        .then_err(DomainError::HearingRecordAlreadyAnswered);
+    // Someone on the waitlist, or not signed up at all, is not a participant.
+    given::<Hearing>(held_with_record()).when(answer("a3", None), &hearing_ctx(STARTED, &d)).then_err(DomainError::NotAParticipant);
+    given::<Hearing>(held_with_record()).when(answer("nobody", None), &hearing_ctx(STARTED, &d)).then_err(DomainError::NotAParticipant);
+    let mut unpublished = ready();
+    unpublished.push(hearing_held());
+    given::<Hearing>(unpublished).when(answer("a1", None), &hearing_ctx(STARTED, &d)).then_err(DomainError::HearingRecordNotPublished);
 }
 
 #[test]
@@ -659,9 +765,16 @@ fn hearing_record_without_a_summary_is_rejected() {
 #[test]
 fn every_command_on_a_held_hearing_is_rejected() {
     let d = decision();
-    let mut history = published();
+    let mut history = ready();
     history.push(hearing_held());
-    for cmd in [sign_up("s9", "a9", "居民"), withdraw("s1", "a1"), draw("seed"), HearingCommand::PublishParticipants, record_held()] {
+    for cmd in [
+        sign_up("s9", "a9", "居民"),
+        withdraw("s1", "a1"),
+        draw("seed"),
+        HearingCommand::PublishParticipants,
+        record_held(),
+        deliver(DELIVERED),
+    ] {
         given::<Hearing>(history.clone()).when(cmd, &hearing_ctx(STARTED, &d)).then_err(DomainError::HearingAlreadyHeld);
     }
 }

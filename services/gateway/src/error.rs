@@ -33,6 +33,7 @@ pub fn gql(e: AppError) -> Error {
             ("earliestCloseAt", Some(earliest.to_rfc3339()))
         }
         AppError::Rejected(canyu_domain::DomainError::ConsultationOverlaps { until }) => ("overlapsUntil", Some(until.to_rfc3339())),
+        AppError::Rejected(canyu_domain::DomainError::MaterialsNotDeliveredInTime { by }) => ("deliverBy", Some(by.to_rfc3339())),
         _ => ("", None),
     };
     let retry_after = match &e {

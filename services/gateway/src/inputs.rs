@@ -177,6 +177,30 @@ pub struct RecordHearingHeldInput {
     pub record_summary: String,
 }
 
+/// The materials delivered to a hearing's participants, and when (Decree 713 Art. 17).
+#[derive(InputObject, Debug)]
+pub struct DeliverHearingMaterialsInput {
+    pub hearing_id: ID,
+    /// What was delivered (documents, in a line or a list).
+    pub materials: String,
+    pub delivered_at: DateTime<Utc>,
+}
+
+/// The hearing record (笔录), published after the hearing.
+#[derive(InputObject, Debug)]
+pub struct PublishHearingRecordInput {
+    pub hearing_id: ID,
+    pub text: String,
+}
+
+/// A participant's answer to the hearing record: a confirmation, or an objection with a note.
+#[derive(InputObject, Debug)]
+pub struct AnswerHearingRecordInput {
+    pub hearing_id: ID,
+    /// Absent or null: the participant confirms the record. Otherwise what they object to.
+    pub objection: Option<String>,
+}
+
 #[derive(InputObject, Debug)]
 pub struct ConsolidateOpinionInput {
     pub decision_id: ID,

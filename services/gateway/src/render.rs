@@ -215,6 +215,10 @@ fn zh(s: &Summary, tz: Tz) -> String {
         }
         S::ParticipantsPublished { participants } => format!("公布听证参加人名单（{participants}人）"),
         S::HearingHeld => "举行听证会，公布听证笔录摘要".into(),
+        S::MaterialsDelivered { delivered_at } => format!("{}向听证参加人送达听证材料", day(delivered_at, tz)),
+        S::HearingRecordPublished => "公布听证笔录，请听证参加人确认".into(),
+        S::HearingRecordConfirmed { group } => format!("{group}听证参加人确认听证笔录"),
+        S::HearingRecordObjected { group } => format!("{group}听证参加人对听证笔录提出异议"),
     }
 }
 
@@ -303,6 +307,10 @@ fn en(s: &Summary, tz: Tz) -> String {
         }
         S::ParticipantsPublished { participants } => format!("Hearing participant list published ({participants} participants)"),
         S::HearingHeld => "Hearing held; summary of its record published".into(),
+        S::MaterialsDelivered { delivered_at } => format!("Hearing materials delivered to the participants on {}", day(delivered_at, tz)),
+        S::HearingRecordPublished => "Hearing record published for the participants to confirm".into(),
+        S::HearingRecordConfirmed { group } => format!("A participant of {group} confirmed the hearing record"),
+        S::HearingRecordObjected { group } => format!("A participant of {group} objected to the hearing record"),
     }
 }
 

@@ -516,6 +516,42 @@ impl MutationRoot {
         Self::hearing_payload(s, w, input.hearing_id.as_str()).await
     }
 
+    /// Records the materials delivered to the participants, and when (unit staff). A hearing is
+    /// recorded as held only if they were delivered at least 7 days before it (Decree 713 Art. 17).
+    async fn deliver_hearing_materials(&self, ctx: &Context<'_>, input: DeliverHearingMaterialsInput) -> Result<HearingPayload> {
+        let m = meta(ctx, None)?;
+        let s = services(ctx)?;
+        let cmd = commands::DeliverHearingMaterials {
+            hearing_id: input.hearing_id.0.clone(),
+            materials: parse(&input.materials)?,
+            delivered_at: input.delivered_at,
+        };
+        let w = s.app.execute(&m, cmd).await.gql()?;
+        Self::hearing_payload(s, w, input.hearing_id.as_str()).await
+    }
+
+    /// Publishes the hearing record (笔录) after the hearing, for the participants to confirm
+    /// (unit staff).
+    async fn publish_hearing_record(&self, ctx: &Context<'_>, input: PublishHearingRecordInput) -> Result<HearingPayload> {
+        let m = meta(ctx, None)?;
+        let s = services(ctx)?;
+        let cmd = commands::PublishHearingRecord { hearing_id: input.hearing_id.0.clone(), text: parse(&input.text)? };
+        let w = s.app.execute(&m, cmd).await.gql()?;
+        Self::hearing_payload(s, w, input.hearing_id.as_str()).await
+    }
+
+    /// A published participant confirms the hearing record, or objects to it with a note.
+    async fn answer_hearing_record(&self, ctx: &Context<'_>, input: AnswerHearingRecordInput) -> Result<HearingPayload> {
+        let m = meta(ctx, None)?;
+        let s = services(ctx)?;
+        let cmd = commands::AnswerHearingRecord {
+            hearing_id: input.hearing_id.0.clone(),
+            objection: parse_optional(input.objection.as_deref())?,
+        };
+        let w = s.app.execute(&m, cmd).await.gql()?;
+        Self::hearing_payload(s, w, input.hearing_id.as_str()).await
+    }
+
     /// Groups comments (and offline input) into one opinion (unit staff).
     async fn consolidate_opinion(&self, ctx: &Context<'_>, input: ConsolidateOpinionInput) -> Result<OpinionPayload> {
         let m = meta(ctx, None)?;

@@ -709,6 +709,101 @@ impl Opinion {
     }
 }
 
+/// A declared stakeholder group of a hearing: how many signed up (not withdrawn) and how many
+/// hold a seat.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct HearingGroup {
+    pub name: String,
+    pub signups: i32,
+    pub seats: i32,
+}
+
+/// A recorded delivery of hearing materials.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct MaterialsDelivery {
+    pub materials: String,
+    pub delivered_at: DateTime<Utc>,
+    /// When the delivery was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A participant's objection to the hearing record.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct RecordObjection {
+    /// The participant's public display name, as on the participant list.
+    pub display_name: String,
+    pub stakeholder_group: String,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The viewer's answer to a hearing record.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordAnswerKind {
+    Confirmed,
+    Objected,
+}
+
+/// The published hearing record (笔录) and what the participants answered.
+pub struct HearingRecord {
+    view: Arc<HearingView>,
+}
+
+impl HearingRecord {
+    fn record(&self) -> &canyu_projections::model::HearingRecordView {
+        self.view.record.as_ref().expect("a HearingRecord is made only for a published record")
+    }
+}
+
+#[Object]
+impl HearingRecord {
+    async fn text(&self) -> &str {
+        &self.record().text
+    }
+    async fn published_at(&self) -> DateTime<Utc> {
+        self.record().published_at
+    }
+    /// Participants who confirmed the record.
+    async fn confirmations(&self) -> i32 {
+        self.record().answers.iter().filter(|a| a.objection.is_none()).count() as i32
+    }
+    /// Published participants who have not answered yet.
+    async fn awaiting(&self) -> i32 {
+        let participants = self.view.participants.as_ref().map_or(0, Vec::len);
+        participants.saturating_sub(self.record().answers.len()) as i32
+    }
+    /// The objections, with the participant as on the published list.
+    async fn objections(&self) -> Vec<RecordObjection> {
+        let participant = |id: &str| self.view.participants.iter().flatten().find(|p| p.signup_id == id);
+        self.record()
+            .answers
+            .iter()
+            .filter_map(|a| {
+                let note = a.objection.clone()?;
+                let p = participant(&a.signup_id);
+                Some(RecordObjection {
+                    display_name: p.map(|p| p.display_name.clone()).unwrap_or_default(),
+                    stakeholder_group: p.map(|p| p.stakeholder_group.clone()).unwrap_or_default(),
+                    note,
+                    at: a.at,
+                })
+            })
+            .collect()
+    }
+    /// The viewer's own answer, if they answered.
+    async fn my_answer(&self, ctx: &Context<'_>) -> Result<Option<RecordAnswerKind>> {
+        let auth = ctx.data::<Auth>()?;
+        let Some(p) = auth.0.as_ref() else { return Ok(None) };
+        let mine: Vec<&str> = self.view.signups.iter().filter(|s| s.account_id == p.account_id).map(|s| s.id.as_str()).collect();
+        Ok(self
+            .record()
+            .answers
+            .iter()
+            .find(|a| mine.contains(&a.signup_id.as_str()))
+            .map(|a| if a.objection.is_some() { RecordAnswerKind::Objected } else { RecordAnswerKind::Confirmed }))
+    }
+}
+
 /// A published hearing participant: display name and group only.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Participant {
@@ -835,6 +930,37 @@ impl Hearing {
     }
     async fn participants_published_at(&self) -> Option<DateTime<Utc>> {
         self.view.participants_published_at
+    }
+    /// Each declared stakeholder group with its sign-ups and seats: a group with no sign-ups
+    /// is shown as such (Decree 713 Art. 16).
+    async fn groups(&self) -> Vec<HearingGroup> {
+        self.view
+            .stakeholder_groups
+            .iter()
+            .map(|g| {
+                use canyu_domain::values::SignupStatus as S;
+                let mine = self.view.signups.iter().filter(|s| &s.stakeholder_group == g && s.status != S::Withdrawn);
+                let (signups, seats) = mine.fold((0, 0), |(n, k), s| (n + 1, k + i32::from(s.status == S::Accepted)));
+                HearingGroup { name: g.clone(), signups, seats }
+            })
+            .collect()
+    }
+    /// The materials must reach the participants by this time, 7 days before the hearing
+    /// (Decree 713 Art. 17).
+    async fn materials_due_by(&self) -> DateTime<Utc> {
+        self.view.starts_at - canyu_domain::hearing::MATERIALS_LEAD_TIME
+    }
+    /// The recorded deliveries of materials to the participants.
+    async fn materials(&self) -> Vec<MaterialsDelivery> {
+        self.view
+            .materials
+            .iter()
+            .map(|d| MaterialsDelivery { materials: d.materials.clone(), delivered_at: d.delivered_at, recorded_at: d.recorded_at })
+            .collect()
+    }
+    /// The hearing record (笔录) and the participants' answers, once published.
+    async fn record(&self) -> Option<HearingRecord> {
+        self.view.record.as_ref().map(|_| HearingRecord { view: self.view.clone() })
     }
     async fn record_summary(&self) -> Option<&str> {
         self.view.record_summary.as_deref()

@@ -236,6 +236,36 @@ pub struct HearingView {
     pub participants_published_at: Option<DateTime<Utc>>,
     pub record_summary: Option<String>,
     pub held_at: Option<DateTime<Utc>>,
+    /// Deliveries of materials to the participants (Decree 713 Art. 17), in recorded order.
+    #[serde(default)]
+    pub materials: Vec<MaterialsDelivery>,
+    /// The hearing record (笔录) and the participants' answers, once published.
+    #[serde(default)]
+    pub record: Option<HearingRecordView>,
+}
+
+/// One delivery of hearing materials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialsDelivery {
+    pub materials: String,
+    pub delivered_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A published hearing record and what the participants answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HearingRecordView {
+    pub text: String,
+    pub published_at: DateTime<Utc>,
+    pub answers: Vec<RecordAnswer>,
+}
+
+/// A participant's answer to the record: a confirmation, or an objection with its note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordAnswer {
+    pub signup_id: String,
+    pub objection: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 impl HearingView {

@@ -106,4 +106,17 @@ pub enum Summary {
         participants: u32,
     },
     HearingHeld,
+    /// The materials were delivered to the participants (Decree 713 Art. 17).
+    MaterialsDelivered {
+        delivered_at: DateTime<Utc>,
+    },
+    HearingRecordPublished,
+    /// A participant of `group` confirmed the record.
+    HearingRecordConfirmed {
+        group: String,
+    },
+    /// A participant of `group` objected to the record (the note is on the hearing).
+    HearingRecordObjected {
+        group: String,
+    },
 }

@@ -177,13 +177,28 @@ async fn scenario(w: &World, rng: &mut Rng, steps: usize) -> String {
                     }
                 } else {
                     let h = hearings[0].clone();
-                    match rng.below(3) {
+                    match rng.below(6) {
                         0 => {
                             allowed(w.app.execute(&staff, PublishHearingParticipants { hearing_id: h }).await);
                         }
                         1 => {
                             allowed(
                                 w.app.execute(&staff, RecordHearingHeld { hearing_id: h, record_summary: parsed("听证笔录摘要") }).await,
+                            );
+                        }
+                        2 => {
+                            let deliver =
+                                DeliverHearingMaterials { hearing_id: h, materials: parsed("征求意见稿"), delivered_at: now };
+                            allowed(w.app.execute(&staff, deliver).await);
+                        }
+                        3 => {
+                            allowed(w.app.execute(&staff, PublishHearingRecord { hearing_id: h, text: parsed("听证笔录全文") }).await);
+                        }
+                        4 => {
+                            let Some((_, who)) = rng.pick(&signups).cloned() else { continue };
+                            let objection = (rng.below(2) == 0).then(|| parsed("漏记发言"));
+                            allowed(
+                                w.app.execute(&person(&who, Role::Resident, None), AnswerHearingRecord { hearing_id: h, objection }).await,
                             );
                         }
                         _ => {

@@ -51,6 +51,8 @@ pub(super) fn apply(m: &mut ReadModel, event: &Event, at: DateTime<Utc>) {
                 participants_published_at: None,
                 record_summary: None,
                 held_at: None,
+                materials: vec![],
+                record: None,
             };
             m.hearings.insert(e.hearing_id.clone(), Arc::new(view));
         }
@@ -93,6 +95,22 @@ pub(super) fn apply(m: &mut ReadModel, event: &Event, at: DateTime<Utc>) {
         Event::HearingHeld(e) => update(m, &e.hearing_id, |h| {
             h.record_summary = Some(e.record_summary.clone());
             h.held_at = Some(at);
+        }),
+        Event::HearingMaterialsDelivered(e) => update(m, &e.hearing_id, |h| {
+            h.materials.push(MaterialsDelivery { materials: e.materials.clone(), delivered_at: e.delivered_at, recorded_at: at })
+        }),
+        Event::HearingRecordPublished(e) => {
+            update(m, &e.hearing_id, |h| h.record = Some(HearingRecordView { text: e.text.clone(), published_at: at, answers: vec![] }))
+        }
+        Event::HearingRecordConfirmed(e) => update(m, &e.hearing_id, |h| {
+            if let Some(r) = h.record.as_mut() {
+                r.answers.push(RecordAnswer { signup_id: e.signup_id.clone(), objection: None, at })
+            }
+        }),
+        Event::HearingRecordObjected(e) => update(m, &e.hearing_id, |h| {
+            if let Some(r) = h.record.as_mut() {
+                r.answers.push(RecordAnswer { signup_id: e.signup_id.clone(), objection: Some(e.note.clone()), at })
+            }
         }),
         Event::AccountErased(e) => {
             let signups = m.account_signups.get(&e.account_id).cloned().unwrap_or_default();

@@ -153,6 +153,20 @@ fn summary<'e>(m: &ReadModel, event: &'e Event) -> Option<(Summary, Option<&'e s
             m.hearings.get(&e.hearing_id)?;
             (S::HearingHeld, Some(e.hearing_id.as_str()))
         }
+        Event::HearingMaterialsDelivered(e) => {
+            m.hearings.get(&e.hearing_id)?;
+            (S::MaterialsDelivered { delivered_at: e.delivered_at }, Some(e.hearing_id.as_str()))
+        }
+        Event::HearingRecordPublished(e) => {
+            m.hearings.get(&e.hearing_id)?;
+            (S::HearingRecordPublished, Some(e.hearing_id.as_str()))
+        }
+        Event::HearingRecordConfirmed(e) => {
+            (S::HearingRecordConfirmed { group: hearing_group(m, &e.hearing_id, &e.signup_id)? }, Some(e.hearing_id.as_str()))
+        }
+        Event::HearingRecordObjected(e) => {
+            (S::HearingRecordObjected { group: hearing_group(m, &e.hearing_id, &e.signup_id)? }, Some(e.hearing_id.as_str()))
+        }
         Event::UnitRegistered(_)
         | Event::AccountRegistered(_)
         | Event::RoleGranted(_)
