@@ -9,11 +9,11 @@ test('history, a past moment with a banner, and a permanent link', async ({ page
   await page.getByRole('link', { name: '查看完整历程与图表' }).click()
   await expect(page.getByRole('heading', { name: /决策历程/ }).first()).toBeVisible()
   const timeline = page.getByTestId('timeline')
-  // 20 entries a page, then the rest.
+  // 20 entries a page, then the rest (the seeded parking decision has 30).
   await expect(timeline.locator('li')).toHaveCount(20)
-  await expect(page.getByText('显示 20 / 25 条')).toBeVisible()
+  await expect(page.getByText('显示 20 / 30 条')).toBeVisible()
   await page.getByTestId('history-more').click()
-  await expect(timeline.locator('li')).toHaveCount(25)
+  await expect(timeline.locator('li')).toHaveCount(30)
   await expect(page.getByTestId('history-more')).toHaveCount(0)
   await expect(page.getByTestId('chart-per-day').locator('svg')).toBeVisible()
   await expect(page.getByTestId('chart-outcomes').locator('svg')).toBeVisible()

@@ -1,7 +1,8 @@
 // Every admin and staff form through the UI, at 1280 and 360 px: each is disabled while it
 // is sent (a double click sends one request), confirms, and empties. Along the way the
 // FIRST_COME hearing flow: staff announce it, a resident signs up, withdraws (after a
-// confirmation), signs up again, sign-up closes and staff publish the participants.
+// confirmation), signs up again, sign-up closes, staff publish the participants and record the
+// materials delivered; the public hearing shows them and the group nobody signed up for.
 import type { Locator, Page } from '@playwright/test'
 import { test, expect, gql, login, uiLogin, axe } from './fixtures'
 
@@ -189,6 +190,17 @@ for (const w of [
     const published = hearingsPublic.decision.hearings.find((h: { venue: string }) => h.venue === venue)
     expect(published.status).toBe('PARTICIPANTS_PUBLISHED')
     expect(published.participants).toEqual([{ displayName: '荆河街道居民', stakeholderGroup: '城区居民' }])
+    // The materials go to the participants (Art. 17), recorded with the time they were sent.
+    await opsAfter.getByLabel('送达的听证材料').fill(`征求意见稿及起草说明${tag}`)
+    await opsAfter.getByLabel('送达时间').fill(beijing(-60_000))
+    await opsAfter.getByRole('button', { name: '记录材料送达' }).click()
+    await expect(opsAfter.getByTestId('form-success')).toHaveText('听证材料送达已记录。')
+    await expect(opsAfter.getByLabel('送达的听证材料')).toHaveValue('')
+    await page.goto(`/decisions/${decision}`)
+    const publicHearing = page.getByTestId('hearing').filter({ hasText: venue })
+    await expect(publicHearing.getByTestId('hearing-materials')).toContainText(`征求意见稿及起草说明${tag}`)
+    await expect(publicHearing.getByTestId('hearing-groups')).toContainText('企业代表：无人报名')
+    await page.goto(manageUrl)
 
     // ---- Staff: comments, opinions, adoption ----------------------------------------------------
     s = await step(page, '隐藏')

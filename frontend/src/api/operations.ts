@@ -75,6 +75,9 @@ export const DecisionQuery = graphql(`
         selectionMethod selectionRules stakeholderGroups drawSeed
         participants { displayName stakeholderGroup }
         participantsPublishedAt recordSummary heldAt
+        groups { name signups seats }
+        materialsDueBy materials { materials deliveredAt }
+        record { text publishedAt confirmations awaiting objections { displayName stakeholderGroup note at } myAnswer }
         mySignup { id status stakeholderGroup waitlistPosition submittedAt }
       }
       opinions {
@@ -199,6 +202,15 @@ export const DrawMutation = graphql(`
 `)
 export const PublishParticipantsMutation = graphql(`
   mutation PublishHearingParticipants($input: PublishHearingParticipantsInput!) { publishHearingParticipants(input: $input) { position } }
+`)
+export const DeliverHearingMaterialsMutation = graphql(`
+  mutation DeliverHearingMaterials($input: DeliverHearingMaterialsInput!) { deliverHearingMaterials(input: $input) { position } }
+`)
+export const PublishHearingRecordMutation = graphql(`
+  mutation PublishHearingRecord($input: PublishHearingRecordInput!) { publishHearingRecord(input: $input) { position } }
+`)
+export const AnswerHearingRecordMutation = graphql(`
+  mutation AnswerHearingRecord($input: AnswerHearingRecordInput!) { answerHearingRecord(input: $input) { position } }
 `)
 export const RecordHearingHeldMutation = graphql(`
   mutation RecordHearingHeld($input: RecordHearingHeldInput!) { recordHearingHeld(input: $input) { position } }

@@ -11,7 +11,7 @@ import en from '../i18n/en'
 
 vi.mock('../api/client', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/client')>()), request: vi.fn() }))
 
-const hearing = (mySignup: object | null) => ({
+const hearing = (mySignup: object | null, extra: object = {}) => ({
   id: '01hearing-first-come',
   status: 'OPEN_FOR_SIGNUP',
   startsAt: '2031-04-20T01:00:00Z',
@@ -29,12 +29,20 @@ const hearing = (mySignup: object | null) => ({
   participantsPublishedAt: null,
   recordSummary: null,
   heldAt: null,
+  groups: [
+    { name: '城区居民', signups: 1, seats: 1 },
+    { name: '物业企业', signups: 0, seats: 0 },
+  ],
+  materialsDueBy: '2031-04-13T01:00:00Z',
+  materials: [],
+  record: null,
   mySignup,
+  ...extra,
 })
 
-function render(mySignup: object | null) {
+function render(mySignup: object | null, extra: object = {}) {
   return mount(HearingCard, {
-    props: { hearing: hearing(mySignup) as never, live: true },
+    props: { hearing: hearing(mySignup, extra) as never, live: true },
     global: {
       plugins: [createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zh, en } })],
       stubs: { RouterLink: true },
@@ -79,5 +87,51 @@ describe('HearingCard', () => {
     expect(w.find('[data-testid=signup-form]').exists()).toBe(true)
     expect(w.text()).toContain('重新报名')
     w.unmount()
+  })
+
+  it('shows a declared group that nobody signed up for as such', () => {
+    const w = render(null)
+    const groups = w.get('[data-testid=hearing-groups]').text()
+    expect(groups).toContain('城区居民：报名 1 人，入选 1 人')
+    expect(groups).toContain('物业企业：无人报名')
+  })
+
+  const held = {
+    status: 'HELD',
+    participants: [{ displayName: '居民', stakeholderGroup: '城区居民' }],
+    participantsPublishedAt: '2031-04-09T01:00:00Z',
+    materials: [{ materials: '征求意见稿', deliveredAt: '2031-04-10T02:00:00Z' }],
+    heldAt: '2031-04-20T04:00:00Z',
+    record: { text: '笔录全文', publishedAt: '2031-04-21T02:00:00Z', confirmations: 1, awaiting: 1, objections: [], myAnswer: null },
+  }
+  const participant = { id: 's1', status: 'ACCEPTED', stakeholderGroup: '城区居民', waitlistPosition: null, submittedAt: '2031-03-01T00:00:00Z' }
+
+  it('shows the materials, the record and its counts, and lets a participant confirm it', async () => {
+    vi.mocked(request).mockResolvedValue({ answerHearingRecord: { position: '12' } } as never)
+    const w = render(participant, held)
+    expect(w.get('[data-testid=hearing-materials]').text()).toContain('征求意见稿')
+    expect(w.get('[data-testid=record-counts]').text()).toBe('1 名参加人已确认，1 名尚未答复，0 名提出异议')
+    await w.get('[data-testid=record-answer] button[type=button]').trigger('click')
+    await flushPromises()
+    expect(request).toHaveBeenCalledWith(op.AnswerHearingRecordMutation, { input: { hearingId: '01hearing-first-come', objection: null } })
+  })
+
+  it('an objection needs its note, and is sent with it', async () => {
+    vi.mocked(request).mockResolvedValue({ answerHearingRecord: { position: '12' } } as never)
+    const w = render(participant, held)
+    await w.get('[data-testid=record-answer]').trigger('submit')
+    expect(request).not.toHaveBeenCalled()
+    expect(w.text()).toContain('不能为空')
+    await w.get('[data-testid=record-answer] textarea').setValue('漏记了我的发言')
+    await w.get('[data-testid=record-answer]').trigger('submit')
+    await flushPromises()
+    expect(request).toHaveBeenCalledWith(op.AnswerHearingRecordMutation, { input: { hearingId: '01hearing-first-come', objection: '漏记了我的发言' } })
+  })
+
+  it('someone who is not a participant, or has answered, gets no form', () => {
+    expect(render(null, held).find('[data-testid=record-answer]').exists()).toBe(false)
+    const answered = render(participant, { ...held, record: { ...held.record, myAnswer: 'CONFIRMED' } })
+    expect(answered.find('[data-testid=record-answer]').exists()).toBe(false)
+    expect(answered.text()).toContain('您已确认听证笔录。')
   })
 })
