@@ -8,7 +8,7 @@ import { KNOWN_KINDS, positionFromHash } from '../lib/history'
 const entries = [
   { position: '1', at: '2021-01-04T01:00:00Z', kind: 'decision.registered', summary: '列入目录', actor: 'admin' },
   { position: '2', at: '2021-03-12T12:00:00Z', kind: 'comment.submitted', summary: '<img src=x onerror=alert(1)>', actor: 'resident', subjectId: 'c9' },
-  { position: '3', at: '2021-03-13T12:00:00Z', kind: 'hearing.materials_delivered', summary: '送达听证材料', actor: 'system' },
+  { position: '3', at: '2021-03-13T12:00:00Z', kind: 'hearing.venue_changed', summary: '变更听证地点', actor: 'system' },
 ]
 
 function render(props: Record<string, unknown> = {}) {
@@ -50,7 +50,7 @@ describe('HistoryTimeline', () => {
     await more.trigger('click')
     expect(w.emitted('more')).toHaveLength(1)
     // A kind the UI does not know yet is named by its family, not by its code.
-    expect(w.text()).not.toContain('hearing.materials_delivered')
+    expect(w.text()).not.toContain('hearing.venue_changed')
     expect(w.findAll('[data-testid=timeline] li')[2].text()).toContain('听证会')
     expect(render({ hasMore: false }).find('[data-testid=history-more]').exists()).toBe(false)
   })
