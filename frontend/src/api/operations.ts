@@ -51,6 +51,22 @@ export const OpenNowQuery = graphql(`
   }
 `)
 
+/** The comments on one clause and the clauses it continues, over the decision's consultations. */
+export const ClauseCommentsQuery = graphql(`
+  query ClauseComments($id: ID!, $asOf: DateTime, $clauseIds: [ID!]) {
+    decision(id: $id, asOf: $asOf) {
+      id
+      consultations {
+        id
+        comments(first: 100, clauseIds: $clauseIds) {
+          totalCount
+          edges { node { id body draftVersion clauseNumber submittedAt hidden hiddenLater } }
+        }
+      }
+    }
+  }
+`)
+
 export const DecisionQuery = graphql(`
   query Decision($id: ID!, $asOf: DateTime, $commentsFirst: Int, $commentsAfter: String) {
     decision(id: $id, asOf: $asOf) {
@@ -58,7 +74,7 @@ export const DecisionQuery = graphql(`
       registeredAt updatedAt asOf
       undertakingUnit { id name }
       background { text publishedAt }
-      drafts { version text explanation changeNote publishedAt clauses { id number text } }
+      drafts { version text explanation changeNote publishedAt clauses { id number text lineage commentCount } }
       currentDraft { version }
       consultations {
         id channel draftVersion opensAt closesAt howToSubmit shortenedReason status
@@ -66,7 +82,7 @@ export const DecisionQuery = graphql(`
         comments(first: $commentsFirst, after: $commentsAfter) {
           totalCount
           pageInfo { hasNextPage endCursor }
-          edges { cursor node { id body clauseId submittedAt hidden hiddenReason opinionId } }
+          edges { cursor node { id body clauseId draftVersion clauseNumber submittedAt hidden hiddenReason opinionId } }
         }
       }
       participationActivities { id kind heldAt summary participantCount }

@@ -156,6 +156,7 @@ async fn fill(data_dir: &std::path::Path, comments: u64) -> Result<(), BoxError>
                     consultation_id: consultation.clone(),
                     account_id: format!("acc-{w}"),
                     clause_id: None,
+                    draft_version: Some(1),
                     body: format!(
                         "第{i}条意见：建议在老旧小区增设分类投放点，并在早晚高峰安排督导员现场指导居民正确分类投放，避免混投混运。"
                     ),

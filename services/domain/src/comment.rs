@@ -63,9 +63,12 @@ impl Aggregate for Comment {
                 if c.is_closed(ctx.now) {
                     return Err(DomainError::ConsultationClosed);
                 }
+                // An open consultation takes comments on the current draft: the text the public
+                // reads now, which a version published after the opening replaces (ADR 0005).
+                let draft_version = d.current_draft().unwrap_or(c.draft_version).max(c.draft_version);
                 let clause_id = clause_id.map(TextValue::into_string);
                 if let Some(clause) = &clause_id {
-                    let clauses = d.drafts.get(&c.draft_version).map(Vec::as_slice).unwrap_or(&[]);
+                    let clauses = d.drafts.get(&draft_version).map(Vec::as_slice).unwrap_or(&[]);
                     if !clauses.iter().any(|x| &x.id == clause) {
                         return Err(DomainError::UnknownClause);
                     }
@@ -77,6 +80,7 @@ impl Aggregate for Comment {
                         consultation_id,
                         account_id,
                         clause_id,
+                        draft_version: Some(draft_version),
                         body,
                         submitted_at: ctx.now,
                     }

@@ -259,6 +259,10 @@ events! {
         consultation_id: String,
         account_id: String,
         clause_id: Option<String>,
+        /// The draft version the comment was written on (its clause is that version's).
+        /// Absent in events written before it existed: the consultation's version.
+        #[serde(default)]
+        draft_version: Option<u32>,
         body: String,
         submitted_at: DateTime<Utc>,
     }

@@ -27,12 +27,18 @@ fn submit(consultation_id: &str, clause_id: Option<&str>, body: &str) -> Comment
 }
 
 fn submitted(clause_id: Option<&str>, body: &str, at: &str) -> Event {
+    submitted_on(1, clause_id, body, at)
+}
+
+/// A comment written on draft `version`.
+fn submitted_on(version: u32, clause_id: Option<&str>, body: &str, at: &str) -> Event {
     CommentSubmitted {
         comment_id: "k1".into(),
         decision_id: DECISION.into(),
         consultation_id: ONLINE.into(),
         account_id: RESIDENT.into(),
         clause_id: clause_id.map(Into::into),
+        draft_version: Some(version),
         body: body.into(),
         submitted_at: t(at),
     }
@@ -142,16 +148,32 @@ fn consulting_on_a_superseded_draft() -> DecisionState {
     decision_state(&history)
 }
 
+/// Issue 9: with draft 2 published while the consultation on draft 1 was open, the page offered
+/// a button for the rewritten clause `c4` and the API refused it. An open consultation takes
+/// comments on the current draft; the comment keeps the version it was written on.
 #[test]
-fn comment_on_a_clause_that_is_only_in_a_later_draft_is_rejected() {
+fn an_open_consultation_takes_comments_on_the_current_draft_and_records_its_version() {
     let d = consulting_on_a_superseded_draft();
-    given::<Comment>([]).when(submit(ONLINE, Some("c4"), "支持"), &comment_ctx(DURING, &d)).then_err(DomainError::UnknownClause);
+    given::<Comment>([]).when(submit(ONLINE, Some("c4"), "支持"), &comment_ctx(DURING, &d)).then([submitted_on(
+        2,
+        Some("c4"),
+        "支持",
+        DURING,
+    )]);
+    given::<Comment>([]).when(submit(ONLINE, None, "支持"), &comment_ctx(DURING, &d)).then([submitted_on(2, None, "支持", DURING)]);
+    // An unchanged clause keeps its id across versions.
+    given::<Comment>([]).when(submit(ONLINE, Some("c3"), "支持"), &comment_ctx(DURING, &d)).then([submitted_on(
+        2,
+        Some("c3"),
+        "支持",
+        DURING,
+    )]);
 }
 
 #[test]
-fn comment_on_a_clause_of_the_consulted_draft_is_accepted_after_a_newer_draft() {
+fn a_clause_the_current_draft_replaced_takes_no_new_comment() {
     let d = consulting_on_a_superseded_draft();
-    given::<Comment>([]).when(submit(ONLINE, Some("c2"), "支持"), &comment_ctx(DURING, &d)).then([submitted(Some("c2"), "支持", DURING)]);
+    given::<Comment>([]).when(submit(ONLINE, Some("c2"), "支持"), &comment_ctx(DURING, &d)).then_err(DomainError::UnknownClause);
 }
 
 #[test]

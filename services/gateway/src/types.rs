@@ -193,6 +193,16 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The draft versions with clause lineages and comment counts as of the moment shown.
+    fn draft_versions(&self, ctx: &Context<'_>) -> Result<Vec<Draft>> {
+        let consultations = || self.view.consultations.iter().map(|c| c.id.as_str());
+        let counts = match &self.past {
+            Some(p) => query::clause_comment_counts(&p.model, consultations()),
+            None => ctx.data::<Arc<Services>>()?.projections.read(|m| query::clause_comment_counts(m, consultations())),
+        };
+        Ok(Draft::versions(&self.view.drafts, &counts))
+    }
+
     pub fn live(view: Arc<DecisionView>) -> Self {
         Decision { view, as_of: None, past: None }
     }
@@ -217,6 +227,12 @@ pub struct Clause {
     pub id: ID,
     pub number: i32,
     pub text: String,
+    /// This clause and the clauses of earlier versions it continues, newest first: the same id
+    /// while unchanged, the replaced clause's id where it was rewritten (ADR 0005).
+    pub lineage: Vec<ID>,
+    /// Comments on this clause or on the clauses it continues, over every consultation (as of
+    /// the moment shown).
+    pub comment_count: i32,
 }
 
 /// A numbered draft version.
@@ -230,16 +246,43 @@ pub struct Draft {
     pub published_at: DateTime<Utc>,
 }
 
-impl From<&proj::DraftView> for Draft {
-    fn from(d: &proj::DraftView) -> Self {
-        Draft {
-            version: d.version as i32,
-            text: d.text.clone(),
-            clauses: d.clauses.iter().map(|c| Clause { id: ID(c.id.clone()), number: c.number as i32, text: c.text.clone() }).collect(),
-            explanation: d.explanation.clone(),
-            change_note: d.change_note.clone(),
-            published_at: d.published_at,
+impl Draft {
+    /// Every version of a decision's draft, each clause with its lineage and comment count.
+    fn versions(drafts: &[proj::DraftView], counts: &std::collections::HashMap<Arc<str>, usize>) -> Vec<Draft> {
+        let mut previous: &[canyu_domain::events::Clause] = &[];
+        let mut lineages: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(drafts.len());
+        for d in drafts {
+            let predecessors = canyu_domain::clauses::predecessors(previous, &d.clauses);
+            let mut next: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+            let mut clauses = Vec::with_capacity(d.clauses.len());
+            for (c, before) in d.clauses.iter().zip(predecessors) {
+                let mut lineage = vec![c.id.clone()];
+                if let Some(earlier) = before.as_deref().and_then(|p| lineages.get(p)) {
+                    lineage.extend(earlier.iter().filter(|x| **x != c.id).cloned());
+                }
+                let comment_count = lineage.iter().map(|id| counts.get(id.as_str()).copied().unwrap_or(0)).sum::<usize>() as i32;
+                clauses.push(Clause {
+                    id: ID(c.id.clone()),
+                    number: c.number as i32,
+                    text: c.text.clone(),
+                    lineage: lineage.iter().cloned().map(ID).collect(),
+                    comment_count,
+                });
+                next.insert(c.id.as_str(), lineage);
+            }
+            lineages = next;
+            previous = &d.clauses;
+            out.push(Draft {
+                version: d.version as i32,
+                text: d.text.clone(),
+                clauses,
+                explanation: d.explanation.clone(),
+                change_note: d.change_note.clone(),
+                published_at: d.published_at,
+            });
         }
+        out
     }
 }
 
@@ -359,11 +402,11 @@ impl Decision {
     async fn background(&self) -> Option<Background> {
         self.view.background.as_ref().map(|b| Background { text: b.text.clone(), published_at: b.published_at })
     }
-    async fn drafts(&self) -> Vec<Draft> {
-        self.view.drafts.iter().map(Draft::from).collect()
+    async fn drafts(&self, ctx: &Context<'_>) -> Result<Vec<Draft>> {
+        self.draft_versions(ctx)
     }
-    async fn current_draft(&self) -> Option<Draft> {
-        self.view.drafts.last().map(Draft::from)
+    async fn current_draft(&self, ctx: &Context<'_>) -> Result<Option<Draft>> {
+        Ok(self.draft_versions(ctx)?.pop())
     }
     async fn consultations(&self) -> Vec<Consultation> {
         self.view.consultations.iter().map(|c| Consultation { view: c.clone(), as_of: self.as_of, past: self.past.clone() }).collect()
@@ -580,13 +623,26 @@ impl Consultation {
         let s = ctx.data::<Arc<Services>>()?;
         Ok(s.projections.read(|m| query::comment_count(m, &self.view.id, None)) as i32)
     }
-    async fn comments(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<CommentConnection> {
+    /// The comments in submission order; with `clauseIds` (a clause's `lineage`), only those on
+    /// one of these clauses.
+    async fn comments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        clause_ids: Option<Vec<ID>>,
+    ) -> Result<CommentConnection> {
         let first = crate::error::page_size(first)?;
+        let clause_ids: Option<Vec<String>> = clause_ids.map(|v| v.into_iter().map(|id| id.0).collect());
+        let page_of = |m: &proj::ReadModel| match &clause_ids {
+            Some(ids) => query::comments_on_clauses(m, &self.view.id, ids, first, after.as_deref()),
+            None => query::comments(m, &self.view.id, None, first, after.as_deref()),
+        };
         let (page, hidden_later) = match &self.past {
-            Some(p) => (query::comments(&p.model, &self.view.id, None, first, after.as_deref()), Some(&p.hidden_later)),
+            Some(p) => (page_of(&p.model), Some(&p.hidden_later)),
             None => {
                 let s = ctx.data::<Arc<Services>>()?;
-                (s.projections.read(|m| query::comments(m, &self.view.id, None, first, after.as_deref())), None)
+                (s.projections.read(page_of), None)
             }
         };
         Ok(CommentConnection {
@@ -634,6 +690,20 @@ impl Comment {
     }
     async fn clause_id(&self) -> Option<ID> {
         self.view.clause_id.as_ref().map(|c| ID(c.to_string()))
+    }
+    /// The draft version the comment was written on.
+    async fn draft_version(&self) -> i32 {
+        self.view.draft_version as i32
+    }
+    /// The clause's number in the version the comment was written on.
+    async fn clause_number(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        let Some(clause) = self.view.clause_id.as_deref() else { return Ok(None) };
+        let s = ctx.data::<Arc<Services>>()?;
+        Ok(s.projections.read(|m| {
+            let d = m.decisions.get(&*self.view.decision_id)?;
+            let draft = d.drafts.iter().find(|x| x.version == self.view.draft_version)?;
+            draft.clauses.iter().find(|c| c.id == clause).map(|c| c.number as i32)
+        }))
     }
     async fn submitted_at(&self) -> DateTime<Utc> {
         self.view.submitted_at

@@ -298,6 +298,9 @@ pub struct CommentView {
     pub consultation_id: Arc<str>,
     pub account_id: Arc<str>,
     pub clause_id: Option<Arc<str>>,
+    /// The draft version the comment was written on (its clause is that version's).
+    #[serde(default)]
+    pub draft_version: u32,
     pub body: Option<String>,
     pub submitted_at: DateTime<Utc>,
     pub hidden_reason: Option<String>,

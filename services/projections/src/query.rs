@@ -137,6 +137,35 @@ pub fn comments(
     }
 }
 
+/// Comments of a consultation on any of `clause_ids` (a clause and its predecessors), in
+/// submission order.
+pub fn comments_on_clauses(
+    m: &ReadModel,
+    consultation_id: &str,
+    clause_ids: &[String],
+    first: Option<i32>,
+    after: Option<&str>,
+) -> Page<CommentView> {
+    let ids = m.consultation_comments.get(consultation_id).map(Vec::as_slice).unwrap_or(&[]);
+    let on = |c: &&CommentView| c.clause_id.as_deref().is_some_and(|k| clause_ids.iter().any(|x| x == k));
+    slice(m.comments_at(ids).filter(on).cloned().collect(), first, after)
+}
+
+/// Comments on each clause id over the given consultations.
+pub fn clause_comment_counts<'a>(
+    m: &ReadModel,
+    consultation_ids: impl Iterator<Item = &'a str>,
+) -> std::collections::HashMap<Arc<str>, usize> {
+    let mut counts = std::collections::HashMap::new();
+    for k in consultation_ids {
+        let ids = m.consultation_comments.get(k).map(Vec::as_slice).unwrap_or(&[]);
+        for clause in m.comments_at(ids).filter_map(|c| c.clause_id.clone()) {
+            *counts.entry(clause).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
 /// Number of comments of a consultation (submitted by `until`, if given).
 pub fn comment_count(m: &ReadModel, consultation_id: &str, until: Option<DateTime<Utc>>) -> usize {
     let ids = m.consultation_comments.get(consultation_id).map(Vec::as_slice).unwrap_or(&[]);

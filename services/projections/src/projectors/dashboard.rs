@@ -53,6 +53,7 @@ mod tests {
             consultation_id: "k1".into(),
             account_id: "a1".into(),
             clause_id: None,
+            draft_version: None,
             body: "意见".into(),
             submitted_at: chrono::Utc::now(),
         }

@@ -27,9 +27,14 @@ fn decision<'a>(m: &'a ReadModel, id: &str) -> Option<&'a DecisionView> {
 }
 
 /// The number of clause `clause` in the draft version a consultation is on.
-fn clause_number(m: &ReadModel, decision: &str, consultation: &str, clause: &str) -> Option<u32> {
+/// The clause's number in the version the comment was written on (`version`; for comments
+/// recorded before versions were, the consultation's).
+fn clause_number(m: &ReadModel, decision: &str, consultation: &str, version: Option<u32>, clause: &str) -> Option<u32> {
     let d = m.decisions.get(decision)?;
-    let version = d.consultations.iter().find(|c| c.id == consultation)?.draft_version;
+    let version = match version {
+        Some(v) => v,
+        None => d.consultations.iter().find(|c| c.id == consultation)?.draft_version,
+    };
     d.drafts.iter().find(|x| x.version == version)?.clauses.iter().find(|c| c.id == clause).map(|c| c.number)
 }
 
@@ -112,7 +117,7 @@ fn summary<'e>(m: &ReadModel, event: &'e Event) -> Option<(Summary, Option<&'e s
             if m.comment_index.contains_key(e.comment_id.as_str()) {
                 return None;
             }
-            let clause_number = e.clause_id.as_ref().and_then(|c| clause_number(m, &e.decision_id, &e.consultation_id, c));
+            let clause_number = e.clause_id.as_ref().and_then(|c| clause_number(m, &e.decision_id, &e.consultation_id, e.draft_version, c));
             (S::CommentSubmitted { clause_id: e.clause_id.clone(), clause_number }, Some(e.comment_id.as_str()))
         }
         Event::CommentHidden(e) => {
@@ -232,6 +237,7 @@ mod tests {
                 consultation_id: "k1".into(),
                 account_id: "a1".into(),
                 clause_id: Some("c7".into()),
+                draft_version: None,
                 body: "意见".into(),
                 submitted_at: now,
             }
