@@ -57,17 +57,23 @@ for (const w of [
 
     // A new account becomes staff of the new unit.
     const username = `staff${tag.replace('-', '')}`
-    const reg = await gql(request, 'mutation($i: RegisterAccountInput!) { registerAccount(input: $i) { account { id } } }', {
+    await gql(request, 'mutation($i: RegisterAccountInput!) { registerAccount(input: $i) { account { id } } }', {
       i: { username, password: STAFF_PASSWORD, displayName: `测试局 周科长 ${tag}` },
     })
     const grants = countOperations(page, 'GrantRole')
-    await page.getByLabel('账号 ID').fill(reg.registerAccount.account.id)
+    // Found by username: an unknown one is named as such, nothing is granted.
+    const roles = page.locator('form').filter({ has: page.locator('#gr-account') })
+    await roles.getByLabel('用户名').fill(`nobody${tag.replace('-', '')}`)
+    await roles.getByRole('button', { name: '授予', exact: true }).click()
+    await expect(roles.getByText('没有使用这个用户名的账号')).toBeVisible()
+    expect(grants()).toBe(0)
+    await roles.getByLabel('用户名').fill(username.toUpperCase())
     await page.getByLabel('角色', { exact: true }).selectOption('UNIT_STAFF')
     await page.locator('#gr-unit').selectOption({ label: unitName })
     await page.getByRole('button', { name: '授予', exact: true }).dblclick()
     await expect(page.getByText(`已授予 测试局 周科长 ${tag} 角色：承办单位工作人员`)).toBeVisible()
     expect(grants()).toBe(1)
-    await expect(page.getByLabel('账号 ID')).toHaveValue('')
+    await expect(roles.getByLabel('用户名')).toHaveValue('')
 
     for (const t of [title, title2]) {
       await page.locator('#rd-unit').selectOption({ label: unitName })

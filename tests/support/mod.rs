@@ -312,6 +312,12 @@ pub async fn mutation_request(s: &Server, unit: &str, f: &Fixture, mutation: &st
         "drawHearingParticipants" => ("{hearingId: $x, seed: \"2021-seed\"}".to_string(), json!(f.lottery)),
         "publishHearingParticipants" => ("{hearingId: $x}".to_string(), json!(f.lottery)),
         "recordHearingHeld" => ("{hearingId: $x, recordSummary: \"记录\"}".to_string(), json!(f.hearing)),
+        "deliverHearingMaterials" => (
+            format!("{{hearingId: $x, materials: \"征求意见稿\", deliveredAt: \"{}\"}}", ts(chrono::Duration::hours(-1))),
+            json!(f.hearing),
+        ),
+        "publishHearingRecord" => ("{hearingId: $x, text: \"笔录\"}".to_string(), json!(f.hearing)),
+        "answerHearingRecord" => ("{hearingId: $x}".to_string(), json!(f.hearing)),
         "consolidateOpinion" => ("{decisionId: $id, summary: \"线下意见\"}".to_string(), Value::Null),
         "decideAdoption" => ("{opinionId: $x, outcome: ADOPTED}".to_string(), json!(f.offline_opinion)),
         "publishFeedbackReport" => ("{decisionId: $id, summary: \"采纳情况\"}".to_string(), Value::Null),

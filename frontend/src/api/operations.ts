@@ -252,6 +252,9 @@ export const WithdrawDecisionMutation = graphql(`
 export const RegisterUnitMutation = graphql(`
   mutation RegisterUnit($input: RegisterUnitInput!) { registerUnit(input: $input) { position unit { id name } } }
 `)
+export const AccountByUsernameQuery = graphql(`
+  query AccountByUsername($username: String!) { accountByUsername(username: $username) { id displayName role } }
+`)
 export const GrantRoleMutation = graphql(`
   mutation GrantRole($input: GrantRoleInput!) { grantRole(input: $input) { position account { id displayName role } } }
 `)

@@ -51,6 +51,7 @@ type Documents = {
     "\n  mutation PublishDecisionResult($input: PublishDecisionResultInput!) { publishDecisionResult(input: $input) { position } }\n": typeof types.PublishDecisionResultDocument,
     "\n  mutation WithdrawDecision($input: WithdrawDecisionInput!) { withdrawDecision(input: $input) { position } }\n": typeof types.WithdrawDecisionDocument,
     "\n  mutation RegisterUnit($input: RegisterUnitInput!) { registerUnit(input: $input) { position unit { id name } } }\n": typeof types.RegisterUnitDocument,
+    "\n  query AccountByUsername($username: String!) { accountByUsername(username: $username) { id displayName role } }\n": typeof types.AccountByUsernameDocument,
     "\n  mutation GrantRole($input: GrantRoleInput!) { grantRole(input: $input) { position account { id displayName role } } }\n": typeof types.GrantRoleDocument,
     "\n  mutation RegisterDecision($input: RegisterDecisionInput!) { registerDecision(input: $input) { position decision { id } } }\n": typeof types.RegisterDecisionDocument,
     "\n  mutation PublishCatalogue($input: PublishCatalogueInput!) { publishCatalogue(input: $input) { position } }\n": typeof types.PublishCatalogueDocument,
@@ -95,6 +96,7 @@ const documents: Documents = {
     "\n  mutation PublishDecisionResult($input: PublishDecisionResultInput!) { publishDecisionResult(input: $input) { position } }\n": types.PublishDecisionResultDocument,
     "\n  mutation WithdrawDecision($input: WithdrawDecisionInput!) { withdrawDecision(input: $input) { position } }\n": types.WithdrawDecisionDocument,
     "\n  mutation RegisterUnit($input: RegisterUnitInput!) { registerUnit(input: $input) { position unit { id name } } }\n": types.RegisterUnitDocument,
+    "\n  query AccountByUsername($username: String!) { accountByUsername(username: $username) { id displayName role } }\n": types.AccountByUsernameDocument,
     "\n  mutation GrantRole($input: GrantRoleInput!) { grantRole(input: $input) { position account { id displayName role } } }\n": types.GrantRoleDocument,
     "\n  mutation RegisterDecision($input: RegisterDecisionInput!) { registerDecision(input: $input) { position decision { id } } }\n": types.RegisterDecisionDocument,
     "\n  mutation PublishCatalogue($input: PublishCatalogueInput!) { publishCatalogue(input: $input) { position } }\n": types.PublishCatalogueDocument,
@@ -264,6 +266,10 @@ export function graphql(source: "\n  mutation WithdrawDecision($input: WithdrawD
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RegisterUnit($input: RegisterUnitInput!) { registerUnit(input: $input) { position unit { id name } } }\n"): (typeof documents)["\n  mutation RegisterUnit($input: RegisterUnitInput!) { registerUnit(input: $input) { position unit { id name } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AccountByUsername($username: String!) { accountByUsername(username: $username) { id displayName role } }\n"): (typeof documents)["\n  query AccountByUsername($username: String!) { accountByUsername(username: $username) { id displayName role } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -512,6 +512,7 @@ const en: typeof zh = {
     unitName: 'Unit name',
     registerUnit: 'Register unit',
     roles: 'Grant a role',
+    noSuchUser: 'No account has this username',
     accountId: 'Account ID',
     role: 'Role',
     grant: 'Grant',
@@ -700,6 +701,7 @@ const en: typeof zh = {
       COMMENT_ALREADY_EXISTS: 'The comment was already submitted',
       UNIT_NOT_FOUND: 'Unit not found',
       UNIT_ALREADY_EXISTS: 'The unit already exists',
+      UNIT_NAME_TAKEN: 'A unit with this name is already registered',
       ACCOUNT_NOT_FOUND: 'Account not found',
     },
     detail: {

@@ -528,6 +528,7 @@ export default {
     unitName: '单位名称',
     registerUnit: '登记单位',
     roles: '授予角色',
+    noSuchUser: '没有使用这个用户名的账号',
     accountId: '账号 ID',
     role: '角色',
     grant: '授予',
@@ -716,6 +717,7 @@ export default {
       COMMENT_ALREADY_EXISTS: '该意见已提交',
       UNIT_NOT_FOUND: '未找到该单位',
       UNIT_ALREADY_EXISTS: '该单位已存在',
+      UNIT_NAME_TAKEN: '已有同名单位，单位名称不能重复',
       ACCOUNT_NOT_FOUND: '未找到该账号',
     },
     detail: {

@@ -23,6 +23,7 @@ function serve() {
   let release: () => void = () => {}
   vi.mocked(request).mockImplementation((async (doc: unknown) => {
     if (doc === op.UnitsQuery) return { units: [{ id: 'u1', name: '市城市管理局' }] }
+    if (doc === op.AccountByUsernameQuery) return { accountByUsername: { id: 'a1', displayName: '数据局 李科长', role: 'RESIDENT' } }
     sent.push(doc)
     return new Promise((resolve) => (release = () => resolve(answers.get(doc) as never)))
   }) as typeof request)
@@ -42,7 +43,7 @@ describe('AdminView', () => {
 
   const cases = [
     { name: 'register a unit', doc: op.RegisterUnitMutation, fill: [['#un-name', '市数据局']], form: 0, done: '已登记单位：市数据局', cleared: ['#un-name'] },
-    { name: 'grant a role', doc: op.GrantRoleMutation, fill: [['#gr-account', 'a1'], ['#gr-unit', 'u1']], form: 1, done: '已授予 数据局 李科长 角色：承办单位工作人员', cleared: ['#gr-account', '#gr-unit'] },
+    { name: 'grant a role', doc: op.GrantRoleMutation, fill: [['#gr-account', 'li.kezhang'], ['#gr-unit', 'u1']], form: 1, done: '已授予 数据局 李科长 角色：承办单位工作人员', cleared: ['#gr-account', '#gr-unit'] },
     { name: 'register a decision', doc: op.RegisterDecisionMutation, fill: [['#rd-unit', 'u1'], ['#rd-title', '城市更新办法'], ['#rd-summary', '摘要']], form: 2, done: '已列入目录：城市更新办法', cleared: ['#rd-title', '#rd-summary', '#rd-unit'] },
     { name: 'publish the catalogue', doc: op.PublishCatalogueMutation, fill: [], form: 3, done: '目录已公布', cleared: [] },
   ] as const
@@ -64,4 +65,18 @@ describe('AdminView', () => {
       for (const selector of c.cleared) expect((w.get(selector).element as HTMLInputElement).value, selector).toBe('')
     })
   }
+
+  it('grant a role: an unknown username is named as such and nothing is granted', async () => {
+    vi.mocked(request).mockImplementation((async (doc: unknown) => {
+      if (doc === op.UnitsQuery) return { units: [] }
+      if (doc === op.AccountByUsernameQuery) return { accountByUsername: null }
+      throw new Error(`unexpected request`)
+    }) as typeof request)
+    const w = await render()
+    await w.get('#gr-account').setValue('nobody')
+    await w.findAll('form')[1].trigger('submit')
+    await flushPromises()
+    expect(w.text()).toContain('没有使用这个用户名的账号')
+    expect(vi.mocked(request).mock.calls.some(([doc]) => doc === op.GrantRoleMutation)).toBe(false)
+  })
 })

@@ -116,6 +116,14 @@ pub struct Written {
 /// Namespace of account ids derived from usernames.
 const NS: Uuid = Uuid::from_u128(0x6a1e_5c3e_2b8d_4f7a_9c01_c4a9_0000_0713);
 
+/// The unit id of a unit name: deterministic over the name with case and white space ignored,
+/// so that a second unit of the same name collides on the stream (`UnitNameTaken`) without a
+/// separate index. Unit names are public, so the id reveals nothing.
+pub fn unit_id_for(name: &str) -> String {
+    let key: String = name.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+    Uuid::new_v5(&NS, format!("unit:{key}").as_bytes()).to_string()
+}
+
 /// The account id of a username: deterministic, so that registering the same name twice
 /// collides on the stream (`UsernameTaken`) without a separate index.
 pub fn account_id_for(username: &str) -> String {

@@ -65,7 +65,7 @@ fn keyed(mut meta: Meta, key: &str) -> Meta {
 
 /// Given: a unit with a decision that has draft 1. Returns (unit, decision, staff of the unit).
 async fn given_a_drafted_decision(w: &World) -> (String, String, Meta) {
-    let unit = w.app.execute(&admin(), RegisterUnit { unit_id: w.app.new_id(), name: parsed("市交通运输局") }).await.unwrap().id;
+    let unit = w.app.execute(&admin(), RegisterUnit { name: parsed("市交通运输局") }).await.unwrap().id;
     let register = RegisterDecision {
         decision_id: w.app.new_id(),
         year: 2021,
@@ -113,9 +113,23 @@ async fn head(w: &World) -> u64 {
 #[tokio::test]
 async fn a_resident_cannot_register_a_unit_and_nothing_is_written() {
     let w = world();
-    let err = w.app.execute(&resident("r1"), RegisterUnit { unit_id: "u1".into(), name: parsed("自封单位") }).await.unwrap_err();
+    let err = w.app.execute(&resident("r1"), RegisterUnit { name: parsed("自封单位") }).await.unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
     assert_eq!(head(&w).await, 0);
+}
+
+/// Issue 9: two units named "市交通运输局" were accepted and then shown side by side.
+#[tokio::test]
+async fn a_second_unit_of_the_same_name_is_refused_and_nothing_is_written() {
+    let w = world();
+    w.app.execute(&admin(), RegisterUnit { name: parsed("市交通运输局") }).await.unwrap();
+    let before = head(&w).await;
+    for again in ["市交通运输局", " 市交通 运输局 "] {
+        let err = w.app.execute(&admin(), RegisterUnit { name: parsed(again) }).await.unwrap_err();
+        assert!(matches!(err, AppError::Rejected(DomainError::UnitNameTaken)), "{again}: {err:?}");
+    }
+    assert_eq!(head(&w).await, before);
+    w.app.execute(&admin(), RegisterUnit { name: parsed("市交通运输局执法支队") }).await.expect("another name is fine");
 }
 
 #[tokio::test]

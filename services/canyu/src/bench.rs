@@ -137,7 +137,7 @@ async fn fill(data_dir: &std::path::Path, comments: u64) -> Result<(), BoxError>
     app.create_account(&Meta::default(), "fill-admin", "fill-password", "管理员", Role::Admin).await?;
     let (_, token) = app.login("fill-admin", "fill-password").await?;
     let admin = Meta::by(Some(app.authenticate(&token).await?));
-    let unit = app.execute(&admin, canyu_app::commands::RegisterUnit { unit_id: app.new_id(), name: v("市城市管理局")? }).await?.id;
+    let unit = app.execute(&admin, canyu_app::commands::RegisterUnit { name: v("市城市管理局")? }).await?.id;
     let d = app.execute(&admin, fixture::register_decision(app.new_id(), &unit)?).await?.id;
     let consultation = Uuid::now_v7().to_string();
     let store: Arc<dyn EventStore> = platform.store.clone();

@@ -141,7 +141,7 @@ async fn seed(s: &Seeder) -> Result<(), SeedError> {
         "市应急管理局",
         "市交通运输局",
     ] {
-        let w = app.execute(&admin, commands::RegisterUnit { unit_id: app.new_id(), name: v(name)? }).await?;
+        let w = app.execute(&admin, commands::RegisterUnit { name: v(name)? }).await?;
         s.settle(&w).await;
         units.insert(name, w.id);
     }

@@ -37,6 +37,8 @@ pub enum DomainError {
     UnitNotFound,
     #[error("unit already exists")]
     UnitAlreadyExists,
+    #[error("a unit with this name is already registered")]
+    UnitNameTaken,
     #[error("account not found")]
     AccountNotFound,
     #[error("username is taken")]

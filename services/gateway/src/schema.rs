@@ -87,6 +87,15 @@ impl QueryRoot {
         Ok(auth.0.as_ref().and_then(|p| s.projections.read(|m| m.accounts.get(&p.account_id).cloned())).map(Account))
     }
 
+    /// The account of a username, to grant it a role (admins only). Null when there is none.
+    async fn account_by_username(&self, ctx: &Context<'_>, username: String) -> Result<Option<Account>> {
+        let s = services(ctx)?;
+        canyu_app::policy::admin(ctx.data::<Auth>()?.0.as_ref()).gql()?;
+        let Ok(username) = canyu_domain::values::username(&username) else { return Ok(None) };
+        let id = canyu_app::account_id_for(&username);
+        Ok(s.projections.read(|m| m.accounts.get(&id).cloned()).map(Account))
+    }
+
     /// All undertaking units.
     async fn units(&self, ctx: &Context<'_>) -> Result<Vec<Unit>> {
         let s = services(ctx)?;
@@ -289,7 +298,7 @@ impl MutationRoot {
     async fn register_unit(&self, ctx: &Context<'_>, input: RegisterUnitInput) -> Result<UnitPayload> {
         let m = meta(ctx, None)?;
         let s = services(ctx)?;
-        let w = s.app.execute(&m, commands::RegisterUnit { unit_id: s.app.new_id(), name: parse(&input.name)? }).await.gql()?;
+        let w = s.app.execute(&m, commands::RegisterUnit { name: parse(&input.name)? }).await.gql()?;
         let position = settle(s, &w).await?;
         Ok(UnitPayload { position, unit: s.projections.read(|m| Unit::lookup(m, &w.id)) })
     }

@@ -63,7 +63,7 @@ fn allowed<T>(r: Result<T, AppError>) -> Option<T> {
 /// Runs one random scenario; returns the decision's id.
 async fn scenario(w: &World, rng: &mut Rng, steps: usize) -> String {
     let admin = person("admin-1", Role::Admin, None);
-    let unit = w.app.execute(&admin, RegisterUnit { unit_id: w.app.new_id(), name: parsed("市城市管理局") }).await.unwrap().id;
+    let unit = w.app.execute(&admin, RegisterUnit { name: parsed("市城市管理局") }).await.unwrap().id;
     let staff = person("staff-1", Role::UnitStaff, Some(&unit));
     let register = RegisterDecision {
         decision_id: w.app.new_id(),

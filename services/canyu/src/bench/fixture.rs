@@ -58,7 +58,7 @@ pub async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxEr
     app.create_account(&Meta::default(), "bench-admin", "bench-password", "管理员", Role::Admin).await?;
     let (_, token) = app.login("bench-admin", "bench-password").await?;
     let admin = Meta::by(Some(app.authenticate(&token).await?));
-    let unit = app.execute(&admin, commands::RegisterUnit { unit_id: app.new_id(), name: v("市住房和城乡建设局")? }).await?.id;
+    let unit = app.execute(&admin, commands::RegisterUnit { name: v("市住房和城乡建设局")? }).await?.id;
     let d = app.execute(&admin, register_decision(app.new_id(), &unit)?).await?.id;
     let draft = commands::PublishDraft {
         decision_id: d.clone(),
