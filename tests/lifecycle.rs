@@ -500,3 +500,48 @@ async fn the_site_and_the_offline_ide_are_served_with_same_origin_policies() {
     assert!(ide_csp.contains("connect-src 'self'") && ide_csp.contains("frame-ancestors 'none'"), "still same-origin only: {ide_csp}");
     assert!(ide.text().await.unwrap().contains("GraphiQL"));
 }
+
+/// Issue 9: static assets were served uncompressed and without cache headers. The build writes
+/// `.br` and `.gz` copies; the server sends the one the client accepts, caches hashed assets
+/// for a year and has everything else revalidated; the API's answers get no such header.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_site_is_served_precompressed_with_long_lived_caching_for_hashed_assets() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("assets")).unwrap();
+    let index = "<!doctype html><title>参与</title>";
+    std::fs::write(site.path().join("index.html"), index).unwrap();
+    std::fs::write(site.path().join("index.html.gz"), b"gzip-index").unwrap();
+    let js = "console.log('参与')";
+    std::fs::write(site.path().join("assets/main-AbC123.js"), js).unwrap();
+    std::fs::write(site.path().join("assets/main-AbC123.js.br"), b"brotli-bytes").unwrap();
+    std::fs::write(site.path().join("assets/main-AbC123.js.gz"), b"gzip-bytes").unwrap();
+    let s = Server::start_with(&[("CANYU_STATIC_DIR", site.path())]);
+    let get = |path: &str, encoding: &str| {
+        let mut r = s.http.get(format!("{}{path}", s.url));
+        if !encoding.is_empty() {
+            r = r.header("accept-encoding", encoding);
+        }
+        r.send()
+    };
+    let header = |r: &reqwest::Response, name: &str| r.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+
+    let br = get("/assets/main-AbC123.js", "gzip, deflate, br").await.unwrap();
+    assert_eq!(br.status(), 200);
+    assert_eq!(header(&br, "content-encoding"), "br");
+    assert_eq!(header(&br, "cache-control"), "public, max-age=31536000, immutable");
+    assert_eq!(br.bytes().await.unwrap().as_ref(), b"brotli-bytes");
+    let gz = get("/assets/main-AbC123.js", "gzip").await.unwrap();
+    assert_eq!(header(&gz, "content-encoding"), "gzip");
+    let plain = get("/assets/main-AbC123.js", "").await.unwrap();
+    assert_eq!(header(&plain, "content-encoding"), "");
+    assert_eq!(plain.text().await.unwrap(), js);
+
+    for path in ["/", "/decisions/some-id"] {
+        let page = get(path, "gzip").await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        assert_eq!(header(&page, "cache-control"), "no-cache", "{path}: revalidated, so a new build shows at once");
+        assert_eq!(header(&page, "content-encoding"), "gzip", "{path}");
+    }
+    let api = s.http.post(format!("{}/graphql", s.url)).json(&json!({"query": "{ units { id } }"})).send().await.unwrap();
+    assert_eq!(header(&api, "cache-control"), "", "the site's policy stays off the API");
+}

@@ -79,3 +79,14 @@ test('the GraphQL IDE works offline', async ({ page, offHost }) => {
   await expect(page.locator('.graphiql-container')).toBeVisible({ timeout: 20_000 })
   await shoot(page, 'graphiql-1280')
 })
+
+test('the built site is served compressed, hashed assets cached for a year', async ({ request }) => {
+  const index = await request.get('/', { headers: { 'accept-encoding': 'br, gzip' } })
+  expect(index.headers()['content-encoding']).toBe('br')
+  expect(index.headers()['cache-control']).toBe('no-cache')
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(await index.text())?.[1]
+  expect(script, 'index.html loads a hashed script').toBeTruthy()
+  const asset = await request.get(script!, { headers: { 'accept-encoding': 'gzip' } })
+  expect(asset.headers()['content-encoding']).toBe('gzip')
+  expect(asset.headers()['cache-control']).toBe('public, max-age=31536000, immutable')
+})

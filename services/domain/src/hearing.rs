@@ -377,7 +377,7 @@ impl Aggregate for Hearing {
                     return Err(DomainError::HearingNotYetStarted);
                 }
                 let by = s.starts_at - MATERIALS_LEAD_TIME;
-                if !s.materials_delivered_at.is_some_and(|at| at <= by) {
+                if s.materials_delivered_at.is_none_or(|at| at > by) {
                     return Err(DomainError::MaterialsNotDeliveredInTime { by });
                 }
                 vec![HearingHeld { hearing_id, decision_id, record_summary: record_summary.into_string() }.into()]

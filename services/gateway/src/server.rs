@@ -56,7 +56,14 @@ pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits:
         .route("/metrics", get(metrics))
         .with_state(state);
     let mut app = match static_dir.filter(|d| d.join("index.html").is_file()) {
-        Some(dir) => app.fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
+        Some(dir) => {
+            // Precompressed copies (`.br`, `.gz`, written by the frontend build) are sent to
+            // clients that accept them; hashed assets are cached for a year, the rest revalidated.
+            let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
+            let files = ServeDir::new(&dir).precompressed_br().precompressed_gzip().fallback(index);
+            let site = Router::new().fallback_service(files).layer(axum::middleware::from_fn(static_cache_policy));
+            app.fallback_service(site)
+        }
         None => app.fallback(landing),
     };
     app = app.layer(axum::middleware::from_fn(graphiql_policy));
@@ -67,6 +74,19 @@ pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits:
         Some(cors) => app.layer(cors),
         None => app,
     }
+}
+
+/// Cache headers for the site: files under `/assets/` have a content hash in their names and
+/// never change (a year, immutable); everything else (`index.html`, client-side routes, the
+/// IDE) is revalidated on each use so a new build is picked up at once.
+async fn static_cache_policy(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let hashed = request.uri().path().starts_with("/assets/");
+    let mut response = next.run(request).await;
+    if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL) {
+        let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+        response.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static(value));
+    }
+    response
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
