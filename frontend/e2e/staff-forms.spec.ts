@@ -263,9 +263,24 @@ for (const w of [
     await expect(page.getByTestId('document-number')).toHaveText(`测政发〔2021〕${w.width}号`)
     await expect(page.getByTestId('comment').filter({ hasText: '该意见已隐藏' })).toBeVisible()
 
-    // ---- Staff: withdrawing the other decision asks first ---------------------------------------
+    // ---- Staff: the other decision — no deliberation before participation or an exemption ------
     await page.goto('/unit')
     await page.getByRole('link', { name: title2 }).click()
+    await page.waitForURL(/\/unit\/decisions\//)
+    const manage2 = page.url()
+    s = await step(page, '记录免于公众参与的依据')
+    await expect(page.locator('[data-step=withdraw]')).toHaveCount(1)
+    await expect(page.locator('[data-step=deliberation]')).toHaveCount(0)
+    await s.getByLabel('法定依据').fill(`依据上级统一部署执行，市级无裁量空间${tag}`)
+    await s.getByRole('button', { name: '记录并公开' }).dblclick()
+    await expect(s.getByTestId('form-success')).toHaveText('免于公众参与的依据已记录并公开。')
+    await expect(s.getByTestId('recorded-exemption')).toHaveText(`依据上级统一部署执行，市级无裁量空间${tag}`)
+    await expect(page.locator('[data-step=deliberation]')).toHaveCount(1)
+    await page.goto(manage2.replace('/unit/decisions/', '/decisions/'))
+    await expect(page.getByTestId('exemption')).toHaveText(`依据上级统一部署执行，市级无裁量空间${tag}`)
+
+    // ---- Staff: withdrawing the other decision asks first ---------------------------------------
+    await page.goto(manage2)
     s = await step(page, '撤回决策')
     await s.getByLabel('撤回理由').fill('上位法调整，暂缓推进。')
     await s.getByRole('button', { name: '撤回决策' }).click()

@@ -86,6 +86,7 @@ export const DecisionQuery = graphql(`
         }
       }
       participationActivities { id kind heldAt summary participantCount }
+      participationExemption { legalBasis recordedAt }
       hearings {
         id status startsAt venue capacity seatsTaken signupCount waitlistCount signupClosesAt
         selectionMethod selectionRules stakeholderGroups drawSeed
@@ -201,6 +202,11 @@ export const OpenConsultationMutation = graphql(`
 `)
 export const CloseConsultationMutation = graphql(`
   mutation CloseConsultation($input: CloseConsultationInput!) { closeConsultation(input: $input) { position } }
+`)
+export const RecordExemptionMutation = graphql(`
+  mutation RecordParticipationExemption($input: RecordParticipationExemptionInput!) {
+    recordParticipationExemption(input: $input) { position }
+  }
 `)
 export const RecordActivityMutation = graphql(`
   mutation RecordParticipationActivity($input: RecordParticipationActivityInput!) {

@@ -20,6 +20,7 @@ import PublishFeedbackStep from './PublishFeedbackStep.vue'
 import RecordDeliberationStep from './RecordDeliberationStep.vue'
 import PublishResultStep from './PublishResultStep.vue'
 import HearingActionsStep from './HearingActionsStep.vue'
+import RecordExemptionStep from './RecordExemptionStep.vue'
 
 vi.mock('../../api/client', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../api/client')>()), request: vi.fn() }))
 
@@ -75,6 +76,14 @@ const cases: Case[] = [
     done: '线下参与活动已记录。',
   },
   {
+    name: 'exemption',
+    component: RecordExemptionStep,
+    mutation: op.RecordExemptionMutation,
+    fill: [['#ex-basis', '依据《突发事件应对法》第四十九条']],
+    cleared: ['#ex-basis'],
+    done: '免于公众参与的依据已记录并公开。',
+  },
+  {
     name: 'hearing',
     component: ScheduleHearingStep,
     mutation: op.ScheduleHearingMutation,
@@ -124,6 +133,26 @@ const cases: Case[] = [
     cleared: ['#rec-h1'],
     done: '听证会已记录为举行。',
     submit: '记录听证会已举行',
+  },
+  {
+    name: 'materials delivered',
+    component: HearingActionsStep,
+    props: { hearing: { ...hearing, status: 'PARTICIPANTS_PUBLISHED', participantsPublishedAt: '2031-04-01T00:00:00Z', materialsDueBy: '2031-04-13T01:00:00Z' } },
+    mutation: op.DeliverHearingMaterialsMutation,
+    fill: [['#mat-h1', '征求意见稿'], ['#mat-at-h1', '2031-04-02T08:00']],
+    cleared: ['#mat-h1', '#mat-at-h1'],
+    done: '听证材料送达已记录。',
+    submit: '记录材料送达',
+  },
+  {
+    name: 'hearing record published',
+    component: HearingActionsStep,
+    props: { hearing: { ...hearing, status: 'HELD', participantsPublishedAt: '2031-04-01T00:00:00Z', heldAt: '2031-04-20T04:00:00Z', record: null } },
+    mutation: op.PublishHearingRecordMutation,
+    fill: [['#rtext-h1', '听证笔录全文']],
+    cleared: ['#rtext-h1'],
+    done: '听证笔录已公布，等待参加人确认。',
+    submit: '公布听证笔录',
   },
 ]
 
