@@ -9,6 +9,9 @@ use crate::events::*;
 use crate::values::*;
 use crate::{Aggregate, DomainError};
 
+/// The most participants one offline activity may record.
+pub const MAX_PARTICIPANTS: u32 = 100_000;
+
 /// Minimum length of a public online consultation (Decree 713 Art. 15).
 pub const MIN_ONLINE_CONSULTATION: Duration = Duration::days(30);
 
@@ -377,8 +380,11 @@ impl Aggregate for Decision {
                     return Err(DomainError::invalid("heldAt", "must not be in the future"));
                 }
                 let summary = summary.into_string();
+                // An activity someone attended; a count beyond any hall is a typo or an attack.
                 let participant_count = u32::try_from(participant_count)
-                    .map_err(|_| DomainError::invalid("participantCount", "must be between 0 and 4294967295"))?;
+                    .ok()
+                    .filter(|n| *n <= MAX_PARTICIPANTS)
+                    .ok_or_else(|| DomainError::invalid("participantCount", "must be between 0 and 100000"))?;
                 ParticipationActivityRecorded { decision_id: id, activity_id, kind, held_at, summary, participant_count }.into()
             }
             C::ConsolidateOpinion { opinion_id, summary, comment_ids, concentrated } => {

@@ -3,10 +3,21 @@
 use crate::DomainError;
 use serde::{Deserialize, Serialize};
 
-/// Trims `value` and checks its length in characters and that it has no control characters
-/// (newlines and tabs are allowed when `multiline`).
+/// Characters that show nothing: a text made only of them (and white space) is blank.
+fn invisible(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{180E}' | '\u{00AD}')
+}
+
+/// `value` without white space and invisible characters (U+FEFF, zero-width spaces and
+/// joiners, word joiner, soft hyphen) at either end.
+pub fn trim_blank(value: &str) -> &str {
+    value.trim_matches(invisible)
+}
+
+/// Trims `value` (white space and invisible characters) and checks its length in characters
+/// and that it has no control characters (newlines and tabs are allowed when `multiline`).
 pub fn text(field: &'static str, value: &str, min: usize, max: usize, multiline: bool) -> Result<String, DomainError> {
-    let normalised = value.trim().replace("\r\n", "\n");
+    let normalised = trim_blank(value).replace("\r\n", "\n");
     let v = normalised.as_str();
     if let Some(c) = v.chars().find(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\t' | '\r'))) {
         return Err(DomainError::invalid(field, format!("contains a control character U+{:04X}", c as u32)));
@@ -32,7 +43,7 @@ pub trait TextValue: Sized {
     fn parse(value: &str) -> Result<Self, DomainError>;
     /// Like [`TextValue::parse`], but `None` or blank is `None`.
     fn parse_optional(value: Option<&str>) -> Result<Option<Self>, DomainError> {
-        match value.map(str::trim) {
+        match value.map(trim_blank) {
             None | Some("") => Ok(None),
             Some(v) => Self::parse(v).map(Some),
         }

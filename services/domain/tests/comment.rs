@@ -182,6 +182,17 @@ fn blank_clause_id_means_a_comment_on_the_whole_draft() {
     given::<Comment>([]).when(submit(ONLINE, Some("  "), "支持"), &comment_ctx(DURING, &d)).then([submitted(None, "支持", DURING)]);
 }
 
+/// Issue 10: a body of only U+FEFF was accepted as non-empty. Invisible characters at the ends
+/// are trimmed like white space.
+#[test]
+fn a_body_of_only_invisible_characters_is_empty() {
+    for blank in ["\u{FEFF}", "\u{200B}\u{200D} \u{2060}", " \u{00AD}\n"] {
+        assert_eq!(Body::parse(blank), Err(DomainError::invalid("body", "must not be empty")), "{blank:?}");
+    }
+    assert_eq!(Body::parse("\u{FEFF}支持\u{200B}").unwrap().as_str(), "支持");
+    assert_eq!(ClauseId::parse_optional(Some("\u{FEFF}")), Ok(None));
+}
+
 #[test]
 fn comment_of_5000_chinese_characters_is_accepted() {
     let d = open_decision();

@@ -584,10 +584,11 @@ fn participation_activity_may_be_recorded_the_moment_it_is_held() {
 
 #[test]
 fn participation_activity_with_a_negative_or_huge_participant_count_is_rejected() {
-    for count in [-1, i64::from(u32::MAX) + 1] {
+    // Issue 10: 2^31-1 participants were accepted.
+    for count in [-1, 100_001, i64::from(i32::MAX), i64::from(u32::MAX) + 1] {
         given::<Decision>(drafted())
             .when(activity("2021-03-12T09:00:00Z", count), &ctx("2021-03-15T00:00:00Z"))
-            .then_err(DomainError::invalid("participantCount", "must be between 0 and 4294967295"));
+            .then_err(DomainError::invalid("participantCount", "must be between 0 and 100000"));
     }
 }
 

@@ -40,7 +40,8 @@ pub fn page_size(first: Option<i32>) -> usize {
 }
 
 fn offset_after(after: Option<&str>) -> usize {
-    after.and_then(|a| a.parse::<usize>().ok()).map_or(0, |a| a + 1)
+    // Saturating: the largest cursor is past every page, never page one again.
+    after.and_then(|a| a.parse::<usize>().ok()).map_or(0, |a| a.saturating_add(1))
 }
 
 /// Filter of the decision list.
@@ -406,4 +407,21 @@ pub fn participation(m: &ReadModel, account_id: &str) -> (Vec<CommentView>, Vec<
 /// Whether a sign-up status counts as having a seat.
 pub fn has_seat(s: SignupStatus) -> bool {
     s == SignupStatus::Accepted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10: the cursor "18446744073709551615" overflowed and answered page one again.
+    #[test]
+    fn the_largest_cursor_is_past_every_page_not_page_one() {
+        assert_eq!(offset_after(None), 0);
+        assert_eq!(offset_after(Some("4")), 5);
+        assert_eq!(offset_after(Some("18446744073709551615")), usize::MAX);
+        let page = slice((0..10).collect::<Vec<i32>>(), Some(3), Some("18446744073709551615"));
+        assert!(page.items.is_empty() && !page.has_next, "nothing after the end");
+        let first = slice((0..10).collect::<Vec<i32>>(), Some(3), None);
+        assert_eq!(first.items.iter().map(|(_, v)| *v).collect::<Vec<_>>(), [0, 1, 2]);
+    }
 }
