@@ -139,7 +139,26 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 pub fn verify_password(password: &str, hash: &str) -> bool {
     use argon2::password_hash::PasswordVerifier;
     use argon2::password_hash::phc::PasswordHash;
+    VERIFICATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     PasswordHash::new(hash).is_ok_and(|h| argon2::Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Password verifications run by this process (each costs one argon2 hash), for tests.
+static VERIFICATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many password verifications this process has run.
+pub fn verifications() -> u64 {
+    VERIFICATIONS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Verifies `password` against a hash of a password nobody has, with the same parameters as
+/// real ones: a login for an unknown or malformed username costs what a wrong password
+/// costs, so timing does not tell who has an account (issue 10). Always false.
+pub fn verify_against_dummy(password: &str) -> bool {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("canyu: no account has this password").unwrap_or_default());
+    let _ = verify_password(password, hash);
+    false
 }
 
 #[cfg(test)]

@@ -319,13 +319,27 @@ impl App {
     /// Checks a username and password; returns the account id and a token.
     pub async fn login(&self, username: &str, password: &str) -> AppResult<(String, String)> {
         let refused = || AppError::Unauthenticated("wrong username or password".into());
-        let username = values::username(username).map_err(|_| refused())?;
-        let account_id = account_id_for(&username);
-        let acc = self.account_state(&account_id).await?;
-        let Some(sealed) = acc.credential.clone() else { return Err(refused()) };
-        let Some(cred) = self.vault.open::<Credential>(&sealed, purpose::CREDENTIAL).await? else { return Err(refused()) };
         let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &cred.password_hash)).await?;
+        // Whoever has no account (or no credential, or an erased one) costs one argon2 hash
+        // too, so the answer's timing does not tell which usernames exist.
+        let hash = match values::username(username) {
+            Ok(username) => {
+                let account_id = account_id_for(&username);
+                let acc = self.account_state(&account_id).await?;
+                match acc.credential.clone() {
+                    Some(sealed) => {
+                        self.vault.open::<Credential>(&sealed, purpose::CREDENTIAL).await?.map(|c| (account_id, c.password_hash))
+                    }
+                    None => None,
+                }
+            }
+            Err(_) => None,
+        };
+        let Some((account_id, hash)) = hash else {
+            tokio::task::spawn_blocking(move || auth::verify_against_dummy(&password)).await?;
+            return Err(refused());
+        };
+        let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await?;
         if !ok {
             return Err(refused());
         }

@@ -366,3 +366,23 @@ fn the_fingerprint_text_ignores_generated_ids_and_field_order() {
     let c = canyu_app::command::canonical(&comment("id-a", "k1", "另一条意见")).unwrap();
     assert_ne!(a, c);
 }
+
+// --- login ----------------------------------------------------------------------------------
+
+/// Issue 10: a wrong password for an existing user took 21-23 ms, an unknown user 0.5-0.8 ms,
+/// so timing told who has an account. Every refused login now runs exactly one argon2
+/// verification, whatever the reason.
+#[tokio::test]
+async fn every_refused_login_costs_one_password_verification() {
+    let w = world();
+    w.app.register_account(&Meta::default(), "li.ming", "correct-horse-1", "荆河街道居民").await.unwrap();
+    for (username, password) in [("li.ming", "wrong-password"), ("nobody.here", "wrong-password"), ("!!", "x"), ("li.ming", "")] {
+        let before = canyu_app::auth::verifications();
+        let err = w.app.login(username, password).await.unwrap_err();
+        assert!(matches!(err, AppError::Unauthenticated(_)), "{username}: {err:?}");
+        // Tests of this binary run in parallel: at least ours, and the refusal message is the same.
+        assert!(canyu_app::auth::verifications() > before, "{username}: no argon2 verification ran");
+        assert_eq!(err.to_string(), AppError::Unauthenticated("wrong username or password".into()).to_string());
+    }
+    w.app.login("li.ming", "correct-horse-1").await.expect("the right password signs in");
+}
