@@ -264,3 +264,31 @@ async fn every_response_carries_security_headers_and_cors_is_closed_unless_confi
     let r = pre(format!("{}/graphql", open.url), "https://evil.example").await.unwrap();
     assert!(r.headers().get("access-control-allow-origin").is_none());
 }
+
+/// Issue 10: a cross-site `text/plain` POST (which a browser sends without a CORS preflight)
+/// ran anonymous mutations such as `registerAccount`. Only JSON bodies are accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_that_is_not_declared_json_is_refused_and_writes_nothing() {
+    let s = Server::start(&[]);
+    let body = json!({"query": "mutation { registerAccount(input: {username: \"csrf-victim\", password: \"password-123\", displayName: \"跨站\"}) { token } }"}).to_string();
+    let before = s.head().await;
+    for content_type in
+        ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""]
+    {
+        let mut req = s.http.post(format!("{}/graphql", s.url)).header("origin", "https://evil.example").body(body.clone());
+        if !content_type.is_empty() {
+            req = req.header("content-type", content_type);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 415, "{content_type:?}");
+        assert_eq!(r.headers().get("accept").and_then(|v| v.to_str().ok()), Some("application/json"));
+        let v: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+        assert_eq!(v["errors"][0]["extensions"]["code"], "UNSUPPORTED_MEDIA_TYPE", "{content_type:?}: {v}");
+    }
+    assert_eq!(s.head().await, before, "nothing was written");
+    for content_type in ["application/json; charset=utf-8", "Application/JSON", "application/graphql-response+json"] {
+        let q = json!({"query": "{ units { id } }"}).to_string();
+        let r = s.http.post(format!("{}/graphql", s.url)).header("content-type", content_type).body(q).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{content_type}");
+    }
+}

@@ -619,6 +619,7 @@ const en: typeof zh = {
       RATE_LIMITED: 'Too many requests; wait a moment and try again',
       REQUEST_TOO_LARGE: 'What you sent is too long; shorten it and try again',
       TOO_MANY_OPERATIONS: 'The request is too complex; reload the page and try again',
+      UNSUPPORTED_MEDIA_TYPE: 'Unsupported request format (send JSON)',
       QUERY_TOO_DEEP: 'The request is too complex; reload the page and try again',
       QUERY_TOO_COMPLEX: 'The request is too complex; reload the page and try again',
     },

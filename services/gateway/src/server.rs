@@ -105,6 +105,9 @@ async fn graphql_post(State(st): State<AppState>, request: axum::extract::Reques
     let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
+    if let Err(refused) = json_body(&headers) {
+        return refused;
+    }
     let req = match read_request(body).await {
         Ok(r) => r,
         Err(refusal) => return refusal,
@@ -141,6 +144,26 @@ fn refusal(status: StatusCode, e: async_graphql::Error) -> Response {
 }
 
 /// Reads one GraphQL request from a JSON body of at most [`limits::MAX_BODY_BYTES`].
+/// A POST body must be declared JSON (`application/json`, or the GraphQL-over-HTTP
+/// `application/graphql-response+json`). A browser sends a cross-site `text/plain`,
+/// form or multipart POST without a CORS preflight: refusing every other type keeps
+/// another site from running mutations (such as `registerAccount`) through a visitor's
+/// browser (issue 10).
+#[allow(clippy::result_large_err)]
+fn json_body(headers: &HeaderMap) -> Result<(), Response> {
+    let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let media = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if media == "application/json" || media == "application/graphql-response+json" {
+        return Ok(());
+    }
+    let mut response = refusal(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        crate::error::refused("UNSUPPORTED_MEDIA_TYPE", "send the request as application/json".to_string()),
+    );
+    response.headers_mut().insert(header::ACCEPT, axum::http::HeaderValue::from_static("application/json"));
+    Err(response)
+}
+
 async fn read_request(body: axum::body::Body) -> Result<async_graphql::Request, Response> {
     let bytes = axum::body::to_bytes(body, limits::MAX_BODY_BYTES).await.map_err(|_| {
         refusal(
