@@ -635,7 +635,7 @@ export default {
       RATE_LIMITED: '操作过于频繁，请稍候再试',
       REQUEST_TOO_LARGE: '提交的内容过长，请删减后重试',
       TOO_MANY_OPERATIONS: '请求过于复杂，请刷新页面后重试',
-      UNSUPPORTED_MEDIA_TYPE: '请求格式不受支持（须为 JSON）',
+      UNSUPPORTED_MEDIA_TYPE: '请求格式不受支持，请刷新页面后重试',
       QUERY_TOO_DEEP: '请求过于复杂，请刷新页面后重试',
       QUERY_TOO_COMPLEX: '请求过于复杂，请刷新页面后重试',
     },
