@@ -696,14 +696,8 @@ impl Comment {
         self.view.draft_version as i32
     }
     /// The clause's number in the version the comment was written on.
-    async fn clause_number(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
-        let Some(clause) = self.view.clause_id.as_deref() else { return Ok(None) };
-        let s = ctx.data::<Arc<Services>>()?;
-        Ok(s.projections.read(|m| {
-            let d = m.decisions.get(&*self.view.decision_id)?;
-            let draft = d.drafts.iter().find(|x| x.version == self.view.draft_version)?;
-            draft.clauses.iter().find(|c| c.id == clause).map(|c| c.number as i32)
-        }))
+    async fn clause_number(&self) -> Option<i32> {
+        self.view.clause_number.map(|n| n as i32)
     }
     async fn submitted_at(&self) -> DateTime<Utc> {
         self.view.submitted_at
@@ -816,36 +810,32 @@ pub enum RecordAnswerKind {
 
 /// The published hearing record (笔录) and what the participants answered.
 pub struct HearingRecord {
-    view: Arc<HearingView>,
-}
-
-impl HearingRecord {
-    fn record(&self) -> &canyu_projections::model::HearingRecordView {
-        self.view.record.as_ref().expect("a HearingRecord is made only for a published record")
-    }
+    record: canyu_projections::model::HearingRecordView,
+    /// Its hearing: the participants, as published, and the viewer's sign-ups.
+    hearing: Arc<HearingView>,
 }
 
 #[Object]
 impl HearingRecord {
     async fn text(&self) -> &str {
-        &self.record().text
+        &self.record.text
     }
     async fn published_at(&self) -> DateTime<Utc> {
-        self.record().published_at
+        self.record.published_at
     }
     /// Participants who confirmed the record.
     async fn confirmations(&self) -> i32 {
-        self.record().answers.iter().filter(|a| a.objection.is_none()).count() as i32
+        self.record.answers.iter().filter(|a| a.objection.is_none()).count() as i32
     }
     /// Published participants who have not answered yet.
     async fn awaiting(&self) -> i32 {
-        let participants = self.view.participants.as_ref().map_or(0, Vec::len);
-        participants.saturating_sub(self.record().answers.len()) as i32
+        let participants = self.hearing.participants.as_ref().map_or(0, Vec::len);
+        participants.saturating_sub(self.record.answers.len()) as i32
     }
     /// The objections, with the participant as on the published list.
     async fn objections(&self) -> Vec<RecordObjection> {
-        let participant = |id: &str| self.view.participants.iter().flatten().find(|p| p.signup_id == id);
-        self.record()
+        let participant = |id: &str| self.hearing.participants.iter().flatten().find(|p| p.signup_id == id);
+        self.record
             .answers
             .iter()
             .filter_map(|a| {
@@ -864,9 +854,9 @@ impl HearingRecord {
     async fn my_answer(&self, ctx: &Context<'_>) -> Result<Option<RecordAnswerKind>> {
         let auth = ctx.data::<Auth>()?;
         let Some(p) = auth.0.as_ref() else { return Ok(None) };
-        let mine: Vec<&str> = self.view.signups.iter().filter(|s| s.account_id == p.account_id).map(|s| s.id.as_str()).collect();
+        let mine: Vec<&str> = self.hearing.signups.iter().filter(|s| s.account_id == p.account_id).map(|s| s.id.as_str()).collect();
         Ok(self
-            .record()
+            .record
             .answers
             .iter()
             .find(|a| mine.contains(&a.signup_id.as_str()))
@@ -1030,7 +1020,7 @@ impl Hearing {
     }
     /// The hearing record (笔录) and the participants' answers, once published.
     async fn record(&self) -> Option<HearingRecord> {
-        self.view.record.as_ref().map(|_| HearingRecord { view: self.view.clone() })
+        self.view.record.clone().map(|record| HearingRecord { record, hearing: self.view.clone() })
     }
     async fn record_summary(&self) -> Option<&str> {
         self.view.record_summary.as_deref()

@@ -301,6 +301,9 @@ pub struct CommentView {
     /// The draft version the comment was written on (its clause is that version's).
     #[serde(default)]
     pub draft_version: u32,
+    /// The clause's number in that version.
+    #[serde(default)]
+    pub clause_number: Option<u32>,
     pub body: Option<String>,
     pub submitted_at: DateTime<Utc>,
     pub hidden_reason: Option<String>,
@@ -392,6 +395,21 @@ impl ReadModel {
     pub fn reserve_for(&mut self, events: usize) {
         self.comments.reserve(events);
         self.comment_index.reserve(events);
+    }
+
+    /// The draft version a comment was written on: the one its event names, or, for comments
+    /// recorded before events named one, its consultation's.
+    pub fn comment_draft_version(&self, decision: &str, consultation: &str, named: Option<u32>) -> Option<u32> {
+        match named {
+            Some(v) => Some(v),
+            None => Some(self.decisions.get(decision)?.consultations.iter().find(|c| c.id == consultation)?.draft_version),
+        }
+    }
+
+    /// The number of clause `clause` in draft `version` of a decision.
+    pub fn clause_number(&self, decision: &str, version: u32, clause: &str) -> Option<u32> {
+        let d = self.decisions.get(decision)?;
+        d.drafts.iter().find(|x| x.version == version)?.clauses.iter().find(|c| c.id == clause).map(|c| c.number)
     }
 
     /// A comment by id.

@@ -15,13 +15,8 @@ pub(super) fn apply(m: &mut ReadModel, event: &Event, at: DateTime<Utc>) {
             let id: std::sync::Arc<str> = e.comment_id.as_str().into();
             let consultation_id = m.intern(&e.consultation_id);
             let account_id = m.intern(&e.account_id);
-            // Comments recorded before the version was: the consultation's draft.
-            let draft_version = e.draft_version.unwrap_or_else(|| {
-                m.decisions
-                    .get(&e.decision_id)
-                    .and_then(|d| d.consultations.iter().find(|c| c.id == e.consultation_id).map(|c| c.draft_version))
-                    .unwrap_or(1)
-            });
+            let draft_version = m.comment_draft_version(&e.decision_id, &e.consultation_id, e.draft_version).unwrap_or(1);
+            let clause_number = e.clause_id.as_deref().and_then(|c| m.clause_number(&e.decision_id, draft_version, c));
             let view = CommentView {
                 id: id.clone(),
                 decision_id: m.intern(&e.decision_id),
@@ -29,6 +24,7 @@ pub(super) fn apply(m: &mut ReadModel, event: &Event, at: DateTime<Utc>) {
                 account_id: account_id.clone(),
                 clause_id: e.clause_id.as_deref().map(|c| m.intern(c)),
                 draft_version,
+                clause_number,
                 body: Some(e.body.clone()),
                 submitted_at: e.submitted_at,
                 hidden_reason: None,

@@ -25,6 +25,15 @@ fn redact(m: &mut ReadModel, id: &str) {
     m.hearings.insert(id.to_string(), h);
 }
 
+/// A participant's answer to the published record.
+fn answer(m: &mut ReadModel, hearing: &str, signup: &str, objection: Option<&String>, at: DateTime<Utc>) {
+    update(m, hearing, |h| {
+        if let Some(r) = h.record.as_mut() {
+            r.answers.push(RecordAnswer { signup_id: signup.to_string(), objection: objection.cloned(), at })
+        }
+    })
+}
+
 fn set_status(h: &mut HearingView, signup: &str, status: SignupStatus) {
     if let Some(s) = h.signups.iter_mut().find(|s| s.id == signup) {
         s.status = status;
@@ -102,16 +111,8 @@ pub(super) fn apply(m: &mut ReadModel, event: &Event, at: DateTime<Utc>) {
         Event::HearingRecordPublished(e) => {
             update(m, &e.hearing_id, |h| h.record = Some(HearingRecordView { text: e.text.clone(), published_at: at, answers: vec![] }))
         }
-        Event::HearingRecordConfirmed(e) => update(m, &e.hearing_id, |h| {
-            if let Some(r) = h.record.as_mut() {
-                r.answers.push(RecordAnswer { signup_id: e.signup_id.clone(), objection: None, at })
-            }
-        }),
-        Event::HearingRecordObjected(e) => update(m, &e.hearing_id, |h| {
-            if let Some(r) = h.record.as_mut() {
-                r.answers.push(RecordAnswer { signup_id: e.signup_id.clone(), objection: Some(e.note.clone()), at })
-            }
-        }),
+        Event::HearingRecordConfirmed(e) => answer(m, &e.hearing_id, &e.signup_id, None, at),
+        Event::HearingRecordObjected(e) => answer(m, &e.hearing_id, &e.signup_id, Some(&e.note), at),
         Event::AccountErased(e) => {
             let signups = m.account_signups.get(&e.account_id).cloned().unwrap_or_default();
             let hearings: Vec<String> = signups.iter().filter_map(|s| m.signup_hearing.get(s).cloned()).collect();

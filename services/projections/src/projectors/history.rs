@@ -26,18 +26,6 @@ fn decision<'a>(m: &'a ReadModel, id: &str) -> Option<&'a DecisionView> {
     m.decisions.get(id).map(|d| d.as_ref())
 }
 
-/// The number of clause `clause` in the draft version a consultation is on.
-/// The clause's number in the version the comment was written on (`version`; for comments
-/// recorded before versions were, the consultation's).
-fn clause_number(m: &ReadModel, decision: &str, consultation: &str, version: Option<u32>, clause: &str) -> Option<u32> {
-    let d = m.decisions.get(decision)?;
-    let version = match version {
-        Some(v) => v,
-        None => d.consultations.iter().find(|c| c.id == consultation)?.draft_version,
-    };
-    d.drafts.iter().find(|x| x.version == version)?.clauses.iter().find(|c| c.id == clause).map(|c| c.number)
-}
-
 fn hearing_group(m: &ReadModel, hearing: &str, signup: &str) -> Option<String> {
     m.hearings.get(hearing)?.signups.iter().find(|s| s.id == signup).map(|s| s.stakeholder_group.clone())
 }
@@ -117,7 +105,8 @@ fn summary<'e>(m: &ReadModel, event: &'e Event) -> Option<(Summary, Option<&'e s
             if m.comment_index.contains_key(e.comment_id.as_str()) {
                 return None;
             }
-            let clause_number = e.clause_id.as_ref().and_then(|c| clause_number(m, &e.decision_id, &e.consultation_id, e.draft_version, c));
+            let version = m.comment_draft_version(&e.decision_id, &e.consultation_id, e.draft_version);
+            let clause_number = e.clause_id.as_ref().zip(version).and_then(|(c, v)| m.clause_number(&e.decision_id, v, c));
             (S::CommentSubmitted { clause_id: e.clause_id.clone(), clause_number }, Some(e.comment_id.as_str()))
         }
         Event::CommentHidden(e) => {
