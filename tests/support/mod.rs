@@ -58,7 +58,8 @@ pub fn create_admin_on(dir: &Path, env: &[(&str, &str)]) {
 }
 
 impl Server {
-    /// A server on a fresh directory with an admin account; rate limits off unless `env` sets them.
+    /// A server on a fresh directory with an admin account; rate limits (mutations, query points,
+    /// sign-ins) off unless `env` sets them.
     pub fn start(env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir").keep();
         create_admin(&dir);
@@ -66,8 +67,16 @@ impl Server {
     }
 
     pub fn start_in(dir: PathBuf, env: &[(&str, &str)]) -> Server {
-        let mut all: Vec<(String, String)> =
-            vec![("CANYU_RATE_LIMIT_CLIENT".into(), "0".into()), ("CANYU_RATE_LIMIT_ACCOUNT".into(), "0".into())];
+        let mut all: Vec<(String, String)> = [
+            "CANYU_RATE_LIMIT_CLIENT",
+            "CANYU_RATE_LIMIT_ACCOUNT",
+            "CANYU_QUERY_RATE_LIMIT_CLIENT",
+            "CANYU_LOGIN_RATE_LIMIT_CLIENT",
+            "CANYU_LOGIN_RATE_LIMIT_USERNAME",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), "0".to_string()))
+        .collect();
         all.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let mut s =
             Server { child: None, url: String::new(), log: dir.join("stderr.log"), dir, http: reqwest::Client::new(), env: all, starts: 0 };

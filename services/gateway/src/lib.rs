@@ -73,13 +73,9 @@ pub fn viewer(ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
     Ok(types::viewer_of(ctx.data::<Auth>()?))
 }
 
-/// Limits on every request.
-pub const MAX_DEPTH: usize = 12;
-pub const MAX_COMPLEXITY: usize = 5000;
-
-/// Builds the schema with its limits and services.
+/// Builds the schema with its services and the default limits (`server::cost`).
 pub fn build_schema(services: Arc<Services>) -> CanyuSchema {
-    Schema::build(QueryRoot, MutationRoot, SubscriptionRoot).data(services).limit_depth(MAX_DEPTH).limit_complexity(MAX_COMPLEXITY).finish()
+    server::schema_with(services, &server::Limits::default())
 }
 
 /// The schema in SDL, as checked in at `schema/schema.graphql`.

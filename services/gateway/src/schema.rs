@@ -288,6 +288,10 @@ impl MutationRoot {
     /// Signs in.
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<AuthPayload> {
         let s = services(ctx)?;
+        if let Some(limits) = ctx.data_opt::<crate::server::limits::LoginLimits>() {
+            let client = ctx.data_opt::<crate::server::limits::ClientKey>().map_or("unknown", |c| c.0.as_str());
+            limits.attempt(client, &input.username).await.gql()?;
+        }
         let (account_id, token) = s.app.login(&input.username, &input.password).await.gql()?;
         let w = Written { position: s.projections.position(), id: account_id };
         let (position, account) = Self::account_payload(s, &w).await?;
@@ -661,9 +665,21 @@ impl SubscriptionRoot {
         let mut rx = s.projections.watch();
         let mut last = *rx.borrow_and_update();
         let id = decision_id.0;
+        // On a WebSocket the principal is looked up again at each wake-up: a revoked role or
+        // an erased account ends the subscription before anything more is delivered.
+        let token = ctx.data_opt::<crate::server::limits::SocketToken>().and_then(|t| t.0.clone());
         Ok(async_stream::stream! {
             loop {
                 if rx.changed().await.is_err() {
+                    break;
+                }
+                let auth = match &token {
+                    None => Some(Auth(None)),
+                    Some(t) => s.app.authenticate(t).await.ok().map(|p| Auth(Some(p))),
+                };
+                let Some(auth) = auth else { break };
+                let viewer = crate::types::viewer_of(&auth);
+                if s.projections.read(|m| m.decisions.get(id.as_str()).map(|d| viewer.can_see(d))) != Some(true) {
                     break;
                 }
                 let pos = *rx.borrow_and_update();

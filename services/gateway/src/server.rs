@@ -22,6 +22,7 @@ use crate::error::gql;
 use crate::schema::IdempotencyKeyHeader;
 use crate::{Auth, CanyuSchema, MutationRoot, QueryRoot, Services, SubscriptionRoot};
 
+pub mod cost;
 pub mod limits;
 #[cfg(feature = "redis")]
 pub mod redis_limits;
@@ -31,6 +32,21 @@ pub use limits::Limits;
 struct AppState {
     schema: CanyuSchema,
     services: Arc<Services>,
+    /// Origins besides the server's own whose pages may open a WebSocket.
+    origins: Vec<axum::http::HeaderValue>,
+}
+
+/// The schema with its limits: each document is measured ([`cost`]) before async-graphql's
+/// own checks, which then see only documents of bounded size.
+pub fn schema_with(services: Arc<Services>, limits: &Limits) -> CanyuSchema {
+    let table = Arc::new(cost::TypeTable::from_sdl(&crate::sdl()));
+    let builder = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
+        .data(services)
+        .data(limits::LoginLimits::new(limits))
+        .limit_recursive_depth(32)
+        .limit_directives(10)
+        .extension(limits::Guard::new(limits, table));
+    if limits.introspection { builder.finish() } else { builder.disable_introspection().finish() }
 }
 
 /// Builds the router. `static_dir` is the built frontend (`frontend/dist`), if present.
@@ -40,15 +56,8 @@ pub fn router(services: Arc<Services>, static_dir: Option<PathBuf>) -> Router {
 
 /// [`router`] with explicit limits (benchmarks and tests).
 pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits: Limits) -> Router {
-    let schema = Schema::build(QueryRoot, MutationRoot, SubscriptionRoot)
-        .data(services.clone())
-        .limit_depth(crate::MAX_DEPTH)
-        .limit_complexity(crate::MAX_COMPLEXITY)
-        .limit_recursive_depth(32)
-        .limit_directives(10)
-        .extension(limits::Guard::new(&limits))
-        .finish();
-    let state = AppState { schema, services };
+    let schema = schema_with(services.clone(), &limits);
+    let state = AppState { schema, services, origins: limits.cors_origins.clone() };
     let app = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
@@ -199,12 +208,18 @@ fn with_default_code(e: &mut ServerError) {
 async fn graphql_get(
     State(st): State<AppState>,
     headers: axum::http::HeaderMap,
+    connect: Result<ConnectInfo<SocketAddr>, axum::extract::rejection::ExtensionRejection>,
     protocol: Result<GraphQLProtocol, StatusCode>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     let (Ok(protocol), Ok(upgrade)) = (protocol, upgrade) else {
         return Html(GRAPHQL_GET_PAGE).into_response();
     };
+    if !origin_allowed(&headers, &st.origins) {
+        // A page of another site may not use a visitor's browser to talk to the API.
+        return (StatusCode::FORBIDDEN, "this origin may not open a WebSocket here\n").into_response();
+    }
+    let client = limits::ClientKey(connect.map_or_else(|_| "unknown".to_string(), |c| c.0.ip().to_string()));
     let schema = st.schema.clone();
     let services = st.services.clone();
     let lang = crate::render::Lang::from_accept_language(headers.get("accept-language").and_then(|v| v.to_str().ok()));
@@ -216,21 +231,38 @@ async fn graphql_get(
                     let token = ["authorization", "Authorization"]
                         .iter()
                         .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
-                        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim().to_string());
-                    let auth = authenticate(&services, token.as_deref()).await?;
+                        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim().to_string())
+                        .filter(|t| !t.is_empty());
+                    // Refused at once when the token is bad; afterwards each operation looks
+                    // the principal up again (`limits::Guard`), so a revoked right stops there.
+                    authenticate(&services, token.as_deref()).await?;
                     // The page's language (sent by our client), else the browser's.
                     let lang = match payload.get("acceptLanguage").and_then(|v| v.as_str()) {
                         Some(l) => crate::render::Lang::from_accept_language(Some(l)),
                         None => lang,
                     };
                     let mut data = Data::default();
-                    data.insert(auth);
+                    data.insert(limits::SocketToken(token));
+                    data.insert(client);
                     data.insert(lang);
                     Ok(data)
                 })
                 .serve()
         })
         .into_response()
+}
+
+/// A WebSocket upgrade from a browser names the page's origin: it must be this server's own
+/// (the `Host` it was asked for) or one of the configured CORS origins. Clients that are not
+/// browsers send no `Origin` and are let through (they carry their own token).
+fn origin_allowed(headers: &HeaderMap, allowed: &[axum::http::HeaderValue]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else { return true };
+    if allowed.iter().any(|a| a == origin) {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let authority = origin.to_str().ok().and_then(|o| o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")));
+    matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
 }
 
 async fn healthz(State(st): State<AppState>) -> impl IntoResponse {

@@ -25,7 +25,7 @@ const RATE: Rate = Rate { per_second: 0.5, burst: 4.0 };
 async fn allowed(limiters: &[&dyn RateLimiter], key: &str, tries: usize) -> usize {
     let mut ok = 0;
     for i in 0..tries {
-        if limiters[i % limiters.len()].check(key).await.is_ok() {
+        if limiters[i % limiters.len()].check(key, 1.0).await.is_ok() {
             ok += 1;
         }
     }
@@ -40,12 +40,18 @@ async fn two_replicas_share_one_bucket_per_key() {
     let b = RedisLimiter::open(&url, &namespace, "account", RATE).unwrap();
     let key = format!("acct-{}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0));
     assert_eq!(allowed(&[&a, &b], &key, 10).await, 4, "the burst, across both replicas");
-    let wait = a.check(&key).await.expect_err("still empty");
+    let wait = a.check(&key, 1.0).await.expect_err("still empty");
     assert!(wait > Duration::from_millis(500) && wait <= Duration::from_secs(2), "a retry hint: {wait:?}");
     // Another key has its own bucket; another scope too.
-    assert!(b.check(&format!("{key}-other")).await.is_ok());
+    assert!(b.check(&format!("{key}-other"), 1.0).await.is_ok());
     let client = RedisLimiter::open(&url, &namespace, "client", RATE).unwrap();
-    assert!(client.check(&key).await.is_ok());
+    assert!(client.check(&key, 1.0).await.is_ok());
+
+    // A weighted take (three mutation fields, a query's points) counts its weight everywhere.
+    let heavy = format!("{key}-heavy");
+    assert!(a.check(&heavy, 3.0).await.is_ok());
+    assert!(b.check(&heavy, 2.0).await.is_err(), "one token is left of four");
+    assert!(b.check(&heavy, 1.0).await.is_ok());
 
     // In-process limiters, for contrast: each replica allows the whole burst.
     let (x, y) = (InProcessLimiter::new(RATE), InProcessLimiter::new(RATE));

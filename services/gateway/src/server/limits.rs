@@ -7,12 +7,15 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation};
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{Pos, ServerError, ServerResult, ValidationResult, Variables};
+use std::any::TypeId;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextValidation};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument};
+use async_graphql::{Pos, Request, ServerError, ServerResult, ValidationResult, Variables};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use canyu_app::AppError;
 
+use super::cost::{self, Analysis, Refusal, TypeTable};
 use crate::Auth;
 use crate::error::{gql, refused};
 
@@ -39,6 +42,14 @@ pub struct Limits {
     pub per_client: Option<Rate>,
     /// Mutations per signed-in account (None: unlimited).
     pub per_account: Option<Rate>,
+    /// Query points (see [`super::cost`]) per client address (None: unlimited).
+    pub query_points_per_client: Option<Rate>,
+    /// Sign-in attempts per client address (None: unlimited).
+    pub logins_per_client: Option<Rate>,
+    /// Sign-in attempts per username, wherever they come from (None: unlimited).
+    pub logins_per_username: Option<Rate>,
+    /// Whether `__schema` and `__type` answer (`CANYU_INTROSPECTION=off` turns them off).
+    pub introspection: bool,
     /// Origins allowed to call the API from a browser (empty: CORS closed).
     pub cors_origins: Vec<HeaderValue>,
     /// Where the buckets live (None: in this process).
@@ -60,29 +71,44 @@ impl Default for Limits {
         Limits {
             per_client: Some(Rate { per_second: 50.0, burst: 200.0 }),
             per_account: Some(Rate { per_second: 10.0, burst: 60.0 }),
+            query_points_per_client: Some(Rate { per_second: 2_000.0, burst: 40_000.0 }),
+            logins_per_client: Some(Rate { per_second: 1.0, burst: 30.0 }),
+            logins_per_username: Some(Rate { per_second: 0.1, burst: 10.0 }),
+            introspection: true,
             cors_origins: Vec::new(),
             shared: None,
         }
     }
 }
 
-fn rate_from(var: &str, default: Option<Rate>) -> Option<Rate> {
+/// A rate from `var` (per second; `0` turns the limit off), its burst `burst_seconds` worth.
+fn rate_from(var: &str, default: Option<Rate>, burst_seconds: f64) -> Option<Rate> {
     match std::env::var(var).ok().and_then(|v| v.trim().parse::<f64>().ok()) {
         Some(r) if r <= 0.0 => None,
-        Some(r) => Some(Rate { per_second: r, burst: (r * 4.0).max(1.0) }),
+        Some(r) => Some(Rate { per_second: r, burst: (r * burst_seconds).max(1.0) }),
         None => default,
     }
 }
 
 impl Limits {
-    /// `CANYU_RATE_LIMIT_CLIENT` and `CANYU_RATE_LIMIT_ACCOUNT` (mutations per second, burst
-    /// four times that; `0` turns the limit off; defaults 50/s burst 200 per client address,
-    /// 10/s burst 60 per account), `CANYU_CORS_ORIGINS` (comma-separated origins).
+    /// Every rate is per second and `0` turns it off:
+    /// - `CANYU_RATE_LIMIT_CLIENT`, `CANYU_RATE_LIMIT_ACCOUNT`: mutation fields (burst four
+    ///   seconds' worth; defaults 50/s burst 200 per client address, 10/s burst 60 per account);
+    /// - `CANYU_QUERY_RATE_LIMIT_CLIENT`: query points per client address (burst twenty
+    ///   seconds' worth; default 2,000/s burst 40,000);
+    /// - `CANYU_LOGIN_RATE_LIMIT_CLIENT` (default 1/s burst 30) and
+    ///   `CANYU_LOGIN_RATE_LIMIT_USERNAME` (default 0.1/s burst 10): sign-in attempts;
+    ///
+    /// and `CANYU_CORS_ORIGINS` (comma-separated origins), `CANYU_INTROSPECTION` (`off`).
     pub fn from_env() -> Self {
         let d = Limits::default();
         Limits {
-            per_client: rate_from("CANYU_RATE_LIMIT_CLIENT", d.per_client),
-            per_account: rate_from("CANYU_RATE_LIMIT_ACCOUNT", d.per_account),
+            per_client: rate_from("CANYU_RATE_LIMIT_CLIENT", d.per_client, 4.0),
+            per_account: rate_from("CANYU_RATE_LIMIT_ACCOUNT", d.per_account, 4.0),
+            query_points_per_client: rate_from("CANYU_QUERY_RATE_LIMIT_CLIENT", d.query_points_per_client, 20.0),
+            logins_per_client: rate_from("CANYU_LOGIN_RATE_LIMIT_CLIENT", d.logins_per_client, 30.0),
+            logins_per_username: rate_from("CANYU_LOGIN_RATE_LIMIT_USERNAME", d.logins_per_username, 100.0),
+            introspection: !matches!(std::env::var("CANYU_INTROSPECTION").as_deref().map(str::trim), Ok("off" | "false" | "0")),
             cors_origins: std::env::var("CANYU_CORS_ORIGINS")
                 .unwrap_or_default()
                 .split(',')
@@ -100,8 +126,9 @@ impl Limits {
 /// (`redis_limits::RedisLimiter`, feature `redis`).
 #[async_trait::async_trait]
 pub trait RateLimiter: Send + Sync + 'static {
-    /// `Err(wait)`: refused; try again after `wait`.
-    async fn check(&self, key: &str) -> Result<(), Duration>;
+    /// Takes `cost` tokens (at most the burst) from `key`'s bucket. `Err(wait)`: refused;
+    /// try again after `wait`.
+    async fn check(&self, key: &str, cost: f64) -> Result<(), Duration>;
 }
 
 /// Makes the limiter for one rate (`scope` names it: `client` or `account`).
@@ -126,14 +153,15 @@ impl InProcessLimiter {
 
 #[async_trait::async_trait]
 impl RateLimiter for InProcessLimiter {
-    async fn check(&self, key: &str) -> Result<(), Duration> {
-        self.check_now(key)
+    async fn check(&self, key: &str, cost: f64) -> Result<(), Duration> {
+        self.check_now(key, cost)
     }
 }
 
 impl InProcessLimiter {
     /// The synchronous check (also the fallback of a shared limiter whose store is away).
-    pub fn check_now(&self, key: &str) -> Result<(), Duration> {
+    pub fn check_now(&self, key: &str, cost: f64) -> Result<(), Duration> {
+        let cost = cost.clamp(0.0, self.rate.burst);
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() > 100_000 {
@@ -144,11 +172,11 @@ impl InProcessLimiter {
         let b = buckets.entry(key.to_string()).or_insert(Bucket { tokens: self.rate.burst, at: now });
         b.tokens = (b.tokens + now.duration_since(b.at).as_secs_f64() * self.rate.per_second).min(self.rate.burst);
         b.at = now;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
+        if b.tokens >= cost {
+            b.tokens -= cost;
             Ok(())
         } else {
-            Err(Duration::from_secs_f64((1.0 - b.tokens) / self.rate.per_second))
+            Err(Duration::from_secs_f64((cost - b.tokens) / self.rate.per_second))
         }
     }
 }
@@ -157,22 +185,77 @@ impl InProcessLimiter {
 #[derive(Debug, Clone)]
 pub struct ClientKey(pub String);
 
-/// The schema extension that applies the limits after parsing and names the refusals.
+/// The bearer token a WebSocket connected with (`connection_init`): every operation on the
+/// socket looks its principal up again, as an HTTP request does, so a revoked role or an
+/// erased account stops at the next operation.
+#[derive(Debug, Clone)]
+pub struct SocketToken(pub Option<String>);
+
+/// The figures of the request's document, for the resolvers and the limits.
+#[derive(Debug, Clone)]
+pub struct Measured(pub Analysis);
+
+/// The schema extension that measures each document before validation, applies the limits
+/// and names the refusals.
 #[derive(Clone)]
 pub struct Guard {
+    table: Arc<TypeTable>,
     per_client: Option<Arc<dyn RateLimiter>>,
     per_account: Option<Arc<dyn RateLimiter>>,
+    query_points: Option<Arc<dyn RateLimiter>>,
+}
+
+/// The sign-in limits, kept in the schema's data for the `login` resolver.
+#[derive(Clone)]
+pub struct LoginLimits {
+    per_client: Option<Arc<dyn RateLimiter>>,
+    per_username: Option<Arc<dyn RateLimiter>>,
+}
+
+fn limiter(limits: &Limits, scope: &'static str, rate: Option<Rate>) -> Option<Arc<dyn RateLimiter>> {
+    rate.map(|r| match &limits.shared {
+        Some(SharedLimiters(factory)) => factory(scope, r),
+        None => Arc::new(InProcessLimiter::new(r)) as Arc<dyn RateLimiter>,
+    })
+}
+
+async fn take(limiter: Option<&Arc<dyn RateLimiter>>, key: Option<&str>, cost: f64) -> Result<(), AppError> {
+    if let (Some(l), Some(k)) = (limiter, key)
+        && let Err(wait) = l.check(k, cost).await
+    {
+        return Err(AppError::RateLimited { retry_after: wait });
+    }
+    Ok(())
+}
+
+impl LoginLimits {
+    pub fn new(limits: &Limits) -> Self {
+        LoginLimits {
+            per_client: limiter(limits, "login-client", limits.logins_per_client),
+            per_username: limiter(limits, "login-username", limits.logins_per_username),
+        }
+    }
+
+    /// Takes one attempt from the client's and the username's buckets. The username's key is
+    /// a digest, so the limiter's store holds no username.
+    pub async fn attempt(&self, client: &str, username: &str) -> Result<(), AppError> {
+        use sha2::Digest;
+        let folded = username.trim().to_lowercase();
+        let digest = sha2::Sha256::digest(folded.as_bytes());
+        let key: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        take(self.per_client.as_ref(), Some(client), 1.0).await?;
+        take(self.per_username.as_ref(), Some(&key), 1.0).await
+    }
 }
 
 impl Guard {
-    pub fn new(limits: &Limits) -> Self {
-        let make = |scope: &'static str, r: Option<Rate>| {
-            r.map(|r| match &limits.shared {
-                Some(SharedLimiters(factory)) => factory(scope, r),
-                None => Arc::new(InProcessLimiter::new(r)) as Arc<dyn RateLimiter>,
-            })
-        };
-        Guard { per_client: make("client", limits.per_client), per_account: make("account", limits.per_account) }
+    pub fn new(limits: &Limits, table: Arc<TypeTable>) -> Self {
+        Guard {
+            table,
+            per_client: limiter(limits, "client", limits.per_client),
+            per_account: limiter(limits, "account", limits.per_account),
+            query_points: limiter(limits, "query", limits.query_points_per_client),
+        }
     }
 }
 
@@ -186,25 +269,50 @@ fn err(code: &str, message: impl Into<String>) -> ServerError {
     refused(code, message).into_server_error(Pos::default())
 }
 
-/// Root fields of a selection set, through fragments (bounded, so a fragment cycle ends).
-fn root_fields(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> usize {
-    if depth > 5 {
-        return 0;
-    }
-    set.items
-        .iter()
-        .map(|s| match &s.node {
-            Selection::Field(_) => 1,
-            Selection::InlineFragment(f) => root_fields(doc, &f.node.selection_set.node, depth + 1),
-            Selection::FragmentSpread(f) => {
-                doc.fragments.get(&f.node.fragment_name.node).map_or(0, |fr| root_fields(doc, &fr.node.selection_set.node, depth + 1))
-            }
-        })
-        .sum()
-}
-
 #[async_trait::async_trait]
 impl Extension for Guard {
+    /// Measures the document before async-graphql's own checks (which expand fragments) and
+    /// looks up a WebSocket operation's principal again.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let doc = async_graphql::parser::parse_query(&request.query).map_err(ServerError::from)?;
+        let operations = match &doc.operations {
+            DocumentOperations::Single(_) => 1,
+            DocumentOperations::Multiple(map) => map.len(),
+        };
+        if operations > MAX_DOCUMENT_OPERATIONS {
+            return Err(err("TOO_MANY_OPERATIONS", format!("a document may define at most {MAX_DOCUMENT_OPERATIONS} operations")));
+        }
+        let analysis = match cost::analyse(&doc, &self.table, &request.variables, request.operation_name.as_deref()) {
+            Ok(a) => a,
+            Err(Refusal::TooComplex(m)) => return Err(err("QUERY_TOO_COMPLEX", m)),
+            Err(Refusal::TooDeep(m)) => return Err(err("QUERY_TOO_DEEP", m)),
+            Err(Refusal::FragmentCycle(m)) => return Err(err("VALIDATION", m)),
+        };
+        if analysis.mutation_fields.len() > MAX_MUTATION_FIELDS {
+            return Err(err("TOO_MANY_OPERATIONS", format!("a mutation may have at most {MAX_MUTATION_FIELDS} fields")));
+        }
+        if !request.data.contains_key(&TypeId::of::<Auth>())
+            && let Some(SocketToken(token)) = ctx.data_opt::<SocketToken>()
+        {
+            let services = ctx.data::<Arc<crate::Services>>().map_err(|e| e.into_server_error(Pos::default()))?;
+            let auth = match token {
+                None => Auth(None),
+                Some(t) => Auth(Some(services.app.authenticate(t).await.map_err(|e| gql(e).into_server_error(Pos::default()))?)),
+            };
+            request.data.insert(auth);
+        }
+        request.data.insert(Measured(analysis));
+        request.set_parsed_query(doc);
+        next.run(ctx, request).await
+    }
+
+    /// Charges the request to the rate limits: each mutation field once to the client's and
+    /// the account's buckets; a query its points to the client's.
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -213,32 +321,18 @@ impl Extension for Guard {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
-        let ops: Vec<_> = match &doc.operations {
-            DocumentOperations::Single(op) => vec![op],
-            DocumentOperations::Multiple(map) => map.values().collect(),
+        let Some(Measured(analysis)) = ctx.data_opt::<Measured>() else { return Ok(doc) };
+        let client = ctx.data_opt::<ClientKey>().map_or("unknown", |c| c.0.as_str());
+        let account = ctx.data_opt::<Auth>().and_then(|a| a.0.as_ref()).map(|p| p.account_id.as_str());
+        let charged = async {
+            let writes = analysis.mutation_fields.len() as f64;
+            if writes > 0.0 {
+                take(self.per_client.as_ref(), Some(client), writes).await?;
+                take(self.per_account.as_ref(), account, writes).await?;
+            }
+            take(self.query_points.as_ref(), Some(client), analysis.cost.max(1) as f64).await
         };
-        if ops.len() > MAX_DOCUMENT_OPERATIONS {
-            return Err(err("TOO_MANY_OPERATIONS", format!("a document may define at most {MAX_DOCUMENT_OPERATIONS} operations")));
-        }
-        let mut mutation = false;
-        for op in ops.iter().filter(|op| op.node.ty == OperationType::Mutation) {
-            mutation = true;
-            if root_fields(&doc, &op.node.selection_set.node, 0) > MAX_MUTATION_FIELDS {
-                return Err(err("TOO_MANY_OPERATIONS", format!("a mutation may have at most {MAX_MUTATION_FIELDS} fields")));
-            }
-        }
-        if mutation {
-            let client = ctx.data_opt::<ClientKey>().map_or("unknown", |c| c.0.as_str());
-            let account = ctx.data_opt::<Auth>().and_then(|a| a.0.as_ref()).map(|p| p.account_id.as_str());
-            let checks = [(self.per_client.as_ref(), Some(client)), (self.per_account.as_ref(), account)];
-            for (limiter, key) in checks {
-                if let (Some(l), Some(k)) = (limiter, key)
-                    && let Err(wait) = l.check(k).await
-                {
-                    return Err(gql(AppError::RateLimited { retry_after: wait }).into_server_error(Pos::default()));
-                }
-            }
-        }
+        charged.await.map_err(|e| gql(e).into_server_error(Pos::default()))?;
         Ok(doc)
     }
 

@@ -12,10 +12,12 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::limits::{InProcessLimiter, Rate, RateLimiter, SharedLimiters};
 
-/// KEYS: the bucket. ARGV: tokens per second, burst. Returns 0 (go ahead) or the wait in ms.
+/// KEYS: the bucket. ARGV: tokens per second, burst, tokens to take (at most the burst).
+/// Returns 0 (go ahead) or the wait in ms.
 const TAKE: &str = r#"
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
+local cost = math.min(burst, tonumber(ARGV[3]))
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
@@ -23,7 +25,7 @@ local tokens = tonumber(b[1]) or burst
 local at = tonumber(b[2]) or now
 tokens = math.min(burst, tokens + math.max(0, now - at) / 1000 * rate)
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate * 1000) end
+if tokens >= cost then tokens = tokens - cost else wait = math.ceil((cost - tokens) / rate * 1000) end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
 return wait
@@ -73,18 +75,18 @@ impl RedisLimiter {
 
 #[async_trait::async_trait]
 impl RateLimiter for RedisLimiter {
-    async fn check(&self, key: &str) -> Result<(), Duration> {
+    async fn check(&self, key: &str, cost: f64) -> Result<(), Duration> {
         let mut conn = self.conn.clone();
         let mut inv = self.script.prepare_invoke();
-        inv.key(format!("{}{key}", self.prefix)).arg(self.rate.per_second).arg(self.rate.burst);
+        inv.key(format!("{}{key}", self.prefix)).arg(self.rate.per_second).arg(self.rate.burst).arg(cost);
         match tokio::time::timeout(self.timeout, inv.invoke_async::<u64>(&mut conn)).await {
             Ok(Ok(0)) => Ok(()),
             Ok(Ok(wait_ms)) => Err(Duration::from_millis(wait_ms)),
             Ok(Err(e)) => {
                 tracing::debug!(%e, "shared rate limit unavailable; using this replica's buckets");
-                self.fallback.check_now(key)
+                self.fallback.check_now(key, cost)
             }
-            Err(_) => self.fallback.check_now(key),
+            Err(_) => self.fallback.check_now(key, cost),
         }
     }
 }

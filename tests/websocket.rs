@@ -1,0 +1,128 @@
+//! A WebSocket is held to the same rights as HTTP, operation by operation (issue 10, holes 1
+//! and 13): a revoked role or an erased account stops the next operation on a socket opened
+//! before; a subscription stops delivering to a principal who lost the right to see; a page
+//! of a foreign origin cannot open a socket.
+
+mod support;
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use support::*;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
+
+async fn connect(url: &str, token: Option<&str>, origin: Option<&str>) -> Result<Ws, String> {
+    let mut req = format!("{}/graphql", url.replace("http://", "ws://")).into_client_request().unwrap();
+    req.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("graphql-transport-ws"));
+    if let Some(o) = origin {
+        req.headers_mut().insert("Origin", HeaderValue::from_str(o).unwrap());
+    }
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.map_err(|e| e.to_string())?;
+    let payload = token.map_or(json!({}), |t| json!({"authorization": format!("Bearer {t}")}));
+    ws.send(Message::text(json!({"type": "connection_init", "payload": payload}).to_string())).await.unwrap();
+    let ack = ws.next().await.unwrap().unwrap();
+    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack:?}");
+    Ok(ws)
+}
+
+/// The next protocol message (pings answered), within five seconds.
+async fn message(ws: &mut Ws) -> Value {
+    loop {
+        let m = tokio::time::timeout(std::time::Duration::from_secs(5), ws.next()).await.expect("a message in time").unwrap().unwrap();
+        if let Message::Text(t) = m {
+            let v: Value = serde_json::from_str(&t).unwrap();
+            if v["type"] == "ping" {
+                ws.send(Message::text(json!({"type": "pong"}).to_string())).await.unwrap();
+                continue;
+            }
+            return v;
+        }
+    }
+}
+
+/// Runs one operation on the socket; returns its result (`payload` of `next`, or the errors).
+async fn run(ws: &mut Ws, id: &str, query: &str, variables: Value) -> Value {
+    ws.send(Message::text(json!({"id": id, "type": "subscribe", "payload": {"query": query, "variables": variables}}).to_string()))
+        .await
+        .unwrap();
+    let m = message(ws).await;
+    assert_eq!(m["id"], id, "{m}");
+    match m["type"].as_str() {
+        Some("next") => m["payload"].clone(),
+        Some("error") => json!({"errors": m["payload"]}),
+        other => panic!("unexpected {other:?}: {m}"),
+    }
+}
+
+const REGISTER_UNIT: &str = "mutation($n: String!) { registerUnit(input: {name: $n}) { unit { id } } }";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_role_or_an_erased_account_stops_the_next_operation_on_an_open_socket() {
+    let s = Server::start(&[]);
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let (second_id, second) = s.register("second-admin", "第二管理员").await;
+    let grant = "mutation($a: ID!, $r: Role!) { grantRole(input: {accountId: $a, role: $r}) { position } }";
+    s.ok(Some(&admin), grant, json!({"a": second_id, "r": "ADMIN"})).await;
+    let mut ws = connect(&s.url, Some(&second), None).await.unwrap();
+    let v = run(&mut ws, "1", REGISTER_UNIT, json!({"n": "市应急管理局"})).await;
+    assert_eq!(outcome(&v), "OK", "{v}");
+    assert_eq!(message(&mut ws).await["type"], "complete");
+
+    s.ok(Some(&admin), grant, json!({"a": second_id, "r": "RESIDENT"})).await;
+    let head = s.head().await;
+    let v = run(&mut ws, "2", REGISTER_UNIT, json!({"n": "市林业局"})).await;
+    assert_eq!(outcome(&v), "FORBIDDEN", "the role was revoked: {v}");
+    assert_eq!(s.head().await, head);
+
+    // An erased account: its socket is no longer anyone's.
+    let (resident_id, resident) = s.register("resident", "居民乙").await;
+    let mut ws = connect(&s.url, Some(&resident), None).await.unwrap();
+    let v = run(&mut ws, "1", "{ me { id } }", json!({})).await;
+    assert_eq!(v["data"]["me"]["id"], resident_id.as_str(), "{v}");
+    assert_eq!(message(&mut ws).await["type"], "complete");
+    s.ok(Some(&admin), "mutation($a: ID!) { erasePerson(input: {accountId: $a}) { position } }", json!({"a": resident_id})).await;
+    let v = run(&mut ws, "2", "{ me { id } }", json!({})).await;
+    assert_eq!(outcome(&v), "UNAUTHENTICATED", "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_stops_delivering_when_its_principal_loses_the_right_to_see() {
+    let s = Server::start(&[]);
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let (unit, staff_id, staff) = unit_with_staff(&s, &admin, "市国家安全局", "国安局工作人员").await;
+    let reg = "mutation($u: ID!) { registerDecision(input: {year: 2021, title: \"保密事项\", undertakingUnitId: $u, disclosure: CONFIDENTIAL, confidentialityBasis: \"《保守国家秘密法》第九条\"}) { decision { id } } }";
+    let decision = s.ok(Some(&admin), reg, json!({"u": unit})).await["registerDecision"]["decision"]["id"].as_str().unwrap().to_string();
+    let background = "mutation($id: ID!, $t: String!) { publishBackground(input: {decisionId: $id, text: $t}) { position } }";
+
+    let mut ws = connect(&s.url, Some(&staff), None).await.unwrap();
+    let q = "subscription($id: ID!) { decisionHistory(decisionId: $id) { kind } }";
+    ws.send(Message::text(json!({"id": "h", "type": "subscribe", "payload": {"query": q, "variables": {"id": decision}}}).to_string()))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    s.ok(Some(&admin), background, json!({"id": decision, "t": "起草背景一"})).await;
+    let m = message(&mut ws).await;
+    assert_eq!(
+        (m["type"].as_str(), m["payload"]["data"]["decisionHistory"]["kind"].as_str()),
+        (Some("next"), Some("decision.background_published")),
+        "{m}"
+    );
+
+    // The staff member is moved to residents; the next entry is not delivered to them.
+    s.ok(Some(&admin), "mutation($a: ID!) { grantRole(input: {accountId: $a, role: RESIDENT}) { position } }", json!({"a": staff_id}))
+        .await;
+    s.ok(Some(&admin), background, json!({"id": decision, "t": "起草背景二"})).await;
+    let m = message(&mut ws).await;
+    assert_eq!(m["type"], "complete", "nothing more is delivered: {m}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_from_a_foreign_origin_is_refused() {
+    let s = Server::start(&[("CANYU_CORS_ORIGINS", "https://partner.example")]);
+    let err = connect(&s.url, None, Some("https://evil.example")).await.expect_err("a foreign origin is refused");
+    assert!(err.contains("403"), "{err}");
+    let own = s.url.clone();
+    assert!(connect(&s.url, None, Some(&own)).await.is_ok(), "the server's own origin");
+    assert!(connect(&s.url, None, Some("https://partner.example")).await.is_ok(), "a configured origin");
+    assert!(connect(&s.url, None, None).await.is_ok(), "a client that is not a browser sends no origin");
+}
