@@ -163,3 +163,50 @@ async fn sign_in_attempts_are_limited_per_client_and_per_username() {
     // Another username from a fresh address is not affected.
     assert_eq!(try_login(&s, &client_from("127.0.2.2"), "admin", ADMIN_PASSWORD).await, "OK");
 }
+
+async fn login_via(s: &Server, http: &reqwest::Client, forwarded_for: &str) -> String {
+    let q = "mutation { login(input: {username: \"nobody\", password: \"wrong-password\"}) { token } }";
+    let v: Value = http
+        .post(format!("{}/graphql", s.url))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"query": q}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    outcome(&v)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
+    // Mutation fields per client: 1/s, burst 4. The "proxy" is 127.0.0.1.
+    let s = Server::start(&[("CANYU_TRUSTED_PROXIES", "127.0.0.1"), ("CANYU_RATE_LIMIT_CLIENT", "1")]);
+    let proxy = client_from("127.0.0.1");
+    let mut outcomes = Vec::new();
+    for _ in 0..5 {
+        outcomes.push(login_via(&s, &proxy, "203.0.113.1").await);
+    }
+    assert_eq!(outcomes.last().map(String::as_str), Some("RATE_LIMITED"), "{outcomes:?}");
+    assert_eq!(login_via(&s, &proxy, "203.0.113.2").await, "UNAUTHENTICATED", "another user behind the proxy has their own bucket");
+    // A client that is not the proxy cannot pick its address by sending the header.
+    let direct = client_from("127.0.0.5");
+    let mut outcomes = Vec::new();
+    for i in 0..5 {
+        outcomes.push(login_via(&s, &direct, &format!("198.51.100.{i}")).await);
+    }
+    assert_eq!(outcomes.last().map(String::as_str), Some("RATE_LIMITED"), "keyed on the peer: {outcomes:?}");
+
+    // A typo in the setting stops the server with a message rather than silently sharing
+    // one bucket among everyone.
+    let dir = tempfile::tempdir().unwrap();
+    let out = canyu()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("CANYU_TRUSTED_PROXIES", "nginx.internal")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CANYU_TRUSTED_PROXIES"), "{}", String::from_utf8_lossy(&out.stderr));
+}

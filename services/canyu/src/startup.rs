@@ -28,6 +28,8 @@ pub enum StartupError {
     Serve(std::io::Error),
     #[error("{0}")]
     Unsupported(String),
+    #[error("configuration: {0}")]
+    Config(String),
 }
 
 /// Everything one process runs.
@@ -244,7 +246,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
         ReadModelKind::Redis => replica_services(&settings, &platform).await?,
     };
     #[allow(unused_mut, reason = "only the redis feature shares the limits")]
-    let mut limits = canyu_gateway::server::Limits::from_env();
+    let mut limits = canyu_gateway::server::Limits::from_env().map_err(StartupError::Config)?;
     #[cfg(feature = "redis")]
     if settings.read_models == ReadModelKind::Redis
         && let Some(url) = &settings.redis_url

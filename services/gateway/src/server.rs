@@ -22,6 +22,7 @@ use crate::error::gql;
 use crate::schema::IdempotencyKeyHeader;
 use crate::{Auth, CanyuSchema, MutationRoot, QueryRoot, Services, SubscriptionRoot};
 
+pub mod client;
 pub mod cost;
 pub mod limits;
 #[cfg(feature = "redis")]
@@ -34,6 +35,8 @@ struct AppState {
     services: Arc<Services>,
     /// Origins besides the server's own whose pages may open a WebSocket.
     origins: Vec<axum::http::HeaderValue>,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client.
+    proxies: client::TrustedProxies,
 }
 
 /// The schema with its limits: each document is measured ([`cost`]) before async-graphql's
@@ -49,15 +52,11 @@ pub fn schema_with(services: Arc<Services>, limits: &Limits) -> CanyuSchema {
     if limits.introspection { builder.finish() } else { builder.disable_introspection().finish() }
 }
 
-/// Builds the router. `static_dir` is the built frontend (`frontend/dist`), if present.
-pub fn router(services: Arc<Services>, static_dir: Option<PathBuf>) -> Router {
-    router_with(services, static_dir, Limits::from_env())
-}
-
-/// [`router`] with explicit limits (benchmarks and tests).
+/// Builds the router with its limits (`Limits::from_env` for `serve`). `static_dir` is the
+/// built frontend (`frontend/dist`), if present.
 pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits: Limits) -> Router {
     let schema = schema_with(services.clone(), &limits);
-    let state = AppState { schema, services, origins: limits.cors_origins.clone() };
+    let state = AppState { schema, services, origins: limits.cors_origins.clone(), proxies: limits.trusted_proxies.clone() };
     let app = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
@@ -111,9 +110,10 @@ async fn authenticate(services: &Services, token: Option<&str>) -> Result<Auth, 
 }
 
 async fn graphql_post(State(st): State<AppState>, request: axum::extract::Request) -> Response {
-    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
+    let client = peer.map_or_else(|| "unknown".to_string(), |p| st.proxies.client(p, &headers).to_string());
     if let Err(refused) = json_body(&headers) {
         return refused;
     }
@@ -219,7 +219,7 @@ async fn graphql_get(
         // A page of another site may not use a visitor's browser to talk to the API.
         return (StatusCode::FORBIDDEN, "this origin may not open a WebSocket here\n").into_response();
     }
-    let client = limits::ClientKey(connect.map_or_else(|_| "unknown".to_string(), |c| c.0.ip().to_string()));
+    let client = limits::ClientKey(connect.map_or_else(|_| "unknown".to_string(), |c| st.proxies.client(c.0.ip(), &headers).to_string()));
     let schema = st.schema.clone();
     let services = st.services.clone();
     let lang = crate::render::Lang::from_accept_language(headers.get("accept-language").and_then(|v| v.to_str().ok()));

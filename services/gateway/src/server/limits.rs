@@ -54,6 +54,8 @@ pub struct Limits {
     pub cors_origins: Vec<HeaderValue>,
     /// Where the buckets live (None: in this process).
     pub shared: Option<SharedLimiters>,
+    /// Reverse proxies whose forwarding headers name the client (empty: the TCP peer is).
+    pub trusted_proxies: super::client::TrustedProxies,
 }
 
 /// Shared limiters: how to make one per rate.
@@ -77,6 +79,7 @@ impl Default for Limits {
             introspection: true,
             cors_origins: Vec::new(),
             shared: None,
+            trusted_proxies: Default::default(),
         }
     }
 }
@@ -99,10 +102,17 @@ impl Limits {
     /// - `CANYU_LOGIN_RATE_LIMIT_CLIENT` (default 1/s burst 30) and
     ///   `CANYU_LOGIN_RATE_LIMIT_USERNAME` (default 0.1/s burst 10): sign-in attempts;
     ///
-    /// and `CANYU_CORS_ORIGINS` (comma-separated origins), `CANYU_INTROSPECTION` (`off`).
-    pub fn from_env() -> Self {
+    /// and `CANYU_CORS_ORIGINS` (comma-separated origins), `CANYU_INTROSPECTION` (`off`),
+    /// `CANYU_TRUSTED_PROXIES` (comma-separated addresses and networks of reverse proxies).
+    ///
+    /// # Errors
+    /// A `CANYU_TRUSTED_PROXIES` entry that is not an address or network: a typo there would
+    /// put every user behind one bucket without a word.
+    pub fn from_env() -> Result<Self, String> {
         let d = Limits::default();
-        Limits {
+        let trusted_proxies = super::client::TrustedProxies::parse(&std::env::var("CANYU_TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| format!("CANYU_TRUSTED_PROXIES: {e}"))?;
+        Ok(Limits {
             per_client: rate_from("CANYU_RATE_LIMIT_CLIENT", d.per_client, 4.0),
             per_account: rate_from("CANYU_RATE_LIMIT_ACCOUNT", d.per_account, 4.0),
             query_points_per_client: rate_from("CANYU_QUERY_RATE_LIMIT_CLIENT", d.query_points_per_client, 20.0),
@@ -117,7 +127,8 @@ impl Limits {
                 .filter_map(|o| HeaderValue::from_str(o).ok())
                 .collect(),
             shared: None,
-        }
+            trusted_proxies,
+        })
     }
 }
 
