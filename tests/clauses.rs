@@ -23,6 +23,7 @@ async fn comments_follow_a_rewritten_clause_into_the_current_draft() {
     let (st, r) = (Some(staff.as_str()), Some(resident.as_str()));
     let reg = "mutation($u: ID!) { registerDecision(input: {year: 2021, title: \"停车设施管理办法\", undertakingUnitId: $u, disclosure: PUBLIC}) { decision { id } } }";
     let decision = s.ok(Some(&admin), reg, json!({"u": unit})).await["registerDecision"]["decision"]["id"].as_str().unwrap().to_string();
+    publish_catalogue(&s, &admin, 2021).await;
     s.ok(st, DRAFT, json!({"id": decision, "t": "第一条 总则。\n第二条 新建住宅按每户1.2个泊位配建。\n第三条 施行日期。"})).await;
     let open = "mutation($id: ID!, $o: DateTime!, $c: DateTime!) { openConsultation(input: {decisionId: $id, channel: ONLINE, opensAt: $o, closesAt: $c}) { consultation { id } } }";
     let now = chrono::Utc::now();

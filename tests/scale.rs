@@ -83,6 +83,7 @@ async fn two_gateways_on_postgres_serve_one_platform() {
             .unwrap()
             .to_string();
     let d = gql(&a, ad, "mutation($u: ID!) { registerDecision(input: {year: 2021, title: \"生活垃圾分类管理实施方案\", undertakingUnitId: $u, disclosure: PUBLIC}) { decision { id } } }", json!({"u": unit})).await["registerDecision"]["decision"]["id"].as_str().unwrap().to_string();
+    gql(&a, ad, "mutation { publishCatalogue(input: {year: 2021}) { position } }", json!({})).await;
     gql(&a, ad, "mutation($d: ID!) { publishDraft(input: {decisionId: $d, text: \"第一条 总则。\"}) { position } }", json!({"d": d})).await;
     let now = Utc::now();
     let c = gql(

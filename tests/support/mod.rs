@@ -178,6 +178,14 @@ pub fn ts(d: chrono::Duration) -> String {
     (chrono::Utc::now() + d).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// Publishes `year`'s catalogue (its items become public) unless it already is.
+pub async fn publish_catalogue(s: &Server, admin: &str, year: i32) {
+    let published = s.ok(Some(admin), "query($y: Int!) { catalogue(year: $y) { published } }", json!({"y": year})).await;
+    if published["catalogue"]["published"] != true {
+        s.ok(Some(admin), "mutation($y: Int!) { publishCatalogue(input: {year: $y}) { position } }", json!({"y": year})).await;
+    }
+}
+
 /// A decision of `unit` with background, draft, an open ONLINE consultation, a comment by
 /// `resident`, an opinion grouping it, a FIRST_COME hearing with `resident` signed up, and a
 /// LOTTERY hearing whose sign-up has closed.
@@ -194,8 +202,10 @@ pub struct Fixture {
 }
 
 pub async fn fixture(s: &Server, admin: &str, staff: &str, resident: &str, unit: &str) -> Fixture {
-    let reg = "mutation($u: ID!) { registerDecision(input: {year: 2021, title: \"停车设施管理办法\", summary: \"缓解停车难\", undertakingUnitId: $u, disclosure: PUBLIC}) { decision { id } } }";
+    // The reason counts only when the 2021 catalogue is already published (a second fixture).
+    let reg = "mutation($u: ID!) { registerDecision(input: {year: 2021, title: \"停车设施管理办法\", summary: \"缓解停车难\", undertakingUnitId: $u, disclosure: PUBLIC, additionReason: \"年度中增补\"}) { decision { id } } }";
     let decision = s.ok(Some(admin), reg, json!({"u": unit})).await["registerDecision"]["decision"]["id"].as_str().unwrap().to_string();
+    publish_catalogue(s, admin, 2021).await;
     let v = json!({"id": decision});
     s.ok(Some(staff), "mutation($id: ID!) { publishBackground(input: {decisionId: $id, text: \"背景\"}) { position } }", v.clone()).await;
     s.ok(
@@ -290,7 +300,10 @@ pub async fn mutation_request(s: &Server, unit: &str, f: &Fixture, mutation: &st
             let (acc, _) = s.register(&format!("e{}", &uuid::Uuid::new_v4().simple().to_string()[..20]), "某居民").await;
             ("{accountId: $x}".to_string(), json!(acc))
         }
-        "registerDecision" => ("{year: 2021, title: \"新事项\", undertakingUnitId: $x, disclosure: PUBLIC}".to_string(), json!(unit)),
+        "registerDecision" => (
+            "{year: 2021, title: \"新事项\", undertakingUnitId: $x, disclosure: PUBLIC, additionReason: \"年度中增补\"}".to_string(),
+            json!(unit),
+        ),
         "publishCatalogue" => (format!("{{year: {year}}}"), Value::Null),
         "publishBackground" => ("{decisionId: $id, text: \"新背景\"}".to_string(), Value::Null),
         "publishDraft" => ("{decisionId: $id, text: \"第一条 修改。\"}".to_string(), Value::Null),

@@ -38,7 +38,7 @@ pub fn public_record(m: &ReadModel, time_zone: chrono_tz::Tz, now: chrono::DateT
         .decision_order
         .iter()
         .filter_map(|id| m.decisions.get(id))
-        .filter(|d| anonymous.can_see(d))
+        .filter(|d| anonymous.can_see(m, d))
         .map(|d| {
             let consultations: Vec<Value> = d
                 .consultations
@@ -106,12 +106,14 @@ pub fn public_record(m: &ReadModel, time_zone: chrono_tz::Tz, now: chrono::DateT
             })
         })
         .collect();
-    let confidential = m.decisions.values().filter(|d| !anonymous.can_see(d)).count();
+    // Confidential items of published catalogues; items of unpublished years are not public yet.
+    let confidential =
+        m.decisions.values().filter(|d| d.is_confidential() && canyu_projections::query::catalogue_published(m, d.year)).count();
     json!({
         "format": "canyu-public-record-v1",
         "position": m.position.to_string(),
         "units": m.units.values().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>(),
-        "catalogues": m.catalogues.values().map(|c| json!({"year": c.year, "publishedAt": c.published_at})).collect::<Vec<_>>(),
+        "catalogues": m.catalogues.values().filter(|c| c.published_at.is_some()).map(|c| json!({"year": c.year, "publishedAt": c.published_at})).collect::<Vec<_>>(),
         "confidentialDecisionCount": confidential,
         "decisions": decisions,
     })

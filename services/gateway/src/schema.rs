@@ -140,10 +140,9 @@ impl QueryRoot {
     async fn decision(&self, ctx: &Context<'_>, id: ID, as_of: Option<DateTime<Utc>>) -> Result<Option<Decision>> {
         let s = services(ctx)?;
         let v = viewer(ctx)?;
-        let Some(live) = s.projections.read(|m| m.decisions.get(id.as_str()).cloned()) else { return Ok(None) };
-        if !v.can_see(&live) {
+        let Some(live) = s.projections.read(|m| m.decisions.get(id.as_str()).filter(|d| v.can_see(m, d)).cloned()) else {
             return Ok(None);
-        }
+        };
         let Some(at) = as_of else { return Ok(Some(Decision::live(live))) };
         let plan = s.projections.read(|m| query::PastPlan::of(m, &live, at));
         let past = query::decision_as_of(s.store.as_ref(), &plan, at).await.map_err(|e| gql(e.into()))?;
@@ -156,7 +155,7 @@ impl QueryRoot {
         let v = viewer(ctx)?;
         Ok(s.projections.read(|m| {
             let d = m.decisions.get(m.consultation_decision.get(id.as_str())?)?;
-            if !v.can_see(d) {
+            if !v.can_see(m, d) {
                 return None;
             }
             d.consultations.iter().find(|c| c.id == id.as_str()).map(|c| Consultation::live(c.clone()))
@@ -170,7 +169,7 @@ impl QueryRoot {
         Ok(s.projections.read(|m| {
             let h = m.hearings.get(id.as_str())?;
             let d = m.decisions.get(&h.decision_id)?;
-            v.can_see(d).then(|| Hearing { view: h.clone(), as_of: None })
+            v.can_see(m, d).then(|| Hearing { view: h.clone(), as_of: None })
         }))
     }
 
@@ -658,7 +657,7 @@ impl SubscriptionRoot {
     async fn decision_history(&self, ctx: &Context<'_>, decision_id: ID) -> Result<impl Stream<Item = HistoryEntry> + use<>> {
         let s = services(ctx)?.clone();
         let v = viewer(ctx)?;
-        let visible = s.projections.read(|m| m.decisions.get(decision_id.as_str()).map(|d| v.can_see(d)));
+        let visible = s.projections.read(|m| m.decisions.get(decision_id.as_str()).map(|d| v.can_see(m, d)));
         if visible != Some(true) {
             return Err(gql(AppError::NotFound("decision not found".into())));
         }
@@ -679,7 +678,7 @@ impl SubscriptionRoot {
                 };
                 let Some(auth) = auth else { break };
                 let viewer = crate::types::viewer_of(&auth);
-                if s.projections.read(|m| m.decisions.get(id.as_str()).map(|d| viewer.can_see(d))) != Some(true) {
+                if s.projections.read(|m| m.decisions.get(id.as_str()).map(|d| viewer.can_see(m, d))) != Some(true) {
                     break;
                 }
                 let pos = *rx.borrow_and_update();

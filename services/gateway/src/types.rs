@@ -577,7 +577,7 @@ impl Consultation {
     async fn decision(&self, ctx: &Context<'_>) -> Result<Option<Decision>> {
         let s = ctx.data::<Arc<Services>>()?;
         let viewer = crate::viewer(ctx)?;
-        Ok(s.projections.read(|m| m.decisions.get(&self.view.decision_id).filter(|d| viewer.can_see(d)).cloned()).map(Decision::live))
+        Ok(s.projections.read(|m| m.decisions.get(&self.view.decision_id).filter(|d| viewer.can_see(m, d)).cloned()).map(Decision::live))
     }
     async fn channel(&self) -> Channel {
         self.view.channel.into()

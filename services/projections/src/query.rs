@@ -12,7 +12,7 @@ use crate::model::*;
 /// Largest page any list returns.
 pub const MAX_PAGE: usize = 100;
 
-/// Who is looking: decides whether confidential items are visible.
+/// Who is looking: decides which decisions are visible.
 #[derive(Debug, Clone, Default)]
 pub struct Viewer {
     pub admin: bool,
@@ -20,10 +20,21 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    /// Confidential items are visible only to admins and staff of their unit.
-    pub fn can_see(&self, d: &DecisionView) -> bool {
-        !d.is_confidential() || self.admin || self.unit_id.as_deref() == Some(d.unit_id.as_str())
+    /// Admins and staff of the decision's unit see it always. Anyone else sees it once its
+    /// year's catalogue is published (an item added later is added to a published catalogue),
+    /// and never when it is confidential. Every path to a decision — lists, `decision(id)`,
+    /// its consultations, hearings, comments, history, subscriptions, the export — asks here.
+    pub fn can_see(&self, m: &ReadModel, d: &DecisionView) -> bool {
+        if self.admin || self.unit_id.as_deref() == Some(d.unit_id.as_str()) {
+            return true;
+        }
+        !d.is_confidential() && catalogue_published(m, d.year)
     }
+}
+
+/// Whether the year's catalogue has been published.
+pub fn catalogue_published(m: &ReadModel, year: i32) -> bool {
+    m.catalogues.get(&year).is_some_and(|c| c.published_at.is_some())
 }
 
 /// A page of items with the total count and the cursor after the last item.
@@ -63,7 +74,7 @@ pub fn decisions(m: &ReadModel, f: &DecisionFilter, viewer: &Viewer, first: Opti
         .decision_order
         .iter()
         .filter_map(|id| m.decisions.get(id))
-        .filter(|d| viewer.can_see(d))
+        .filter(|d| viewer.can_see(m, d))
         .filter(|d| f.year.is_none_or(|y| d.year == y))
         .filter(|d| f.unit_id.as_ref().is_none_or(|u| &d.unit_id == u))
         .filter(|d| f.stage.is_none_or(|s| d.stage(f.now) == s))
@@ -90,22 +101,26 @@ pub struct CatalogueResult {
     pub confidential_bases: Vec<String>,
 }
 
-/// The catalogue: before publication only admins see its items; confidential items appear
-/// only as a count with their legal bases, except to admins and their unit's staff.
+/// The catalogue: before publication only admins (all items) and a unit's staff (their own
+/// items) see anything; confidential items appear only as a count with their legal bases,
+/// except to admins and their unit's staff.
 pub fn catalogue(m: &ReadModel, year: i32, viewer: &Viewer) -> CatalogueResult {
     let published_at = m.catalogues.get(&year).and_then(|c| c.published_at);
     let mut items = Vec::new();
     let mut confidential_count = 0;
     let mut confidential_bases = Vec::new();
-    if published_at.is_some() || viewer.admin {
+    if published_at.is_some() || viewer.admin || viewer.unit_id.is_some() {
         for d in m.decision_order.iter().filter_map(|id| m.decisions.get(id)).filter(|d| d.year == year) {
+            if !viewer.can_see(m, d) && published_at.is_none() {
+                continue;
+            }
             if d.is_confidential() {
                 confidential_count += 1;
                 if let Some(b) = &d.confidentiality_basis {
                     confidential_bases.push(b.clone());
                 }
             }
-            if viewer.can_see(d) {
+            if viewer.can_see(m, d) {
                 items.push(d.clone());
             }
         }

@@ -60,6 +60,8 @@ pub async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxEr
     let admin = Meta::by(Some(app.authenticate(&token).await?));
     let unit = app.execute(&admin, commands::RegisterUnit { name: v("市住房和城乡建设局")? }).await?.id;
     let d = app.execute(&admin, register_decision(app.new_id(), &unit)?).await?.id;
+    // Public readers see the item once its year's catalogue is published.
+    app.execute(&admin, commands::PublishCatalogue { year: 2021 }).await?;
     let draft = commands::PublishDraft {
         decision_id: d.clone(),
         text: v("第一条 总则。\n第二条 适用范围。")?,
