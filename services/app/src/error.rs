@@ -126,6 +126,8 @@ impl From<StoreError> for AppError {
             StoreError::Conflict { .. } => AppError::Conflict("a concurrent change won; reload and try again".into()),
             StoreError::Unavailable(_) => AppError::unavailable("event store", e),
             StoreError::Invalid(_) | StoreError::Corrupt(_) => AppError::internal("event store", e),
+            // Sealing for an erased person: the request raced the erasure, or names them.
+            StoreError::Erased(_) => AppError::Unauthenticated("the account no longer exists".into()),
         }
     }
 }

@@ -386,3 +386,40 @@ async fn every_refused_login_costs_one_password_verification() {
     }
     w.app.login("li.ming", "correct-horse-1").await.expect("the right password signs in");
 }
+
+// --- erasure ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_request_authenticated_before_an_erasure_cannot_seal_the_persons_data_after_it() {
+    let w = world();
+    let (_, decision, staff) = given_a_drafted_decision(&w).await;
+    let hearing = ScheduleHearing {
+        hearing_id: w.app.new_id(),
+        decision_id: decision,
+        starts_at: t(NOW) + Duration::days(20),
+        venue: parsed("市政府听证室"),
+        capacity: 10,
+        signup_closes_at: t(NOW) + Duration::days(10),
+        selection_method: canyu_domain::values::SelectionMethod::FirstCome,
+        selection_rules: parsed("按报名先后"),
+        stakeholder_groups: vec![parsed("城区居民")],
+    };
+    let hearing = w.app.execute(&staff, hearing).await.unwrap().id;
+    let (account, _token) = w.app.register_account(&Meta::by(None), "resident-erased", "password-123", "居民丁").await.unwrap();
+    // The resident's request was authenticated (its principal taken) just before the erasure.
+    let meta = resident(&account.id);
+    w.app.execute(&admin(), ErasePerson { account_id: account.id.clone() }).await.unwrap();
+    let before = head(&w).await;
+    let signup = SignUpForHearing {
+        signup_id: w.app.new_id(),
+        hearing_id: hearing,
+        full_name: "丁某某".into(),
+        phone: "13900000000".into(),
+        stakeholder_group: parsed("城区居民"),
+        statement: parsed(""),
+    };
+    let refused = w.app.execute(&meta, signup).await;
+    assert!(matches!(refused, Err(AppError::Unauthenticated(_))), "{refused:?}");
+    assert_eq!(head(&w).await, before, "nothing sealed for them was written");
+    assert!(w.app.vault.seal(&account.id, "any", &"丁某某").await.is_err(), "no key is made for them again");
+}

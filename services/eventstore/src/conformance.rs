@@ -559,3 +559,55 @@ pub async fn subscriber_sees_every_event_under_concurrent_appends<S: EventStore>
     assert_eq!(ordinals_of(&*store, &seen).await, (2..=total).collect::<Vec<_>>());
     assert_quiet(&mut sub).await;
 }
+
+/// The [`KeyStore`](crate::keys::KeyStore) port's erasure contract, for two handles on one
+/// store (`a` and `b`, as two processes would hold): a deleted subject's key is gone for both,
+/// a tombstone stays, and no key is ever created for them again — not even by requests that
+/// race the erasure. Panics with what broke.
+pub async fn key_store_erasure_is_final(a: Arc<dyn crate::keys::KeyStore>, b: Arc<dyn crate::keys::KeyStore>) {
+    let key = a.get_or_create("erased-1").await.expect("create");
+    assert_eq!(b.get("erased-1").await.expect("get"), Some(key), "the other handle sees the key");
+    assert!(b.delete("erased-1").await.expect("delete"), "a key existed");
+    for (name, h) in [("a", &a), ("b", &b)] {
+        assert_eq!(h.get("erased-1").await.expect("get"), None, "{name}: the key is gone");
+        assert!(matches!(h.get_or_create("erased-1").await, Err(StoreError::Erased(_))), "{name}: no key is created again");
+    }
+    assert!(!a.delete("erased-1").await.expect("delete again"), "nothing left to delete");
+    // A subject erased before any key was made is tombstoned all the same.
+    assert!(!a.delete("never-keyed").await.expect("delete"));
+    assert!(matches!(b.get_or_create("never-keyed").await, Err(StoreError::Erased(_))));
+
+    // Creators racing an erasure: each gets the one key that existed before it, or Erased;
+    // once the erasure has returned, every creator gets Erased.
+    for round in 0..5 {
+        let subject = format!("raced-{round}");
+        let creators: Vec<_> = (0..8)
+            .map(|i| {
+                let h = if i % 2 == 0 { a.clone() } else { b.clone() };
+                let subject = subject.clone();
+                tokio::spawn(async move { h.get_or_create(&subject).await })
+            })
+            .collect();
+        let eraser = {
+            let b = b.clone();
+            let subject = subject.clone();
+            tokio::spawn(async move { b.delete(&subject).await })
+        };
+        eraser.await.expect("task").expect("delete");
+        let mut keys = HashSet::new();
+        for c in creators {
+            match c.await.expect("task") {
+                Ok(k) => {
+                    keys.insert(k);
+                }
+                Err(StoreError::Erased(_)) => {}
+                Err(e) => panic!("round {round}: {e}"),
+            }
+        }
+        assert!(keys.len() <= 1, "round {round}: one key at most, never one made after the erasure");
+        for h in [&a, &b] {
+            assert!(matches!(h.get_or_create(&subject).await, Err(StoreError::Erased(_))), "round {round}: erased for good");
+            assert_eq!(h.get(&subject).await.expect("get"), None);
+        }
+    }
+}

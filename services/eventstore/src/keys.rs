@@ -13,12 +13,16 @@ use crate::Result;
 #[async_trait]
 pub trait KeyStore: Send + Sync + 'static {
     /// Returns the subject's key, creating a random one on first use. The key is durable before
-    /// this returns, and concurrent calls for the same subject return the same key.
+    /// this returns, and concurrent calls for the same subject return the same key. A deleted
+    /// subject gets [`StoreError::Erased`](crate::StoreError::Erased), from every process that
+    /// shares the store: the check and the creation are one atomic step, so a request that
+    /// raced the erasure cannot bring the key back.
     async fn get_or_create(&self, subject: &str) -> Result<[u8; 32]>;
 
     /// Returns the subject's key, or `None` if it never existed or was deleted.
     async fn get(&self, subject: &str) -> Result<Option<[u8; 32]>>;
 
-    /// Deletes the subject's key for good (crypto-shredding). Returns whether a key existed.
+    /// Deletes the subject's key for good (crypto-shredding) and leaves a tombstone, so no key
+    /// is created for them again. Returns whether a key existed.
     async fn delete(&self, subject: &str) -> Result<bool>;
 }

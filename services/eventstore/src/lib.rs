@@ -109,6 +109,10 @@ pub enum StoreError {
     /// Stored data failed to decode or a hash chain failed to verify.
     #[error("corrupt event store: {0}")]
     Corrupt(String),
+    /// The key store holds a tombstone for this subject: their data was erased, and nothing
+    /// may be sealed for them again.
+    #[error("subject {0} was erased")]
+    Erased(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

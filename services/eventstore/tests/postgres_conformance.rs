@@ -450,3 +450,13 @@ async fn the_key_store_creates_once_shares_and_deletes_keys() {
     assert!(!a.delete("p1").await.unwrap());
     assert!(a.get("p2").await.unwrap().is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_store_erasure_is_final_across_processes() {
+    use canyu_eventstore::postgres::PostgresKeyStore;
+    let Some(url) = server_url() else { return };
+    let url = in_schema(&url, &fresh_schema(&url).await);
+    let a = Arc::new(PostgresKeyStore::connect(&url).await.expect("key store"));
+    let b = Arc::new(PostgresKeyStore::connect(&url).await.expect("second handle, as another process"));
+    canyu_eventstore::conformance::key_store_erasure_is_final(a, b).await;
+}

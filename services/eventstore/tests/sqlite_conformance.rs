@@ -169,7 +169,7 @@ async fn key_store_creates_gets_and_deletes() {
     assert!(keys.delete("person-1").await.expect("delete"));
     assert_eq!(keys.get("person-1").await.expect("get"), None, "a deleted key is gone, cache included");
     assert!(!keys.delete("person-1").await.expect("delete again"));
-    assert_ne!(keys.get_or_create("person-1").await.expect("recreate"), key, "a new key, not the shredded one");
+    assert!(matches!(keys.get_or_create("person-1").await, Err(StoreError::Erased(_))), "no key is made for them again");
     assert_eq!(keys.get("person-2").await.expect("get"), Some(other));
 }
 
@@ -213,4 +213,12 @@ async fn concurrent_get_or_create_for_one_subject_returns_one_key() {
     // A second store on the same file (another process, say) agrees too.
     let again = SqliteKeyStore::open(dir.path().join("keys.db")).expect("second handle");
     assert_eq!(again.get_or_create("person-1").await.expect("get_or_create"), seen[0]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_store_erasure_is_final_across_two_handles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = Arc::new(SqliteKeyStore::open(dir.path().join("keys.db")).expect("open keys"));
+    let b = Arc::new(SqliteKeyStore::open(dir.path().join("keys.db")).expect("open keys again, as another process"));
+    canyu_eventstore::conformance::key_store_erasure_is_final(a, b).await;
 }

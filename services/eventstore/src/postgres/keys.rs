@@ -21,7 +21,9 @@ impl PostgresKeyStore {
         let client = connect(&config).await?;
         client
             .batch_execute(
-                "CREATE TABLE IF NOT EXISTS canyu_subject_keys (subject text PRIMARY KEY, key bytea NOT NULL CHECK (length(key) = 32))",
+                // A row whose key is NULL is an erased subject's tombstone.
+                "CREATE TABLE IF NOT EXISTS canyu_subject_keys (subject text PRIMARY KEY, key bytea NOT NULL CHECK (length(key) = 32));
+                 ALTER TABLE canyu_subject_keys ALTER COLUMN key DROP NOT NULL;",
             )
             .await
             .map_err(db_err)?;
@@ -48,8 +50,13 @@ impl KeyStore for PostgresKeyStore {
                 )
                 .await
                 .map_err(db_err)?;
+                // The primary key orders this insert and an erasure: either the key existed
+                // first (and the erasure nulls it), or the tombstone did (and this reads NULL).
                 let row = c.query_one("SELECT key FROM canyu_subject_keys WHERE subject = $1", &[&subject]).await.map_err(db_err)?;
-                key_of(row.get::<_, &[u8]>(0), &subject)
+                match row.get::<_, Option<&[u8]>>(0) {
+                    Some(key) => key_of(key, &subject),
+                    None => Err(crate::StoreError::Erased(subject.clone())),
+                }
             })
             .await
     }
@@ -59,7 +66,7 @@ impl KeyStore for PostgresKeyStore {
         self.pool
             .run(async move |c| {
                 let row = c.query_opt("SELECT key FROM canyu_subject_keys WHERE subject = $1", &[&subject]).await.map_err(db_err)?;
-                row.map(|r| key_of(r.get::<_, &[u8]>(0), &subject)).transpose()
+                row.and_then(|r| r.get::<_, Option<&[u8]>>(0).map(|k| key_of(k, &subject))).transpose()
             })
             .await
     }
@@ -67,7 +74,21 @@ impl KeyStore for PostgresKeyStore {
     async fn delete(&self, subject: &str) -> Result<bool> {
         let subject = subject.to_owned();
         self.pool
-            .run(async move |c| Ok(c.execute("DELETE FROM canyu_subject_keys WHERE subject = $1", &[&subject]).await.map_err(db_err)? > 0))
+            .run(async move |c| {
+                // Replace the key with the tombstone in one statement; the CTE sees the row
+                // as it was before.
+                let row = c
+                    .query_one(
+                        "WITH prev AS (SELECT key FROM canyu_subject_keys WHERE subject = $1)
+                         INSERT INTO canyu_subject_keys (subject, key) VALUES ($1, NULL)
+                         ON CONFLICT (subject) DO UPDATE SET key = NULL
+                         RETURNING (SELECT key IS NOT NULL FROM prev)",
+                        &[&subject],
+                    )
+                    .await
+                    .map_err(db_err)?;
+                Ok(row.get::<_, Option<bool>>(0).unwrap_or(false))
+            })
             .await
     }
 }

@@ -1,18 +1,14 @@
 //! [`KeyStore`] on its own SQLite file, apart from the event log.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 use super::schema::{corrupt, db_err, open_keys};
 use crate::keys::KeyStore;
 use crate::{Result, StoreError};
-
-/// Keys kept in memory; the cache is emptied when it grows past this.
-const CACHE_CAP: usize = 10_000;
 
 /// Per-subject data keys in a separate SQLite file (WAL, `synchronous=FULL`,
 /// `secure_delete`), so that a backup of the event log never carries them.
@@ -20,18 +16,17 @@ pub struct SqliteKeyStore {
     inner: Arc<Mutex<Keys>>,
 }
 
-/// The connection and the cache share one lock, so a delete and a concurrent lookup can never
-/// leave a deleted key in the cache.
+/// The connection. Keys are not cached: another handle on the file (another process) may
+/// erase a subject at any moment, and a primary-key lookup costs microseconds.
 struct Keys {
     conn: Connection,
-    cache: HashMap<String, [u8; 32]>,
 }
 
 impl SqliteKeyStore {
     /// Opens (creating if needed) the key file at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let conn = open_keys(path.as_ref())?;
-        Ok(Self { inner: Arc::new(Mutex::new(Keys { conn, cache: HashMap::new() })) })
+        Ok(Self { inner: Arc::new(Mutex::new(Keys { conn })) })
     }
 
     async fn with_keys<T, F>(&self, f: F) -> Result<T>
@@ -41,7 +36,7 @@ impl SqliteKeyStore {
     {
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
-            // A panic mid-operation leaves SQLite consistent and at worst a missing cache entry.
+            // A panic mid-operation leaves SQLite consistent.
             let mut keys = inner.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut keys)
         })
@@ -52,20 +47,9 @@ impl SqliteKeyStore {
 
 impl Keys {
     fn lookup(&mut self, subject: &str) -> Result<Option<[u8; 32]>> {
-        if let Some(key) = self.cache.get(subject) {
-            return Ok(Some(*key));
-        }
         let mut stmt = self.conn.prepare_cached("SELECT key FROM subject_keys WHERE subject = ?1").map_err(db_err)?;
         let found: Option<Vec<u8>> = stmt.query_row([subject], |r| r.get(0)).optional().map_err(db_err)?;
-        let Some(found) = found else {
-            return Ok(None);
-        };
-        let key = <[u8; 32]>::try_from(found.as_slice()).map_err(|_| corrupt(format!("key of {subject} is not 32 bytes")))?;
-        if self.cache.len() >= CACHE_CAP {
-            self.cache.clear();
-        }
-        self.cache.insert(subject.to_owned(), key);
-        Ok(Some(key))
+        found.map(|k| <[u8; 32]>::try_from(k.as_slice()).map_err(|_| corrupt(format!("key of {subject} is not 32 bytes")))).transpose()
     }
 }
 
@@ -79,11 +63,21 @@ impl KeyStore for SqliteKeyStore {
             }
             let mut fresh = [0u8; 32];
             getrandom::fill(&mut fresh).map_err(|e| StoreError::Unavailable(format!("no randomness for a key: {e}")))?;
+            // One write transaction (other processes wait on the file's lock): the tombstone
+            // check and the insert cannot interleave with an erasure.
+            let tx = keys.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+            let erased = tx
+                .prepare_cached("SELECT 1 FROM erased_subjects WHERE subject = ?1")
+                .and_then(|mut s| s.exists([&subject]))
+                .map_err(db_err)?;
+            if erased {
+                return Err(StoreError::Erased(subject));
+            }
             // OR IGNORE, then read back: if another process created the key first, use its key.
-            keys.conn
-                .prepare_cached("INSERT OR IGNORE INTO subject_keys (subject, key) VALUES (?1, ?2)")
+            tx.prepare_cached("INSERT OR IGNORE INTO subject_keys (subject, key) VALUES (?1, ?2)")
                 .and_then(|mut s| s.execute(rusqlite::params![subject, fresh]))
                 .map_err(db_err)?;
+            tx.commit().map_err(db_err)?;
             keys.lookup(&subject)?.ok_or_else(|| StoreError::Unavailable(format!("key of {subject} vanished after insert")))
         })
         .await
@@ -97,12 +91,13 @@ impl KeyStore for SqliteKeyStore {
     async fn delete(&self, subject: &str) -> Result<bool> {
         let subject = subject.to_owned();
         self.with_keys(move |keys| {
-            keys.cache.remove(&subject);
-            let deleted = keys
-                .conn
-                .prepare_cached("DELETE FROM subject_keys WHERE subject = ?1")
+            let tx = keys.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+            let deleted =
+                tx.prepare_cached("DELETE FROM subject_keys WHERE subject = ?1").and_then(|mut s| s.execute([&subject])).map_err(db_err)?;
+            tx.prepare_cached("INSERT OR IGNORE INTO erased_subjects (subject) VALUES (?1)")
                 .and_then(|mut s| s.execute([&subject]))
                 .map_err(db_err)?;
+            tx.commit().map_err(db_err)?;
             if deleted > 0 {
                 // Copy the change into the main file and empty the WAL, which still holds the
                 // key's bytes in the frames that inserted it.

@@ -24,11 +24,18 @@ const EVENT_MIGRATIONS: &[&str] = &["CREATE TABLE events (
     ) STRICT;"];
 
 /// Migrations of the key file.
-const KEY_MIGRATIONS: &[&str] = &["CREATE TABLE subject_keys (
+const KEY_MIGRATIONS: &[&str] = &[
+    "CREATE TABLE subject_keys (
         subject    TEXT    PRIMARY KEY,
         key        BLOB    NOT NULL CHECK (length(key) = 32),
         created_at INTEGER NOT NULL DEFAULT (unixepoch())
-    ) STRICT;"];
+    ) STRICT;",
+    // Tombstones of erased subjects: a key is never created for them again.
+    "CREATE TABLE erased_subjects (
+        subject   TEXT    PRIMARY KEY,
+        erased_at INTEGER NOT NULL DEFAULT (unixepoch())
+    ) STRICT;",
+];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
