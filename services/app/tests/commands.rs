@@ -423,3 +423,16 @@ async fn a_request_authenticated_before_an_erasure_cannot_seal_the_persons_data_
     assert_eq!(head(&w).await, before, "nothing sealed for them was written");
     assert!(w.app.vault.seal(&account.id, "any", &"丁某某").await.is_err(), "no key is made for them again");
 }
+
+#[tokio::test]
+async fn an_admin_cannot_erase_their_own_account_and_nothing_is_written() {
+    let w = world();
+    let account = w.app.create_account(&Meta::by(None), "only-admin", "password-123", "唯一管理员", Role::Admin).await.unwrap();
+    let me = person(&account.id, Role::Admin, None);
+    let before = head(&w).await;
+    let refused = w.app.execute(&me, ErasePerson { account_id: account.id.clone() }).await;
+    assert!(matches!(refused, Err(AppError::Rejected(DomainError::OwnAccountErasure))), "{refused:?}");
+    assert_eq!(head(&w).await, before);
+    // Another admin (here the operator's command) may.
+    w.app.erase_person_as_operator(&account.id).await.unwrap();
+}

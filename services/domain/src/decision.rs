@@ -11,6 +11,8 @@ use crate::{Aggregate, DomainError};
 
 /// The most participants one offline activity may record.
 pub const MAX_PARTICIPANTS: u32 = 100_000;
+/// Observers (列席) recorded for one decision meeting: a meeting room, not a stadium.
+pub const MAX_OBSERVERS: usize = 200;
 
 /// Minimum length of a public online consultation (Decree 713 Art. 15).
 pub const MIN_ONLINE_CONSULTATION: Duration = Duration::days(30);
@@ -456,6 +458,9 @@ impl Aggregate for Decision {
                 let held_at = sane_time("heldAt", held_at)?;
                 if held_at > ctx.now {
                     return Err(DomainError::invalid("heldAt", "must not be in the future"));
+                }
+                if observers.len() > MAX_OBSERVERS {
+                    return Err(DomainError::invalid("observers", format!("at most {MAX_OBSERVERS} observers per meeting")));
                 }
                 let (summary, dissent) = (summary.into_string(), dissent.into_string());
                 let mut recorded = Vec::with_capacity(observers.len());

@@ -162,6 +162,10 @@ pub enum DomainError {
     // --- accounts (REJECTED) ---
     #[error("this person's personal data was already erased")]
     AccountAlreadyErased,
+    /// An admin erasing their own account could leave the platform with no admin; another
+    /// admin, or the operator's `canyu admin erase-person`, does it.
+    #[error("an admin's own account is erased by another admin or the operator")]
+    OwnAccountErasure,
 }
 
 impl DomainError {

@@ -884,6 +884,18 @@ fn deliberation_is_recorded_with_its_observers_and_dissent() {
 }
 
 #[test]
+fn a_meeting_records_at_most_two_hundred_observers() {
+    let many = |n: usize| (0..n).map(|i| observer(&format!("列席人员{i}"))).collect::<Vec<_>>();
+    given::<Decision>(fed_back())
+        .when(record_deliberation(many(canyu_domain::decision::MAX_OBSERVERS + 1)), &ctx("2021-05-10T12:00:00Z"))
+        .then_err(DomainError::invalid("observers", "at most 200 observers per meeting"));
+    let recorded = given::<Decision>(fed_back())
+        .when(record_deliberation(many(canyu_domain::decision::MAX_OBSERVERS)), &ctx("2021-05-10T12:00:00Z"))
+        .events();
+    assert_eq!(recorded.len(), 1);
+}
+
+#[test]
 fn deliberation_after_an_offline_activity_only_needs_no_feedback_report() {
     let mut history = drafted();
     history.push(

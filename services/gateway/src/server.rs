@@ -37,6 +37,8 @@ struct AppState {
     origins: Vec<axum::http::HeaderValue>,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client.
     proxies: client::TrustedProxies,
+    /// How long a request body may take to arrive.
+    body_timeout: std::time::Duration,
 }
 
 /// The schema with its limits: each document is measured ([`cost`]) before async-graphql's
@@ -56,7 +58,13 @@ pub fn schema_with(services: Arc<Services>, limits: &Limits) -> CanyuSchema {
 /// built frontend (`frontend/dist`), if present.
 pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits: Limits) -> Router {
     let schema = schema_with(services.clone(), &limits);
-    let state = AppState { schema, services, origins: limits.cors_origins.clone(), proxies: limits.trusted_proxies.clone() };
+    let state = AppState {
+        schema,
+        services,
+        origins: limits.cors_origins.clone(),
+        proxies: limits.trusted_proxies.clone(),
+        body_timeout: limits.body_timeout,
+    };
     let app = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(healthz))
@@ -117,7 +125,7 @@ async fn graphql_post(State(st): State<AppState>, request: axum::extract::Reques
     if let Err(refused) = json_body(&headers) {
         return refused;
     }
-    let req = match read_request(body).await {
+    let req = match read_request(body, st.body_timeout).await {
         Ok(r) => r,
         Err(refusal) => return refusal,
     };
@@ -173,8 +181,16 @@ fn json_body(headers: &HeaderMap) -> Result<(), Response> {
     Err(response)
 }
 
-async fn read_request(body: axum::body::Body) -> Result<async_graphql::Request, Response> {
-    let bytes = axum::body::to_bytes(body, limits::MAX_BODY_BYTES).await.map_err(|_| {
+/// Reads the body within `timeout`: a client that sends it slowly (or never finishes) would
+/// otherwise hold the connection for ever.
+async fn read_request(body: axum::body::Body, timeout: std::time::Duration) -> Result<async_graphql::Request, Response> {
+    let read = tokio::time::timeout(timeout, axum::body::to_bytes(body, limits::MAX_BODY_BYTES)).await.map_err(|_| {
+        refusal(
+            StatusCode::REQUEST_TIMEOUT,
+            crate::error::refused("REQUEST_TIMEOUT", format!("the request body did not arrive within {} s", timeout.as_secs_f64())),
+        )
+    })?;
+    let bytes = read.map_err(|_| {
         refusal(
             StatusCode::PAYLOAD_TOO_LARGE,
             crate::error::refused("REQUEST_TOO_LARGE", format!("the request body exceeds {} bytes", limits::MAX_BODY_BYTES)),

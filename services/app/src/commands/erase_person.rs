@@ -23,7 +23,10 @@ impl Command for ErasePerson {
     const NAME: &'static str = "erasePerson";
     const ACCESS: Access = Access::Admin;
 
-    async fn prepare(&self, _app: &App, _caller: Option<&Principal>) -> AppResult<Prepared<()>> {
+    async fn prepare(&self, _app: &App, caller: Option<&Principal>) -> AppResult<Prepared<()>> {
+        if caller.is_some_and(|c| c.account_id == self.account_id) {
+            return Err(AppError::from(DomainError::OwnAccountErasure));
+        }
         Ok(Prepared { stream: streams::account(&self.account_id), facts: () })
     }
 

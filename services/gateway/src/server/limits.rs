@@ -56,6 +56,8 @@ pub struct Limits {
     pub shared: Option<SharedLimiters>,
     /// Reverse proxies whose forwarding headers name the client (empty: the TCP peer is).
     pub trusted_proxies: super::client::TrustedProxies,
+    /// How long a request body may take to arrive (`CANYU_REQUEST_BODY_TIMEOUT`, seconds).
+    pub body_timeout: Duration,
 }
 
 /// Shared limiters: how to make one per rate.
@@ -80,6 +82,7 @@ impl Default for Limits {
             cors_origins: Vec::new(),
             shared: None,
             trusted_proxies: Default::default(),
+            body_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -128,6 +131,11 @@ impl Limits {
                 .collect(),
             shared: None,
             trusted_proxies,
+            body_timeout: std::env::var("CANYU_REQUEST_BODY_TIMEOUT")
+                .ok()
+                .and_then(|v| v.trim().parse::<f64>().ok())
+                .filter(|s| *s > 0.0 && *s < 3600.0)
+                .map_or(d.body_timeout, Duration::from_secs_f64),
         })
     }
 }
