@@ -126,3 +126,108 @@ async fn a_socket_from_a_foreign_origin_is_refused() {
     assert!(connect(&s.url, None, Some("https://partner.example")).await.is_ok(), "a configured origin");
     assert!(connect(&s.url, None, None).await.is_ok(), "a client that is not a browser sends no origin");
 }
+
+/// A socket asking for graphql-transport-ws, nothing sent yet.
+async fn open(url: &str) -> Ws {
+    let mut req = format!("{}/graphql", url.replace("http://", "ws://")).into_client_request().unwrap();
+    req.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("graphql-transport-ws"));
+    tokio_tungstenite::connect_async(req).await.expect("websocket").0
+}
+
+async fn send(ws: &mut Ws, v: Value) {
+    ws.send(Message::text(v.to_string())).await.unwrap();
+}
+
+/// The close code the server ends the socket with (within five seconds).
+async fn close_code(ws: &mut Ws) -> u16 {
+    loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), ws.next()).await.expect("closed in time") {
+            Some(Ok(Message::Close(Some(frame)))) => return u16::from(frame.code),
+            Some(Ok(Message::Close(None))) | None => panic!("closed without a code"),
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => panic!("{e}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_socket_speaks_graphql_transport_ws_with_its_close_codes() {
+    let s = Server::start(&[("CANYU_WS_INIT_TIMEOUT", "0.5")]);
+    let init = json!({"type": "connection_init", "payload": {}});
+    let sub = |id: &str| json!({"id": id, "type": "subscribe", "payload": {"query": "{ units { id } }"}});
+
+    // 4408: no connection_init in time.
+    let mut ws = open(&s.url).await;
+    assert_eq!(close_code(&mut ws).await, 4408);
+    // 4401: subscribing before the acknowledgement.
+    let mut ws = open(&s.url).await;
+    send(&mut ws, sub("1")).await;
+    assert_eq!(close_code(&mut ws).await, 4401);
+    // 4403: a refused token.
+    let mut ws = open(&s.url).await;
+    send(&mut ws, json!({"type": "connection_init", "payload": {"authorization": "Bearer v1.forged"}})).await;
+    assert_eq!(close_code(&mut ws).await, 4403);
+    // 4400: a message that is not one of the protocol's.
+    for bad in [json!({"type": "subscribe"}), json!({"type": "bogus"}), json!("text")] {
+        let mut ws = open(&s.url).await;
+        send(&mut ws, init.clone()).await;
+        assert_eq!(message(&mut ws).await["type"], "connection_ack");
+        send(&mut ws, bad.clone()).await;
+        assert_eq!(close_code(&mut ws).await, 4400, "{bad}");
+    }
+    // 4429: a second connection_init.
+    let mut ws = open(&s.url).await;
+    send(&mut ws, init.clone()).await;
+    assert_eq!(message(&mut ws).await["type"], "connection_ack");
+    send(&mut ws, init.clone()).await;
+    assert_eq!(close_code(&mut ws).await, 4429);
+
+    // On an acknowledged socket: ping → pong; a refused operation → `error` (no `complete`);
+    // a query → `next` then `complete`; an id in use → 4409.
+    let mut ws = open(&s.url).await;
+    send(&mut ws, init.clone()).await;
+    assert_eq!(message(&mut ws).await["type"], "connection_ack");
+    send(&mut ws, json!({"type": "ping"})).await;
+    assert_eq!(message(&mut ws).await["type"], "pong");
+    send(&mut ws, json!({"id": "bad", "type": "subscribe", "payload": {"query": "{ noSuchField }"}})).await;
+    let m = message(&mut ws).await;
+    assert_eq!((m["id"].as_str(), m["type"].as_str()), (Some("bad"), Some("error")), "{m}");
+    assert!(m["payload"][0]["message"].as_str().is_some_and(|t| t.contains("noSuchField")), "{m}");
+    assert_eq!(m["payload"][0]["locations"][0]["line"], 1, "{m}");
+    send(&mut ws, json!({"id": "q", "type": "subscribe", "payload": {"query": "{ units { id } }"}})).await;
+    let m = message(&mut ws).await;
+    assert_eq!((m["id"].as_str(), m["type"].as_str()), (Some("q"), Some("next")), "no complete for `bad` came first: {m}");
+    assert_eq!(message(&mut ws).await, json!({"id": "q", "type": "complete"}));
+    // A live subscription (to a decision) keeps its id busy.
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let unit = s.ok(Some(&admin), "mutation { registerUnit(input: {name: \"市审计局\"}) { unit { id } } }", json!({})).await["registerUnit"]["unit"]["id"].as_str().unwrap().to_string();
+    let reg = "mutation($u: ID!) { registerDecision(input: {year: 2021, title: \"审计整改办法\", undertakingUnitId: $u, disclosure: PUBLIC}) { decision { id } } }";
+    let decision = s.ok(Some(&admin), reg, json!({"u": unit})).await["registerDecision"]["decision"]["id"].as_str().unwrap().to_string();
+    s.ok(Some(&admin), "mutation { publishCatalogue(input: {year: 2021}) { position } }", json!({})).await;
+    let live = json!({"id": "h", "type": "subscribe", "payload": {"query": "subscription($d: ID!) { decisionHistory(decisionId: $d) { kind } }", "variables": {"d": decision}}});
+    send(&mut ws, live.clone()).await;
+    send(&mut ws, live).await;
+    assert_eq!(close_code(&mut ws).await, 4409);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_socket_runs_at_most_a_hundred_operations_at_once() {
+    let s = Server::start(&[]);
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let unit = s.ok(Some(&admin), "mutation { registerUnit(input: {name: \"市统计局\"}) { unit { id } } }", json!({})).await["registerUnit"]["unit"]["id"].as_str().unwrap().to_string();
+    let reg = "mutation($u: ID!) { registerDecision(input: {year: 2021, title: \"统计调查办法\", undertakingUnitId: $u, disclosure: PUBLIC}) { decision { id } } }";
+    let decision = s.ok(Some(&admin), reg, json!({"u": unit})).await["registerDecision"]["decision"]["id"].as_str().unwrap().to_string();
+    s.ok(Some(&admin), "mutation { publishCatalogue(input: {year: 2021}) { position } }", json!({})).await;
+    let mut ws = connect(&s.url, None, None).await.unwrap();
+    for i in 0..101 {
+        let q = json!({"id": format!("s{i}"), "type": "subscribe", "payload": {"query": "subscription($d: ID!) { decisionHistory(decisionId: $d) { kind } }", "variables": {"d": decision}}});
+        send(&mut ws, q).await;
+    }
+    let m = message(&mut ws).await;
+    assert_eq!((m["id"].as_str(), m["type"].as_str()), (Some("s100"), Some("error")), "{m}");
+    assert_eq!(m["payload"][0]["extensions"]["code"], "TOO_MANY_SUBSCRIPTIONS", "{m}");
+    // Completing one frees a place.
+    send(&mut ws, json!({"id": "s0", "type": "complete"})).await;
+    send(&mut ws, json!({"id": "again", "type": "subscribe", "payload": {"query": "{ units { id } }"}})).await;
+    assert_eq!(message(&mut ws).await["type"], "next");
+}

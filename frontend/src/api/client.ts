@@ -88,7 +88,12 @@ function ws(): Client {
   return wsClient
 }
 
-/** Subscribes; returns the function that unsubscribes. */
+/**
+ * Subscribes; returns the function that unsubscribes. Errors reach `onError` as an
+ * `ApiError` with their codes, whether the server refused the operation (an `error`
+ * message) or a result carried them (`next` with `errors`); a closed socket passes its
+ * close event.
+ */
 export function subscribe<R, V extends Record<string, unknown>>(
   doc: TypedDocumentNode<R, V>,
   variables: V,
@@ -99,9 +104,10 @@ export function subscribe<R, V extends Record<string, unknown>>(
     { query: print(doc), variables },
     {
       next: (msg) => {
+        if (msg.errors?.length) onError?.(new ApiError(msg.errors as unknown as GqlError[]))
         if (msg.data) onData(msg.data as R)
       },
-      error: (e) => onError?.(e),
+      error: (e) => onError?.(Array.isArray(e) ? new ApiError(e as GqlError[]) : e),
       complete: () => {},
     },
   )

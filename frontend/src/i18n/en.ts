@@ -620,6 +620,7 @@ const en: typeof zh = {
       REQUEST_TOO_LARGE: 'What you sent is too long; shorten it and try again',
       REQUEST_TIMEOUT: 'What you sent arrived too slowly; check your connection and try again',
       TOO_MANY_OPERATIONS: 'The request is too complex; reload the page and try again',
+      TOO_MANY_SUBSCRIPTIONS: 'Too many live updates are open in this window; reload the page',
       UNSUPPORTED_MEDIA_TYPE: 'Unsupported request format (send JSON)',
       QUERY_TOO_DEEP: 'The request is too complex; reload the page and try again',
       QUERY_TOO_COMPLEX: 'The request is too complex; reload the page and try again',

@@ -636,6 +636,7 @@ export default {
       REQUEST_TOO_LARGE: '提交的内容过长，请删减后重试',
       REQUEST_TIMEOUT: '提交的内容传输过慢，请检查网络后重试',
       TOO_MANY_OPERATIONS: '请求过于复杂，请刷新页面后重试',
+      TOO_MANY_SUBSCRIPTIONS: '此窗口打开的实时更新过多，请刷新页面',
       UNSUPPORTED_MEDIA_TYPE: '请求格式不受支持，请刷新页面后重试',
       QUERY_TOO_DEEP: '请求过于复杂，请刷新页面后重试',
       QUERY_TOO_COMPLEX: '请求过于复杂，请刷新页面后重试',

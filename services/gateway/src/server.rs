@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::net::SocketAddr;
 
 use async_graphql::{Data, Schema, ServerError};
-use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -27,6 +27,7 @@ pub mod cost;
 pub mod limits;
 #[cfg(feature = "redis")]
 pub mod redis_limits;
+pub mod ws;
 pub use limits::Limits;
 
 #[derive(Clone)]
@@ -39,6 +40,8 @@ struct AppState {
     proxies: client::TrustedProxies,
     /// How long a request body may take to arrive.
     body_timeout: std::time::Duration,
+    /// WebSocket timeouts and bounds.
+    ws: ws::WsConfig,
 }
 
 /// The schema with its limits: each document is measured ([`cost`]) before async-graphql's
@@ -64,6 +67,7 @@ pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits:
         origins: limits.cors_origins.clone(),
         proxies: limits.trusted_proxies.clone(),
         body_timeout: limits.body_timeout,
+        ws: limits.ws,
     };
     let app = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -214,7 +218,7 @@ async fn read_request(body: axum::body::Body, timeout: std::time::Duration) -> R
 
 /// Errors raised by the GraphQL layer itself (syntax, unknown fields, wrong input types,
 /// depth and complexity limits) carry no code: they are the client's malformed input.
-fn with_default_code(e: &mut ServerError) {
+pub(crate) fn with_default_code(e: &mut ServerError) {
     let ext = e.extensions.get_or_insert_with(Default::default);
     if ext.get("code").is_none() {
         ext.set("code", "VALIDATION");
@@ -225,12 +229,15 @@ async fn graphql_get(
     State(st): State<AppState>,
     headers: axum::http::HeaderMap,
     connect: Result<ConnectInfo<SocketAddr>, axum::extract::rejection::ExtensionRejection>,
-    protocol: Result<GraphQLProtocol, StatusCode>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    let (Ok(protocol), Ok(upgrade)) = (protocol, upgrade) else {
+    let Ok(upgrade) = upgrade else {
         return Html(GRAPHQL_GET_PAGE).into_response();
     };
+    let offered = headers.get_all(header::SEC_WEBSOCKET_PROTOCOL).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','));
+    if !offered.map(str::trim).any(|p| p == ws::PROTOCOL) {
+        return (StatusCode::BAD_REQUEST, "ask for the graphql-transport-ws subprotocol (Sec-WebSocket-Protocol)\n").into_response();
+    }
     if !origin_allowed(&headers, &st.origins) {
         // A page of another site may not use a visitor's browser to talk to the API.
         return (StatusCode::FORBIDDEN, "this origin may not open a WebSocket here\n").into_response();
@@ -239,33 +246,31 @@ async fn graphql_get(
     let schema = st.schema.clone();
     let services = st.services.clone();
     let lang = crate::render::Lang::from_accept_language(headers.get("accept-language").and_then(|v| v.to_str().ok()));
-    upgrade
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let token = ["authorization", "Authorization"]
-                        .iter()
-                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
-                        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim().to_string())
-                        .filter(|t| !t.is_empty());
-                    // Refused at once when the token is bad; afterwards each operation looks
-                    // the principal up again (`limits::Guard`), so a revoked right stops there.
-                    authenticate(&services, token.as_deref()).await?;
-                    // The page's language (sent by our client), else the browser's.
-                    let lang = match payload.get("acceptLanguage").and_then(|v| v.as_str()) {
-                        Some(l) => crate::render::Lang::from_accept_language(Some(l)),
-                        None => lang,
-                    };
-                    let mut data = Data::default();
-                    data.insert(limits::SocketToken(token));
-                    data.insert(client);
-                    data.insert(lang);
-                    Ok(data)
-                })
-                .serve()
+    let config = st.ws;
+    upgrade.protocols([ws::PROTOCOL]).on_upgrade(move |socket| {
+        ws::serve(socket, schema, config, move |payload| {
+            Box::pin(async move {
+                let token = ["authorization", "Authorization"]
+                    .iter()
+                    .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
+                    .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim().to_string())
+                    .filter(|t| !t.is_empty());
+                // Refused at once when the token is bad; afterwards each operation looks the
+                // principal up again (`limits::Guard`), so a revoked right stops there.
+                authenticate(&services, token.as_deref()).await.map_err(|e| e.message)?;
+                // The page's language (sent by our client), else the browser's.
+                let lang = match payload.get("acceptLanguage").and_then(|v| v.as_str()) {
+                    Some(l) => crate::render::Lang::from_accept_language(Some(l)),
+                    None => lang,
+                };
+                let mut data = Data::default();
+                data.insert(limits::SocketToken(token));
+                data.insert(client);
+                data.insert(lang);
+                Ok(data)
+            })
         })
-        .into_response()
+    })
 }
 
 /// A WebSocket upgrade from a browser names the page's origin: it must be this server's own

@@ -58,6 +58,9 @@ pub struct Limits {
     pub trusted_proxies: super::client::TrustedProxies,
     /// How long a request body may take to arrive (`CANYU_REQUEST_BODY_TIMEOUT`, seconds).
     pub body_timeout: Duration,
+    /// WebSocket `connection_init` timeout (`CANYU_WS_INIT_TIMEOUT`, seconds) and operations
+    /// per socket.
+    pub ws: super::ws::WsConfig,
 }
 
 /// Shared limiters: how to make one per rate.
@@ -83,6 +86,7 @@ impl Default for Limits {
             shared: None,
             trusted_proxies: Default::default(),
             body_timeout: Duration::from_secs(10),
+            ws: Default::default(),
         }
     }
 }
@@ -136,6 +140,14 @@ impl Limits {
                 .and_then(|v| v.trim().parse::<f64>().ok())
                 .filter(|s| *s > 0.0 && *s < 3600.0)
                 .map_or(d.body_timeout, Duration::from_secs_f64),
+            ws: super::ws::WsConfig {
+                init_timeout: std::env::var("CANYU_WS_INIT_TIMEOUT")
+                    .ok()
+                    .and_then(|v| v.trim().parse::<f64>().ok())
+                    .filter(|s| *s > 0.0 && *s < 3600.0)
+                    .map_or(d.ws.init_timeout, Duration::from_secs_f64),
+                ..d.ws
+            },
         })
     }
 }
