@@ -324,3 +324,27 @@ async fn a_body_that_arrives_too_slowly_is_cut_off_with_a_code() {
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(text.contains("REQUEST_TIMEOUT"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn error_locations_point_into_the_document_or_are_left_out() {
+    let s = Server::start(&[]);
+    let mut answers = Vec::new();
+    // Refused before execution: by the limits, by validation, by parsing; and outside the
+    // schema (a batch).
+    let aliases: String = (0..6).map(|i| format!("u{i}: registerUnit(input: {{name: \"单位{i}\"}}) {{ position }} ")).collect();
+    answers.push(s.gql(None, &format!("mutation {{ {aliases} }}"), json!({})).await);
+    answers.push(s.gql(None, "{\n  noSuchField\n}", json!({})).await);
+    answers.push(s.gql(None, "{ units { id }", json!({})).await);
+    answers
+        .push(raw(&s, None, serde_json::to_vec(&json!([{"query": "{ units { id } }"}, {"query": "{ units { id } }"}])).unwrap()).await.1);
+    for v in &answers {
+        let errors = v["errors"].as_array().unwrap_or_else(|| panic!("errors expected: {v}"));
+        for e in errors {
+            for l in e["locations"].as_array().into_iter().flatten() {
+                assert!(l["line"].as_u64() >= Some(1) && l["column"].as_u64() >= Some(1), "{v}");
+            }
+        }
+    }
+    assert_eq!(answers[1]["errors"][0]["locations"][0]["line"], 2, "validation points at the field: {}", answers[1]);
+    assert!(answers[0]["errors"][0].get("locations").is_none_or(|l| l.as_array().is_some_and(Vec::is_empty)), "{}", answers[0]);
+}

@@ -160,7 +160,8 @@ async fn graphql_post(State(st): State<AppState>, request: axum::extract::Reques
 /// A refusal outside the schema (body too large, not JSON, too many operations), as a GraphQL
 /// error response with its code.
 fn refusal(status: StatusCode, e: async_graphql::Error) -> Response {
-    let err: ServerError = e.into_server_error(Default::default());
+    let mut err: ServerError = e.into_server_error(Default::default());
+    with_default_code(&mut err);
     (status, GraphQLResponse::from(async_graphql::Response::from_errors(vec![err]))).into_response()
 }
 
@@ -218,7 +219,11 @@ async fn read_request(body: axum::body::Body, timeout: std::time::Duration) -> R
 
 /// Errors raised by the GraphQL layer itself (syntax, unknown fields, wrong input types,
 /// depth and complexity limits) carry no code: they are the client's malformed input.
+///
+/// Errors raised before the document was read (limits, refusals) carry no location: GraphQL
+/// lines and columns start at 1, so a `0:0` would point at nothing.
 pub(crate) fn with_default_code(e: &mut ServerError) {
+    e.locations.retain(|p| p.line > 0 && p.column > 0);
     let ext = e.extensions.get_or_insert_with(Default::default);
     if ext.get("code").is_none() {
         ext.set("code", "VALIDATION");

@@ -55,7 +55,7 @@ enum ClientMessage {
     Pong {},
     Subscribe {
         id: String,
-        payload: async_graphql::Request,
+        payload: Box<async_graphql::Request>,
     },
     Complete {
         id: String,
@@ -156,7 +156,7 @@ pub async fn serve(mut socket: WebSocket, schema: CanyuSchema, config: WsConfig,
                         }
                         generation += 1;
                         let (abort, registration) = AbortHandle::new_pair();
-                        let results = Abortable::new(schema.execute_stream_with_session_data(payload, data.clone()), registration);
+                        let results = Abortable::new(schema.execute_stream_with_session_data(*payload, data.clone()), registration);
                         let (tag, end) = (id.clone(), id.clone());
                         let g = generation;
                         operations.push(
