@@ -1,4 +1,5 @@
-# Web frontend: codegen staleness, type check, unit tests (Vitest), build, and browser tests
+# Web frontend: codegen staleness, type check, unit tests (Vitest), the GraphQL community's
+# conformance checks (frontend/conformance/run.mjs), build, and browser tests
 # (Playwright in Debian's Chromium) against a seeded `canyu serve` on a free 127.0.0.1 port.
 # Sourced by scripts/test (set -euo pipefail). Missing npm/Chromium is a SKIP unless
 # CANYU_REQUIRE_SERVICES=1.
@@ -39,6 +40,8 @@ frontend_step() {
     npm run --silent typecheck
     echo "-- vitest"
     npm run --silent test:unit
+    echo "-- GraphQL conformance: graphql-http audit and graphql-ws reference client against canyu serve"
+    npm run --silent conformance
     echo "-- build"
     npm run --silent build >/dev/null
     echo "-- playwright"

@@ -1,4 +1,4 @@
-//! The axum server: `/graphql` (POST; GET upgrades to graphql-transport-ws), `/healthz`, and
+//! The axum server: `/graphql` (POST; GET for queries or the graphql-transport-ws upgrade), `/healthz`, and
 //! the built frontend (or a small landing page when it is not built).
 
 use std::path::PathBuf;
@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::net::SocketAddr;
 
 use async_graphql::{Data, Schema, ServerError};
-use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::extract::ConnectInfo;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -21,9 +20,11 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::error::gql;
 use crate::schema::IdempotencyKeyHeader;
 use crate::{Auth, CanyuSchema, MutationRoot, QueryRoot, Services, SubscriptionRoot};
+use http::Media;
 
 pub mod client;
 pub mod cost;
+pub mod http;
 pub mod limits;
 #[cfg(feature = "redis")]
 pub mod redis_limits;
@@ -125,26 +126,77 @@ async fn graphql_post(State(st): State<AppState>, request: axum::extract::Reques
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
+    let media = Media::negotiate(&headers);
     let client = peer.map_or_else(|| "unknown".to_string(), |p| st.proxies.client(p, &headers).to_string());
-    if let Err(refused) = json_body(&headers) {
+    if let Err(refused) = json_body(media, &headers) {
         return refused;
     }
-    let req = match read_request(body, st.body_timeout).await {
-        Ok(r) => r,
-        Err(refusal) => return refusal,
+    match read_request(media, body, st.body_timeout).await {
+        Ok(async_graphql::BatchRequest::Single(req)) => run(&st, &headers, media, client, req, false).await.0,
+        Ok(async_graphql::BatchRequest::Batch(requests)) => {
+            let mut answers = Vec::with_capacity(requests.len());
+            for req in requests {
+                let (response, _) = run(&st, &headers, media, client.clone(), req, false).await;
+                let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap_or_default();
+                answers.push(serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default());
+            }
+            http::reply(media, StatusCode::OK, &serde_json::Value::Array(answers), None)
+        }
+        Err(refusal) => refusal,
+    }
+}
+
+/// Queries by GET (GraphQL over HTTP), or the graphql-transport-ws upgrade. A GET without
+/// a query shows a short page to a browser and a 400 to anything else.
+async fn graphql_get(
+    State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
+    connect: Result<ConnectInfo<SocketAddr>, axum::extract::rejection::ExtensionRejection>,
+    params: Result<axum::extract::Query<http::GetParams>, axum::extract::rejection::QueryRejection>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Response {
+    if let Ok(upgrade) = upgrade {
+        return socket(st, headers, connect, upgrade);
+    }
+    let media = Media::negotiate(&headers);
+    let browser = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    let request = match params {
+        Ok(axum::extract::Query(p)) if p.query.is_none() && browser => return Html(GRAPHQL_GET_PAGE).into_response(),
+        Ok(axum::extract::Query(p)) => p.into_request(),
+        Err(e) => Err(("query", format!("the query string cannot be read: {e}"))),
     };
-    let auth = match authenticate(&st.services, bearer(&headers)).await {
+    let request = match request {
+        Ok(r) => r.data(limits::HttpGet),
+        Err((field, message)) => return refusal(media, StatusCode::BAD_REQUEST, crate::error::invalid(field, &message)),
+    };
+    let client = connect.map_or_else(|_| "unknown".to_string(), |c| st.proxies.client(c.0.ip(), &headers).to_string());
+    let (response, signed_in) = run(&st, &headers, media, client, request, true).await;
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let response = Response::from_parts(parts, axum::body::Body::from(bytes.clone()));
+    http::cacheable(&headers, response, &bytes, signed_in)
+}
+
+/// Runs one operation with the caller's principal, language and client key; the answer
+/// follows `media`. Also says whether the caller was signed in.
+async fn run(st: &AppState, headers: &HeaderMap, media: Media, client: String, req: async_graphql::Request, get: bool) -> (Response, bool) {
+    let auth = match authenticate(&st.services, bearer(headers)).await {
         Ok(a) => a,
-        Err(e) => return refusal(StatusCode::OK, e),
+        Err(e) => {
+            let status = if media == Media::Json { StatusCode::OK } else { StatusCode::UNAUTHORIZED };
+            return (refusal(media, status, e), false);
+        }
     };
+    let signed_in = auth.0.is_some();
     if let Some(age) = st.services.stale_replica() {
         st.services.metrics.record(std::time::Duration::ZERO, ["UNAVAILABLE".to_string()]);
         let message = format!("the read models cannot be reached (last matched {:.1}s ago); try again shortly", age.as_secs_f64());
-        return refusal(StatusCode::SERVICE_UNAVAILABLE, crate::error::refused("UNAVAILABLE", message));
+        return (refusal(media, StatusCode::SERVICE_UNAVAILABLE, crate::error::refused("UNAVAILABLE", message)), signed_in);
     }
     let lang = crate::render::Lang::from_accept_language(headers.get("accept-language").and_then(|v| v.to_str().ok()));
-    let mut req = req.data(limits::ClientKey(client)).data(lang);
-    if let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()) {
+    let executed = limits::Executed::default();
+    let mut req = req.data(limits::ClientKey(client)).data(lang).data(executed.clone());
+    if let Some(key) = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).filter(|_| !get) {
         req = req.data(IdempotencyKeyHeader(key.to_string()));
     }
     let started = std::time::Instant::now();
@@ -152,33 +204,40 @@ async fn graphql_post(State(st): State<AppState>, request: axum::extract::Reques
     for e in &mut resp.errors {
         with_default_code(e);
     }
-    let codes = resp.errors.iter().filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string().trim_matches('"').to_string()));
+    let codes = resp.errors.iter().filter_map(http::code_of);
     st.services.metrics.record(started.elapsed(), codes);
-    GraphQLResponse::from(resp).into_response()
+    let executed = executed.0.load(std::sync::atomic::Ordering::Relaxed);
+    let status = if executed { StatusCode::OK } else { media.request_error_status(&resp.errors) };
+    let mut answer = http::reply(media, status, &http::result_json(&resp, executed), http::retry_after(&resp.errors));
+    for (name, value) in resp.http_headers.iter() {
+        answer.headers_mut().append(name, value.clone());
+    }
+    (answer, signed_in)
 }
 
 /// A refusal outside the schema (body too large, not JSON, too many operations), as a GraphQL
-/// error response with its code.
-fn refusal(status: StatusCode, e: async_graphql::Error) -> Response {
+/// error response with its code and no `data`.
+fn refusal(media: Media, status: StatusCode, e: async_graphql::Error) -> Response {
     let mut err: ServerError = e.into_server_error(Default::default());
     with_default_code(&mut err);
-    (status, GraphQLResponse::from(async_graphql::Response::from_errors(vec![err]))).into_response()
+    let retry = http::retry_after(std::slice::from_ref(&err));
+    http::reply(media, status, &serde_json::json!({ "errors": [err] }), retry)
 }
 
-/// Reads one GraphQL request from a JSON body of at most [`limits::MAX_BODY_BYTES`].
 /// A POST body must be declared JSON (`application/json`, or the GraphQL-over-HTTP
 /// `application/graphql-response+json`). A browser sends a cross-site `text/plain`,
 /// form or multipart POST without a CORS preflight: refusing every other type keeps
 /// another site from running mutations (such as `registerAccount`) through a visitor's
 /// browser (issue 10).
 #[allow(clippy::result_large_err)]
-fn json_body(headers: &HeaderMap) -> Result<(), Response> {
+fn json_body(media: Media, headers: &HeaderMap) -> Result<(), Response> {
     let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let media = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if media == "application/json" || media == "application/graphql-response+json" {
+    let media_type = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if media_type == "application/json" || media_type == http::GRAPHQL_RESPONSE_JSON {
         return Ok(());
     }
     let mut response = refusal(
+        media,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         crate::error::refused("UNSUPPORTED_MEDIA_TYPE", "send the request as application/json".to_string()),
     );
@@ -186,34 +245,46 @@ fn json_body(headers: &HeaderMap) -> Result<(), Response> {
     Err(response)
 }
 
-/// Reads the body within `timeout`: a client that sends it slowly (or never finishes) would
-/// otherwise hold the connection for ever.
-async fn read_request(body: axum::body::Body, timeout: std::time::Duration) -> Result<async_graphql::Request, Response> {
+/// Reads the body (at most [`limits::MAX_BODY_BYTES`]) within `timeout`: a client that sends
+/// it slowly (or never finishes) would otherwise hold the connection for ever. An array is a
+/// batch of at most [`limits::MAX_BATCH`] operations.
+async fn read_request(media: Media, body: axum::body::Body, timeout: std::time::Duration) -> Result<async_graphql::BatchRequest, Response> {
     let read = tokio::time::timeout(timeout, axum::body::to_bytes(body, limits::MAX_BODY_BYTES)).await.map_err(|_| {
         refusal(
+            media,
             StatusCode::REQUEST_TIMEOUT,
             crate::error::refused("REQUEST_TIMEOUT", format!("the request body did not arrive within {} s", timeout.as_secs_f64())),
         )
     })?;
     let bytes = read.map_err(|_| {
         refusal(
+            media,
             StatusCode::PAYLOAD_TOO_LARGE,
             crate::error::refused("REQUEST_TOO_LARGE", format!("the request body exceeds {} bytes", limits::MAX_BODY_BYTES)),
         )
     })?;
     if let Err(e) = std::str::from_utf8(&bytes) {
         let message = format!("the request is not valid UTF-8 (byte {})", e.valid_up_to());
-        return Err(refusal(StatusCode::BAD_REQUEST, crate::error::invalid("request", &message)));
+        return Err(refusal(media, StatusCode::BAD_REQUEST, crate::error::invalid("request", &message)));
     }
-    let batch: async_graphql::BatchRequest = serde_json::from_slice(&bytes)
-        .map_err(|e| refusal(StatusCode::BAD_REQUEST, crate::error::invalid("request", &format!("not a GraphQL request in JSON: {e}"))))?;
+    let batch: async_graphql::BatchRequest = serde_json::from_slice(&bytes).map_err(|e| {
+        refusal(media, StatusCode::BAD_REQUEST, crate::error::invalid("request", &format!("not a GraphQL request in JSON: {e}")))
+    })?;
     match batch {
-        async_graphql::BatchRequest::Single(r) => Ok(r),
-        async_graphql::BatchRequest::Batch(mut v) if v.len() <= limits::MAX_BATCH && !v.is_empty() => Ok(v.remove(0)),
-        async_graphql::BatchRequest::Batch(_) => Err(refusal(
-            StatusCode::OK,
-            crate::error::refused("TOO_MANY_OPERATIONS", format!("send at most {} operation per request", limits::MAX_BATCH)),
+        async_graphql::BatchRequest::Batch(v) if v.is_empty() => {
+            Err(refusal(media, StatusCode::BAD_REQUEST, crate::error::invalid("request", "an empty batch holds no operation")))
+        }
+        async_graphql::BatchRequest::Batch(v) if v.len() > limits::MAX_BATCH => Err(refusal(
+            media,
+            StatusCode::BAD_REQUEST,
+            crate::error::refused("TOO_MANY_OPERATIONS", format!("a batch may hold at most {} operations", limits::MAX_BATCH)),
         )),
+        batch if batch.iter().any(|r| r.query.trim().is_empty()) => Err(refusal(
+            media,
+            StatusCode::BAD_REQUEST,
+            crate::error::invalid("query", "the request has no query (a JSON object with a \"query\" string)"),
+        )),
+        batch => Ok(batch),
     }
 }
 
@@ -230,15 +301,14 @@ pub(crate) fn with_default_code(e: &mut ServerError) {
     }
 }
 
-async fn graphql_get(
-    State(st): State<AppState>,
-    headers: axum::http::HeaderMap,
+/// The graphql-transport-ws upgrade: the subprotocol is required and a browser's page must
+/// be of an allowed origin.
+fn socket(
+    st: AppState,
+    headers: HeaderMap,
     connect: Result<ConnectInfo<SocketAddr>, axum::extract::rejection::ExtensionRejection>,
-    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    upgrade: WebSocketUpgrade,
 ) -> Response {
-    let Ok(upgrade) = upgrade else {
-        return Html(GRAPHQL_GET_PAGE).into_response();
-    };
     let offered = headers.get_all(header::SEC_WEBSOCKET_PROTOCOL).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','));
     if !offered.map(str::trim).any(|p| p == ws::PROTOCOL) {
         return (StatusCode::BAD_REQUEST, "ask for the graphql-transport-ws subprotocol (Sec-WebSocket-Protocol)\n").into_response();

@@ -21,11 +21,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use async_graphql::Positioned;
 use async_graphql::Variables;
 use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, Field, OperationType, Selection, SelectionSet, TypeKind, TypeSystemDefinition,
+    BaseType, DocumentOperations, ExecutableDocument, Field, OperationType, Selection, SelectionSet, Type, TypeKind, TypeSystemDefinition,
 };
+use async_graphql::{Pos, Positioned};
 use async_graphql_value::{ConstValue, Name, Value};
 
 /// Points one request may cost.
@@ -69,6 +69,10 @@ struct FieldInfo {
 #[derive(Debug, Clone, Default)]
 pub struct TypeTable {
     fields: HashMap<(String, String), FieldInfo>,
+    /// The named input type of each argument: (type, field, argument).
+    arguments: HashMap<(String, String, String), String>,
+    /// The named type of each input object field: (input type, field).
+    input_fields: HashMap<(String, String), String>,
     query: String,
     mutation: String,
     subscription: String,
@@ -100,23 +104,25 @@ impl TypeTable {
         }
         for def in &doc.definitions {
             let TypeSystemDefinition::Type(t) = def else { continue };
+            let type_name = t.node.name.node.to_string();
             let fields = match &t.node.kind {
                 TypeKind::Object(o) => &o.fields,
                 TypeKind::Interface(i) => &i.fields,
+                TypeKind::InputObject(input) => {
+                    for f in &input.fields {
+                        let (named, _) = named_type(&f.node.ty.node);
+                        table.input_fields.insert((type_name.clone(), f.node.name.node.to_string()), named);
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             for f in fields {
-                let mut ty = &f.node.ty.node;
-                let mut list = false;
-                let named = loop {
-                    match &ty.base {
-                        BaseType::Named(n) => break n.to_string(),
-                        BaseType::List(inner) => {
-                            list = true;
-                            ty = inner;
-                        }
-                    }
-                };
+                let (named, list) = named_type(&f.node.ty.node);
+                for a in &f.node.arguments {
+                    let (arg_type, _) = named_type(&a.node.ty.node);
+                    table.arguments.insert((type_name.clone(), f.node.name.node.to_string(), a.node.name.node.to_string()), arg_type);
+                }
                 let info = FieldInfo {
                     composite: composite.contains(&named),
                     ty: named,
@@ -128,6 +134,29 @@ impl TypeTable {
         }
         table
     }
+
+    /// Refuses an `Int` outside the 32-bit range GraphQL gives it, anywhere in `value` (read
+    /// as `named`): async-graphql accepts any 64-bit integer during validation and refuses it
+    /// only when the field runs, so a field that never runs (`@skip`, another type's fragment)
+    /// would let it through.
+    fn int_range(&self, value: &ConstValue, named: &str, path: &str) -> Result<(), String> {
+        match value {
+            ConstValue::List(items) => {
+                items.iter().enumerate().try_for_each(|(i, item)| self.int_range(item, named, &format!("{path}[{i}]")))
+            }
+            ConstValue::Number(n) if named == "Int" => {
+                let fits = n.as_i64().is_some_and(|i| i32::try_from(i).is_ok());
+                if fits { Ok(()) } else { Err(format!("{path}: {n} is outside the range of Int ({} to {})", i32::MIN, i32::MAX)) }
+            }
+            ConstValue::Object(fields) => {
+                fields.iter().try_for_each(|(name, v)| match self.input_fields.get(&(named.to_string(), name.to_string())) {
+                    Some(ty) => self.int_range(v, ty, &format!("{path}.{name}")),
+                    None => Ok(()),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Why a document is refused.
@@ -137,6 +166,28 @@ pub enum Refusal {
     TooDeep(String),
     /// A fragment spreads itself: the document can never be valid.
     FragmentCycle(String),
+    /// A value does not fit its type (an `Int` beyond 32 bits): the argument or `$variable`
+    /// that holds it, and where it is written.
+    Invalid {
+        message: String,
+        field: String,
+        pos: Pos,
+    },
+}
+
+/// The named type under any list and non-null wrappers, and whether a list wraps it.
+fn named_type(ty: &Type) -> (String, bool) {
+    let mut ty = ty;
+    let mut list = false;
+    loop {
+        match &ty.base {
+            BaseType::Named(n) => return (n.to_string(), list),
+            BaseType::List(inner) => {
+                list = true;
+                ty = inner;
+            }
+        }
+    }
 }
 
 /// The figures of a document's operations (the sum over them; at most a few are allowed).
@@ -148,6 +199,8 @@ pub struct Analysis {
     pub nodes: u64,
     /// Root fields of the mutation that will run, as executed.
     pub mutation_fields: Vec<String>,
+    /// The type of the operation that will run (none when the name matches no operation).
+    pub operation: Option<OperationType>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -185,7 +238,19 @@ pub fn analyse(doc: &ExecutableDocument, table: &TypeTable, variables: &Variable
     let mut walk = Walk { doc, table, variables, defaults: HashMap::new(), memo: HashMap::new(), open: Vec::new() };
     let mut total = Figures::default();
     let mut mutation_fields = Vec::new();
+    let mut running = None;
     for (name, op) in doc.operations.iter() {
+        for definition in &op.node.variable_definitions {
+            let (named, _) = named_type(&definition.node.var_type.node);
+            let variable = &definition.node.name.node;
+            if let Some(value) = variables.get(variable).or(definition.node.default_value.as_ref().map(|d| &d.node)) {
+                table.int_range(value, &named, &format!("variable ${variable}")).map_err(|message| Refusal::Invalid {
+                    message,
+                    field: format!("${variable}"),
+                    pos: definition.pos,
+                })?;
+            }
+        }
         let root = match op.node.ty {
             OperationType::Query => &table.query,
             OperationType::Mutation => &table.mutation,
@@ -204,6 +269,9 @@ pub fn analyse(doc: &ExecutableDocument, table: &TypeTable, variables: &Variable
             (DocumentOperations::Multiple(_), Some(wanted)) => name.is_some_and(|n| n.as_str() == wanted),
             (DocumentOperations::Multiple(m), None) => m.len() == 1,
         };
+        if runs {
+            running = Some(op.node.ty);
+        }
         if runs && op.node.ty == OperationType::Mutation {
             mutation_fields = root_fields(doc, &op.node.selection_set.node);
         }
@@ -215,6 +283,7 @@ pub fn analyse(doc: &ExecutableDocument, table: &TypeTable, variables: &Variable
         introspection_depth: total.introspection_depth,
         nodes: total.nodes,
         mutation_fields,
+        operation: running,
     })
 }
 
@@ -300,6 +369,17 @@ impl<'a> Walk<'a> {
             }
         }
         for (arg, value) in &field.arguments {
+            if let Some(arg_type) = self.table.arguments.get(&(ty.to_string(), name.to_string(), arg.node.to_string())) {
+                // Variables were checked where they are defined; a literal is checked here.
+                let literal = value.node.clone().into_const_with(|_| Ok::<_, std::convert::Infallible>(ConstValue::Null));
+                let literal = literal.unwrap_or_else(|never| match never {});
+                let path = format!("argument {} of {name}", arg.node);
+                self.table.int_range(&literal, arg_type, &path).map_err(|message| Refusal::Invalid {
+                    message,
+                    field: arg.node.to_string(),
+                    pos: value.pos,
+                })?;
+            }
             if arg.node == "asOf" && self.given(&value.node) {
                 own = own.saturating_add(AS_OF_COST);
             }

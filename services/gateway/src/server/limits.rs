@@ -21,8 +21,8 @@ use crate::error::{gql, refused};
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// Operations (batch entries) per HTTP request.
-pub const MAX_BATCH: usize = 1;
+/// Operations in one batch (a JSON array body); each is measured and charged on its own.
+pub const MAX_BATCH: usize = 10;
 /// Operation definitions per GraphQL document.
 pub const MAX_DOCUMENT_OPERATIONS: usize = 10;
 /// Root fields of one mutation operation (aliases included): each is a separate write.
@@ -300,6 +300,16 @@ fn err(code: &str, message: impl Into<String>) -> ServerError {
     refused(code, message).into_server_error(Pos::default())
 }
 
+/// Request data: the request came as an HTTP GET, which may not run a mutation.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpGet;
+
+/// Request data: set once execution starts. A response whose request never reached execution
+/// (parse, validation, variables, limits) answers a GraphQL-over-HTTP request error: no `data`
+/// and a 4xx status under `application/graphql-response+json`.
+#[derive(Debug, Clone, Default)]
+pub struct Executed(pub Arc<std::sync::atomic::AtomicBool>);
+
 #[async_trait::async_trait]
 impl Extension for Guard {
     /// Measures the document before async-graphql's own checks (which expand fragments) and
@@ -323,7 +333,18 @@ impl Extension for Guard {
             Err(Refusal::TooComplex(m)) => return Err(err("QUERY_TOO_COMPLEX", m)),
             Err(Refusal::TooDeep(m)) => return Err(err("QUERY_TOO_DEEP", m)),
             Err(Refusal::FragmentCycle(m)) => return Err(err("VALIDATION", m)),
+            Err(Refusal::Invalid { message, field, pos }) => {
+                let mut e = refused("VALIDATION", message).into_server_error(pos);
+                e.extensions.get_or_insert_with(Default::default).set("field", field);
+                return Err(e);
+            }
         };
+        if request.data.contains_key(&TypeId::of::<HttpGet>())
+            && analysis.operation == Some(async_graphql::parser::types::OperationType::Mutation)
+        {
+            // GET is safe by definition: caches and prefetchers repeat it (GraphQL over HTTP).
+            return Err(err("METHOD_NOT_ALLOWED", "a mutation must be sent with POST"));
+        }
         if analysis.mutation_fields.len() > MAX_MUTATION_FIELDS {
             return Err(err("TOO_MANY_OPERATIONS", format!("a mutation may have at most {MAX_MUTATION_FIELDS} fields")));
         }
@@ -365,6 +386,19 @@ impl Extension for Guard {
         };
         charged.await.map_err(|e| gql(e).into_server_error(Pos::default()))?;
         Ok(doc)
+    }
+
+    /// Marks the request as executed (see [`Executed`]).
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: async_graphql::extensions::NextExecute<'_>,
+    ) -> async_graphql::Response {
+        if let Some(Executed(flag)) = ctx.data_opt::<Executed>() {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        next.run(ctx, operation_name).await
     }
 
     async fn validation(&self, ctx: &ExtensionContext<'_>, next: NextValidation<'_>) -> Result<ValidationResult, Vec<ServerError>> {
