@@ -617,6 +617,8 @@ const en: typeof zh = {
       NETWORK: 'Network error; check your connection',
       UNKNOWN: 'Something went wrong; try again later',
       RATE_LIMITED: 'Too many requests; wait a moment and try again',
+      METHOD_NOT_ALLOWED: 'A change must be sent with POST',
+      READ_ONLY: 'The platform is read-only for now: the record can be read, but nothing can be changed',
       REQUEST_TOO_LARGE: 'What you sent is too long; shorten it and try again',
       REQUEST_TIMEOUT: 'What you sent arrived too slowly; check your connection and try again',
       TOO_MANY_OPERATIONS: 'The request is too complex; reload the page and try again',

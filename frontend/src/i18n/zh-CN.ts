@@ -633,6 +633,8 @@ export default {
       NETWORK: '网络连接失败，请检查网络后重试',
       UNKNOWN: '出现错误，请稍后再试',
       RATE_LIMITED: '操作过于频繁，请稍候再试',
+      METHOD_NOT_ALLOWED: '修改不能通过链接地址直接发起，请在页面中提交',
+      READ_ONLY: '平台暂时只读：可以查阅记录，但不能提交或修改',
       REQUEST_TOO_LARGE: '提交的内容过长，请删减后重试',
       REQUEST_TIMEOUT: '提交的内容传输过慢，请检查网络后重试',
       TOO_MANY_OPERATIONS: '请求过于复杂，请刷新页面后重试',

@@ -58,6 +58,11 @@ pub enum AppError {
     /// `extensions.retryAfter` in seconds). Nothing was written. Caller: wait, then retry.
     #[error("too many requests; retry in {} s", retry_after.as_secs().max(1))]
     RateLimited { retry_after: std::time::Duration },
+    /// The platform serves its record read-only (`READ_ONLY`): the log failed verification
+    /// at start and the operator chose to serve it as it is (`serve --read-only`). Nothing was
+    /// written. Caller: try again once the operator has restored the log.
+    #[error("the platform is read-only for now: its record can be read, but nothing can be changed")]
+    ReadOnly,
 }
 
 impl AppError {

@@ -140,6 +140,8 @@ pub struct App {
     idem: idempotency::Index,
     /// Cross-process claims of idempotency keys (set when several processes serve one platform).
     claims: std::sync::OnceLock<Arc<dyn idempotency::KeyClaims>>,
+    /// Set when the platform serves its record read-only: every command is refused.
+    read_only: std::sync::atomic::AtomicBool,
     decisions: Repo<Decision>,
     hearings: Repo<Hearing>,
     comments: Repo<Comment>,
@@ -176,12 +178,26 @@ impl App {
             locator: locate::Locator::default(),
             idem: idempotency::Index::default(),
             claims: std::sync::OnceLock::new(),
+            read_only: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// From now on every command is refused with [`AppError::ReadOnly`] (`serve --read-only`).
+    pub fn set_read_only(&self) {
+        self.read_only.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether commands are refused.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Runs a command: authorize the caller, then, once per idempotency key, locate and load
     /// its facts, authorize against them, decide, append and retry on conflict. See [`command`].
     pub async fn execute<C: Command>(&self, meta: &Meta, cmd: C) -> AppResult<Written> {
+        if self.is_read_only() {
+            return Err(AppError::ReadOnly);
+        }
         let caller = meta.principal.as_ref();
         if !meta.operator {
             match C::ACCESS {

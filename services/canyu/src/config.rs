@@ -78,6 +78,10 @@ pub struct Settings {
     /// The platform's time zone (IANA name): dates people read are rendered in it; stored
     /// times stay UTC.
     pub time_zone: String,
+    /// Serve the record without accepting changes (`--read-only`, `CANYU_READ_ONLY=true`):
+    /// the way to start on a log that failed verification, to let people read it while the
+    /// operator restores it. Every mutation answers `READ_ONLY`.
+    pub read_only: bool,
 }
 
 impl Default for Settings {
@@ -97,6 +101,7 @@ impl Default for Settings {
             static_dir: None,
             store_timeout_ms: 10_000,
             time_zone: "Asia/Shanghai".into(),
+            read_only: false,
         }
     }
 }
@@ -155,6 +160,10 @@ pub struct Overrides {
     #[arg(long)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys_url: Option<String>,
+    /// Serve the record read-only, even when the log failed verification at start.
+    #[arg(long)]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub read_only: bool,
 }
 
 /// A configuration that cannot be used.

@@ -48,7 +48,8 @@ enum Command {
         #[command(flatten)]
         settings: Overrides,
     },
-    /// Verify every stream's hash chain.
+    /// Verify the log: the storage engine's own integrity check (SQLite's integrity_check of
+    /// events.db and keys.db), every stream's hash chain, and that every event decodes.
     Verify {
         #[command(flatten)]
         settings: Overrides,
@@ -142,8 +143,11 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             rebuild(&Platform::connect(&loaded, Arc::new(canyu_app::SystemClock)).await?).await?
         }
         Command::Verify { settings } => {
-            let n = open(&settings).await?.verify_all().await?;
-            println!("verified {n} events: every stream's hash chain is intact");
+            let verified = open(&settings).await?.verify_everything().await?;
+            for check in &verified.engine {
+                println!("ok: {check}");
+            }
+            println!("verified {} events: every stream's hash chain is intact and every event decodes", verified.events);
         }
         Command::SeedDemo { settings } => canyu::seed::run(&Settings::load(&settings)?).await?,
         Command::Admin { command: AdminCommand::CreateUser { settings, username, password, display_name, role } } => {

@@ -30,6 +30,24 @@ pub enum StartupError {
     Unsupported(String),
     #[error("configuration: {0}")]
     Config(String),
+    /// The log failed a check at start (the engine's own, a chain, an event that does not
+    /// decode): `serve` does not serve it unless told to serve it read-only.
+    #[error(
+        "the event log failed verification: {0}\nNothing is served. `canyu verify` shows what failed; restore the data directory from a backup, or start with --read-only (CANYU_READ_ONLY=true) to serve the record as it stands without accepting changes."
+    )]
+    LogFailed(String),
+    /// A stored event this version cannot read.
+    #[error("event at position {position} does not decode: {why}")]
+    Undecodable { position: u64, why: String },
+}
+
+/// What `canyu verify` checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// Events whose chains were checked and which decode.
+    pub events: u64,
+    /// The storage engine's own checks that ran (e.g. SQLite's integrity_check per file).
+    pub engine: Vec<String>,
 }
 
 /// Everything one process runs.
@@ -38,6 +56,8 @@ pub struct Platform {
     pub app: Arc<App>,
     pub projections: Arc<Projections>,
     backend: Backend,
+    /// The key file, when keys live in SQLite (its own integrity check).
+    sqlite_keys: Option<Arc<SqliteKeyStore>>,
     /// Latency of every append through `store` (for `/metrics`).
     pub append_timings: Arc<canyu_eventstore::timed::AppendTimings>,
     /// The platform's time zone, for the dates people read.
@@ -96,8 +116,10 @@ impl Platform {
     pub fn open_with_deadline(data_dir: &Path, clock: Arc<dyn Clock>, deadline: Duration) -> Result<Platform, StartupError> {
         std::fs::create_dir_all(data_dir).map_err(|e| StartupError::DataDir(data_dir.to_path_buf(), e))?;
         let store = Arc::new(SqliteEventStore::open(data_dir.join(EVENTS_FILE))?);
-        let keys: Arc<dyn KeyStore> = Arc::new(SqliteKeyStore::open(data_dir.join(KEYS_FILE))?);
-        Self::assemble(Backend::Sqlite(store), keys, token_secret(None, data_dir)?, clock, deadline)
+        let keys = Arc::new(SqliteKeyStore::open(data_dir.join(KEYS_FILE))?);
+        let mut platform = Self::assemble(Backend::Sqlite(store), keys.clone(), token_secret(None, data_dir)?, clock, deadline)?;
+        platform.sqlite_keys = Some(keys);
+        Ok(platform)
     }
 
     fn assemble(
@@ -121,7 +143,15 @@ impl Platform {
         let projections = Projections::new();
         let tokens = Tokens::new(secret, chrono::Duration::hours(12));
         let app = Arc::new(App::new(store.clone(), keys, clock, tokens));
-        Ok(Platform { store, app, projections, backend, append_timings, time_zone: canyu_gateway::render::DEFAULT_TIME_ZONE })
+        Ok(Platform {
+            store,
+            app,
+            projections,
+            backend,
+            sqlite_keys: None,
+            append_timings,
+            time_zone: canyu_gateway::render::DEFAULT_TIME_ZONE,
+        })
     }
 
     /// Connects the configured backends: the event store (SQLite under the data directory,
@@ -196,6 +226,64 @@ impl Platform {
         })
     }
 
+    /// The storage engine's own integrity checks: SQLite's `integrity_check` of the log's file
+    /// and the key file (every page, every index against its table; the chains never read the
+    /// index pages). PostgreSQL and KurrentDB check their own pages and report nothing here.
+    /// Returns what was checked.
+    pub async fn check_engine(&self) -> Result<Vec<String>, StartupError> {
+        let mut checked = Vec::new();
+        if let Backend::Sqlite(s) = &self.backend {
+            s.integrity_check().await?;
+            checked.push(format!("SQLite integrity_check of {EVENTS_FILE}"));
+        }
+        if let Some(keys) = &self.sqlite_keys {
+            keys.integrity_check().await?;
+            checked.push(format!("SQLite integrity_check of {KEYS_FILE}"));
+        }
+        Ok(checked)
+    }
+
+    /// Reads the whole log and decodes every event as this version's domain events; the first
+    /// that does not (or whose type this version does not know) is an error.
+    pub async fn check_decoding(&self) -> Result<u64, StartupError> {
+        let mut after = 0;
+        let mut count = 0;
+        loop {
+            let page = self.store.read_all(after, 1_000).await?;
+            let Some(last) = page.last() else { return Ok(count) };
+            after = last.position;
+            for rec in &page {
+                match canyu_app::decode(rec) {
+                    Ok(Some(_)) => count += 1,
+                    Ok(None) => {
+                        let why = format!("event type {} is unknown to this version of canyu", rec.event_type);
+                        return Err(StartupError::Undecodable { position: rec.position, why });
+                    }
+                    Err(e) => {
+                        return Err(StartupError::Undecodable { position: rec.position, why: canyu_app::error::chain(&e) });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Everything `canyu verify` checks: the engine's integrity, every chain, every event
+    /// decodes.
+    pub async fn verify_everything(&self) -> Result<Verified, StartupError> {
+        let engine = self.check_engine().await?;
+        let events = self.verify_all().await?;
+        self.check_decoding().await?;
+        Ok(Verified { events, engine })
+    }
+
+    /// The checks `serve` runs before it serves: the engine's and the chains (run while the
+    /// read models are built; decoding is checked by the build itself).
+    pub async fn check_at_start(&self) -> Result<(), StartupError> {
+        self.check_engine().await?;
+        self.verify_all().await?;
+        Ok(())
+    }
+
     /// Opens with the system clock.
     pub fn open_default(data_dir: &Path) -> Result<Platform, StartupError> {
         Self::open(data_dir, Arc::new(SystemClock))
@@ -235,16 +323,42 @@ pub fn static_dir(configured: Option<&Path>) -> Option<PathBuf> {
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let (data_dir, listen) = (settings.data_dir.as_path(), settings.listen.as_str());
     let platform = Platform::connect(&settings, Arc::new(SystemClock)).await?;
-    let services = match settings.read_models {
+    let started = std::time::Instant::now();
+    let (services, failed) = match settings.read_models {
         ReadModelKind::Memory => {
-            let started = std::time::Instant::now();
-            let n = platform.catch_up(|_, _| {}).await?;
+            // The checks run while the read models are built (two scans side by side); the
+            // build notes any event that does not decode.
+            let (checked, built) = tokio::join!(platform.check_at_start(), platform.catch_up(|_, _| {}));
+            let n = built?;
             tracing::info!(events = n, ms = started.elapsed().as_millis() as u64, "read models rebuilt from the log");
+            let undecodable = platform.projections.read(|m| m.undecodable.clone().map(|(p, why)| (p, why, m.undecodable_count)));
+            let failed = match (checked, undecodable) {
+                (Err(e), _) => Some(e.to_string()),
+                (Ok(()), Some((position, why, n))) => Some(format!("{n} event(s) do not decode, the first at position {position}: {why}")),
+                (Ok(()), None) => None,
+            };
             platform.spawn_projector();
-            platform.services()
+            (platform.services(), failed)
         }
-        ReadModelKind::Redis => replica_services(&settings, &platform).await?,
+        ReadModelKind::Redis => {
+            let (checked, decoded) = tokio::join!(platform.check_at_start(), platform.check_decoding());
+            let failed = checked.and(decoded.map(|_| ())).err().map(|e| e.to_string());
+            (replica_services(&settings, &platform).await?, failed)
+        }
     };
+    tracing::info!(ms = started.elapsed().as_millis() as u64, ok = failed.is_none(), "the log was checked");
+    match failed {
+        Some(why) if !settings.read_only => return Err(StartupError::LogFailed(why)),
+        Some(why) => {
+            tracing::error!(%why, "the event log failed verification; serving it read-only as asked");
+            eprintln!("warning: the event log failed verification ({why}); serving it read-only");
+        }
+        None => {}
+    }
+    if settings.read_only {
+        platform.app.set_read_only();
+        tracing::warn!("serving read-only: every change is refused (READ_ONLY)");
+    }
     #[allow(unused_mut, reason = "only the redis feature shares the limits")]
     let mut limits = canyu_gateway::server::Limits::from_env().map_err(StartupError::Config)?;
     #[cfg(feature = "redis")]

@@ -53,6 +53,11 @@ impl SqliteEventStore {
     pub async fn verify_all(&self) -> Result<u64> {
         self.readers.run(read::verify_all).await
     }
+
+    /// SQLite's `integrity_check` of the log's file: [`StoreError::Corrupt`] with what it found.
+    pub async fn integrity_check(&self) -> Result<()> {
+        self.readers.run(|conn| schema::integrity_check(conn, "events.db")).await
+    }
 }
 
 #[async_trait]

@@ -24,6 +24,7 @@ pub fn gql(e: AppError) -> Error {
             ("INTERNAL", None)
         }
         AppError::RateLimited { .. } => ("RATE_LIMITED", None),
+        AppError::ReadOnly => ("READ_ONLY", None),
     };
     let reason = e.reason();
     // A date the client needs to act on the refusal: when it may close, when the other

@@ -367,6 +367,10 @@ pub struct ReadModel {
     /// Shared copies of repeated strings (ids, actors) and summaries.
     pub interned: HashSet<Arc<str>>,
     pub interned_summaries: HashSet<Arc<Summary>>,
+    /// The first stored event that did not decode (position, why), and how many did not: such
+    /// events are left out of the read models, and `serve` refuses to start on them.
+    pub undecodable: Option<(u64, String)>,
+    pub undecodable_count: u64,
 }
 
 /// What the events applied since [`ReadModel::begin_tracking`] changed, table by table.

@@ -31,11 +31,17 @@ impl ReadModel {
             return false;
         }
         self.position = rec.position;
-        let event = match decode(rec) {
-            Ok(Some(e)) => e,
-            Ok(None) => return true,
-            Err(err) => {
-                tracing::error!(position = rec.position, error = %canyu_app::error::chain(&err), "skipping an event that does not decode");
+        let decoded = decode(rec).map_err(|err| canyu_app::error::chain(&err)).and_then(|e| {
+            // Every stored event is a domain event: a type this version does not know was
+            // written by a newer one (or by hand), and leaving it out would misstate the record.
+            e.ok_or_else(|| format!("event type {} is unknown to this version of canyu", rec.event_type))
+        });
+        let event = match decoded {
+            Ok(e) => e,
+            Err(why) => {
+                tracing::error!(position = rec.position, error = %why, "skipping an event that does not decode");
+                self.undecodable_count += 1;
+                self.undecodable.get_or_insert((rec.position, why));
                 return true;
             }
         };

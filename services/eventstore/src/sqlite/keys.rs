@@ -29,6 +29,11 @@ impl SqliteKeyStore {
         Ok(Self { inner: Arc::new(Mutex::new(Keys { conn })) })
     }
 
+    /// SQLite's `integrity_check` of the key file: [`StoreError::Corrupt`] with what it found.
+    pub async fn integrity_check(&self) -> Result<()> {
+        self.with_keys(|keys| super::schema::integrity_check(&keys.conn, "keys.db")).await
+    }
+
     async fn with_keys<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
