@@ -347,3 +347,36 @@ async fn error_locations_point_into_the_document_or_are_left_out() {
     assert_eq!(answers[1]["errors"][0]["locations"][0]["line"], 2, "validation points at the field: {}", answers[1]);
     assert!(answers[0]["errors"][0].get("locations").is_none_or(|l| l.as_array().is_some_and(Vec::is_empty)), "{}", answers[0]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn display_names_cannot_impersonate_offices_staff_or_placeholders() {
+    let s = Server::start(&[]);
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let (_, staff_id, _) = unit_with_staff(&s, &admin, "市交通运输局", "交通科 李科员").await;
+    let head = s.head().await;
+    let q = "mutation($u: String!, $d: String!) { registerAccount(input: {username: $u, password: \"password-123\", displayName: $d}) { token } }";
+    let names = [
+        "市政务公开办",
+        "滕州市政府",
+        "市交通运输局",
+        "交通科 李科员",
+        "交通科  李科员",
+        "已注销居民",
+        "李\u{200B}明",
+        "\u{202E}明李",
+        "李\u{2028}明",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let v = s.gql(None, q, json!({"u": format!("imposter{i}"), "d": name})).await;
+        assert_eq!(code(&v), ("VALIDATION", Some("displayName")), "{name:?} was accepted: {v}");
+    }
+    assert_eq!(s.head().await, head, "nothing refused was written");
+    // Full-width forms are folded (NFKC) before they are shown.
+    let v = s.ok(None, "mutation { registerAccount(input: {username: \"fullwidth\", password: \"password-123\", displayName: \"ＬＩ　Ｍｉｎｇ\"}) { account { displayName } } }", json!({})).await;
+    assert_eq!(v["registerAccount"]["account"]["displayName"], "LI Ming");
+    // Once the staff member is a resident again, the name is free.
+    s.ok(Some(&admin), "mutation($a: ID!) { grantRole(input: {accountId: $a, role: RESIDENT}) { position } }", json!({"a": staff_id}))
+        .await;
+    let v = s.gql(None, q, json!({"u": "namesake", "d": "交通科 李科员"})).await;
+    assert_eq!(outcome(&v), "OK", "{v}");
+}

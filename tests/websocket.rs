@@ -60,7 +60,7 @@ const REGISTER_UNIT: &str = "mutation($n: String!) { registerUnit(input: {name: 
 async fn a_revoked_role_or_an_erased_account_stops_the_next_operation_on_an_open_socket() {
     let s = Server::start(&[]);
     let admin = s.login("admin", ADMIN_PASSWORD).await;
-    let (second_id, second) = s.register("second-admin", "第二管理员").await;
+    let (second_id, second) = s.register("second-admin", "王二").await;
     let grant = "mutation($a: ID!, $r: Role!) { grantRole(input: {accountId: $a, role: $r}) { position } }";
     s.ok(Some(&admin), grant, json!({"a": second_id, "r": "ADMIN"})).await;
     let mut ws = connect(&s.url, Some(&second), None).await.unwrap();

@@ -332,6 +332,11 @@ impl App {
         self.execute(meta, cmd).await
     }
 
+    /// Whether a staff member (unit staff, admin) now bears a display name of this key.
+    pub async fn staff_name_taken(&self, key: &str) -> AppResult<bool> {
+        self.locator.staff_name_taken(self.store.as_ref(), key).await
+    }
+
     /// Checks a username and password; returns the account id and a token.
     pub async fn login(&self, username: &str, password: &str) -> AppResult<(String, String)> {
         let refused = || AppError::Unauthenticated("wrong username or password".into());

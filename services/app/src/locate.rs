@@ -46,12 +46,72 @@ struct Ids {
     signup_id: Option<String>,
 }
 
-/// The index: child → parent id (a decision or hearing id), and how far the log was read.
+/// The index: child → parent id (a decision or hearing id), staff display names, and how far
+/// the log was read.
 #[derive(Debug, Default)]
 pub struct Locator {
     read_up_to: tokio::sync::Mutex<u64>,
     parents: RwLock<HashMap<(Child, String), String>>,
+    names: RwLock<Names>,
 }
+
+/// Display names by account (their comparison key) and how many staff members (unit staff,
+/// admins) bear each key: a resident may not register a staff member's name (issue 10).
+#[derive(Debug, Default)]
+struct Names {
+    accounts: HashMap<String, (String, bool)>,
+    staff: HashMap<String, usize>,
+}
+
+/// The fields of the account events the name index reads.
+#[derive(Deserialize)]
+struct AccountFields {
+    account_id: String,
+    display_name: Option<String>,
+    role: Option<String>,
+}
+
+impl Names {
+    fn set_staff(&mut self, account: &str, staff: bool) {
+        let Some((key, was)) = self.accounts.get_mut(account) else { return };
+        if *was == staff {
+            return;
+        }
+        *was = staff;
+        let key = key.clone();
+        self.count(&key, staff);
+    }
+
+    fn count(&mut self, key: &str, add: bool) {
+        let n = self.staff.entry(key.to_string()).or_default();
+        *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        if *n == 0 {
+            self.staff.remove(key);
+        }
+    }
+
+    fn apply(&mut self, event_type: &str, f: AccountFields) {
+        match event_type {
+            "account.registered.v1" => {
+                let key = canyu_domain::values::display_name_key(f.display_name.as_deref().unwrap_or(""));
+                let staff = f.role.as_deref().is_some_and(|r| r != "RESIDENT");
+                if staff {
+                    self.count(&key, true);
+                }
+                self.accounts.insert(f.account_id, (key, staff));
+            }
+            "account.role_granted.v1" => self.set_staff(&f.account_id, f.role.as_deref().is_some_and(|r| r != "RESIDENT")),
+            "account.erased.v1" => {
+                self.set_staff(&f.account_id, false);
+                self.accounts.remove(&f.account_id);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The account events the name index reads.
+const ACCOUNT_EVENTS: &[&str] = &["account.registered.v1", "account.role_granted.v1", "account.erased.v1"];
 
 impl Locator {
     /// The parent id of `child`, reading the log's new tail when it is not known yet;
@@ -64,6 +124,13 @@ impl Locator {
         Ok(self.known(kind, id))
     }
 
+    /// Whether a staff member (unit staff or admin) now bears a display name of this key
+    /// ([`canyu_domain::values::DisplayName::key`]), reading the log's new tail first.
+    pub async fn staff_name_taken(&self, store: &dyn EventStore, key: &str) -> AppResult<bool> {
+        self.catch_up(store).await?;
+        Ok(self.names.read().unwrap_or_else(|p| p.into_inner()).staff.contains_key(key))
+    }
+
     fn known(&self, kind: Child, id: &str) -> Option<String> {
         self.parents.read().unwrap_or_else(|p| p.into_inner()).get(&(kind, id.to_string())).cloned()
     }
@@ -74,7 +141,15 @@ impl Locator {
         loop {
             let page = store.read_all(*after, PAGE).await?;
             let mut found = Vec::new();
+            let mut accounts = Vec::new();
             for e in &page {
+                if ACCOUNT_EVENTS.contains(&e.event_type.as_str()) {
+                    let f: AccountFields = serde_json::from_str(&e.data).map_err(|err| {
+                        crate::AppError::internal(format!("stored event {} ({}) does not decode", e.id, e.event_type), err)
+                    })?;
+                    accounts.push((e.event_type.as_str(), f));
+                    continue;
+                }
                 let Some((_, kind)) = CREATORS.iter().find(|(t, _)| *t == e.event_type) else { continue };
                 let ids: Ids = serde_json::from_str(&e.data)
                     .map_err(|err| crate::AppError::internal(format!("stored event {} ({}) does not decode", e.id, e.event_type), err))?;
@@ -89,6 +164,12 @@ impl Locator {
             }
             if !found.is_empty() {
                 self.parents.write().unwrap_or_else(|p| p.into_inner()).extend(found);
+            }
+            if !accounts.is_empty() {
+                let mut names = self.names.write().unwrap_or_else(|p| p.into_inner());
+                for (event_type, f) in accounts {
+                    names.apply(event_type, f);
+                }
             }
             match page.last() {
                 Some(last) => *after = last.position,

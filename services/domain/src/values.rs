@@ -35,6 +35,147 @@ pub fn text(field: &'static str, value: &str, min: usize, max: usize, multiline:
     Ok(normalised)
 }
 
+/// A public display name, shown on participant lists: NFKC-normalised (full-width letters,
+/// compatibility forms), white space collapsed to single spaces, 1–50 characters, and none of
+/// the characters that hide or reorder text (format characters such as U+200B and U+202E, line
+/// and paragraph separators, fillers, private use). Nobody may take a placeholder the platform
+/// shows for others ([`ERASED_DISPLAY_NAME`](crate::directory::ERASED_DISPLAY_NAME)); a resident
+/// may not take a name that looks like an office ([`DisplayName::check_resident`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct DisplayName(String);
+
+impl TextValue for DisplayName {
+    const FIELD: &'static str = "displayName";
+    fn parse(value: &str) -> Result<Self, DomainError> {
+        use unicode_normalization::UnicodeNormalization;
+        let normalised: String = value.nfkc().collect();
+        if let Some(c) = normalised.chars().find(|c| c.is_control()) {
+            return Err(DomainError::invalid(Self::FIELD, format!("contains a control character U+{:04X}", c as u32)));
+        }
+        if let Some(c) = normalised.chars().find(|c| hides_text(*c)) {
+            return Err(DomainError::invalid(Self::FIELD, format!("contains U+{:04X}, a character that hides or reorders text", c as u32)));
+        }
+        let collapsed = normalised.split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = text(Self::FIELD, &collapsed, 1, 50, false)?;
+        if RESERVED_NAMES.iter().any(|r| display_name_key(r) == display_name_key(&name)) {
+            return Err(DomainError::invalid(Self::FIELD, "is a name the platform shows for others"));
+        }
+        Ok(DisplayName(name))
+    }
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+    fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for DisplayName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Placeholders the platform itself shows (in both languages): nobody may take them.
+const RESERVED_NAMES: &[&str] = &[crate::directory::ERASED_DISPLAY_NAME, "Erased resident", "已注销用户"];
+
+/// Words that make a name read as an office, a unit or the platform itself.
+const OFFICIAL_WORDS: &[&str] = &[
+    "政府",
+    "政务",
+    "公开办",
+    "办公室",
+    "办公厅",
+    "委员会",
+    "人大",
+    "政协",
+    "法院",
+    "检察院",
+    "公安",
+    "官方",
+    "管理员",
+    "客服",
+    "承办单位",
+    "参与平台",
+    "admin",
+    "official",
+    "government",
+    "moderator",
+    "canyu",
+];
+/// A place or level of government …
+const PLACES: &[&str] = &["国家", "省", "市", "州", "县", "区", "镇", "乡", "街道"];
+/// … followed, at the end of a name, by the word for an office: "市交通运输局", "北辛街道办".
+const OFFICE_ENDINGS: &[&str] = &["局", "厅", "办", "委", "署", "院", "所", "站", "中心", "部", "处", "司", "会", "队"];
+
+impl DisplayName {
+    /// The form in which two names are the same name: NFKC, without white space, lower case.
+    pub fn key(&self) -> String {
+        display_name_key(&self.0)
+    }
+
+    /// A resident's name may not read as an office or unit: no official word (政府, 政务,
+    /// 公开办, 管理员, "official", …), and not a place followed by an office ending
+    /// ("市交通运输局", "北辛街道办"). Staff and admins are named by the openness office.
+    pub fn check_resident(&self) -> Result<(), DomainError> {
+        let key = self.key();
+        if let Some(word) = OFFICIAL_WORDS.iter().find(|w| key.contains(*w)) {
+            return Err(DomainError::invalid(Self::FIELD, format!("may not read as an office or the platform (it contains “{word}”)")));
+        }
+        if PLACES.iter().any(|p| key.contains(p)) && OFFICE_ENDINGS.iter().any(|e| key.ends_with(e)) {
+            return Err(DomainError::invalid(Self::FIELD, "may not read as the name of an office or unit"));
+        }
+        Ok(())
+    }
+}
+
+/// [`DisplayName::key`] of any stored name (names stored before normalisation included).
+pub fn display_name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc().filter(|c| !c.is_whitespace() && !hides_text(*c)).flat_map(char::to_lowercase).collect()
+}
+
+/// Characters that show nothing or change the order text is shown in: Unicode's format
+/// characters (Cf: zero-width spaces and joiners, bidirectional embeddings, overrides and
+/// isolates, the BOM, tags …), the line and paragraph separators, the Hangul and Braille
+/// fillers, variation selectors and private use.
+fn hides_text(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{E000}'..='\u{F8FF}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+            | '\u{F0000}'..='\u{10FFFF}'
+    )
+}
+
 /// A value object parsed from text: what a command carries instead of a raw `String`.
 pub trait TextValue: Sized {
     /// The input field named in a parse error.
@@ -159,8 +300,6 @@ text_value! {
     StakeholderGroup = "stakeholderGroup", 1..=100, line;
     /// A sign-up's statement.
     Statement = "statement", 0..=1000, lines;
-    /// A public display name.
-    DisplayName = "displayName", 1..=50, line;
     /// The published seed of a hearing's draw.
     Seed = "seed", 1..=200, line;
     /// The summary of a hearing's record (笔录).

@@ -131,6 +131,34 @@ fn display_name_with_a_line_break_is_rejected() {
 }
 
 #[test]
+fn display_names_are_normalised_and_hidden_characters_refused() {
+    // NFKC: full-width letters and the ideographic space become their plain forms.
+    assert_eq!(DisplayName::parse("ＡＢＣ\u{3000}\u{3000}李明").unwrap().as_str(), "ABC 李明");
+    for hidden in ["李\u{200B}明", "\u{202E}明李", "李\u{2028}明", "李\u{2066}明\u{2069}", "李\u{3164}", "\u{FEFF}李明", "李\u{E000}"]
+    {
+        let e = DisplayName::parse(hidden).unwrap_err();
+        assert!(matches!(&e, DomainError::Invalid { field, .. } if *field == "displayName"), "{hidden:?}: {e:?}");
+    }
+    for placeholder in ["已注销居民", " 已注销 居民 ", "Erased Resident"] {
+        assert_eq!(DisplayName::parse(placeholder), Err(DomainError::invalid("displayName", "is a name the platform shows for others")));
+    }
+}
+
+#[test]
+fn a_resident_display_name_may_not_read_as_an_office() {
+    for office in ["市政务公开办", "滕州市政府", "市交通运输局", "北辛街道办", "平台管理员", "Official 李明", "ｃａｎｙｕ"]
+    {
+        let name = DisplayName::parse(office).unwrap();
+        assert!(name.check_resident().is_err(), "{office} passed");
+    }
+    for person in ["李明", "荆河街道居民", "住建局 王科长", "张局", "老王"] {
+        assert_eq!(DisplayName::parse(person).unwrap().check_resident(), Ok(()), "{person}");
+    }
+    // One name, however it is spaced or cased.
+    assert_eq!(DisplayName::parse("Li Ming").unwrap().key(), DisplayName::parse("li  MING").unwrap().key());
+}
+
+#[test]
 fn unit_staff_role_is_granted_bound_to_an_existing_unit() {
     given::<Account>([account_registered("李明")])
         .when(grant("UNIT_STAFF", Some(UNIT)), &unit_exists(true))

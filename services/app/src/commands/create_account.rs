@@ -47,6 +47,16 @@ impl Command for CreateAccount {
         let username = values::username(&self.username)?;
         let password = values::password(&self.password)?.to_string();
         let display_name = DisplayName::parse(&self.display_name)?;
+        if self.role == Role::Resident {
+            // A resident may not pass for an office, a unit or a staff member.
+            display_name.check_resident()?;
+            if app.unit_exists(&crate::unit_id_for(display_name.as_str())).await? {
+                return Err(AppError::from(DomainError::invalid("displayName", "is the name of an undertaking unit")));
+            }
+            if app.staff_name_taken(&display_name.key()).await? {
+                return Err(AppError::from(DomainError::invalid("displayName", "is the display name of a staff member")));
+            }
+        }
         let account_id = account_id_for(&username);
         let stream = streams::account(&account_id);
         if app.account_state(&account_id).await?.exists {
