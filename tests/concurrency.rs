@@ -28,7 +28,7 @@ async fn org(s: &Server) -> Org {
 async fn five_hundred_concurrent_signups_fill_fifty_seats_and_withdrawals_promote_in_order() {
     let dir = tempfile::tempdir().unwrap().keep();
     create_admin(&dir);
-    let crowd = seeded_residents(&dir, "crowd", 500).await;
+    let crowd = seeded_residents(&dir, 500).await;
     let s = Arc::new(Server::start_in(dir, &[]));
     let o = org(&s).await;
     let f = fixture(&s, &o.admin, &o.staff, &o.resident, &o.unit).await;

@@ -111,7 +111,7 @@ async fn dump(s: &Server, staff: &str, decision: &str, consultation: &str, heari
 async fn acknowledged_writes_survive_sigkill_exactly_once_and_retries_have_one_effect() {
     let dir = tempfile::tempdir().unwrap().keep();
     create_admin(&dir);
-    let crowd = Arc::new(seeded_residents(&dir, "crash", RESIDENTS).await.into_iter().map(|(_, t)| t).collect::<Vec<_>>());
+    let crowd = Arc::new(seeded_residents(&dir, RESIDENTS).await.into_iter().map(|(_, t)| t).collect::<Vec<_>>());
     let mut s = Server::start_in(dir.clone(), &[]);
     let admin = s.login("admin", ADMIN_PASSWORD).await;
     let (unit, _, staff) = unit_with_staff(&s, &admin, "市住房和城乡建设局", "住建局工作人员").await;

@@ -128,3 +128,39 @@ async fn erased_people_leave_no_personal_data_in_responses_logs_exports_or_read_
         assert_clean(file, &String::from_utf8_lossy(&bytes), &[NAME_A, PHONE_A, USER_A, NAME_B, PHONE_B, USER_B]);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ids_name_nobody_and_erasure_frees_the_username() {
+    let s = Server::start(&[]);
+    let admin = s.login("admin", ADMIN_PASSWORD).await;
+    let (unit, _, staff) = unit_with_staff(&s, &admin, "市住房和城乡建设局", "住建科 王科员").await;
+    let (id, token) = s.register("walkthrough-1", "走查居民").await;
+    let f = fixture(&s, &admin, &staff, &token, &unit).await;
+    let q = "mutation($c: ID!) { submitComment(input: {consultationId: $c, body: \"走查意见\", idempotencyKey: \"walkthrough-1\"}) { comment { id } } }";
+    let comment = s.ok(Some(&token), q, json!({"c": f.consultation})).await["submitComment"]["comment"]["id"].as_str().unwrap().to_string();
+
+    // Neither the account id nor a keyed comment's id can be computed from a guessed name.
+    let derived = canyu_app::legacy_account_id_for("walkthrough-1");
+    assert_ne!(id, derived);
+    for random in [&id, &comment] {
+        assert_eq!(uuid::Uuid::parse_str(random).unwrap().get_version_num(), 7, "{random} is a random (v7) id");
+    }
+    let streams: Vec<String> = {
+        let conn = rusqlite::Connection::open(s.dir.join("events.db")).unwrap();
+        let mut stmt = conn.prepare("SELECT DISTINCT stream_id FROM events").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert!(streams.iter().any(|n| n.contains(&id)), "sanity: the account's stream is there: {streams:?}");
+    assert!(streams.iter().all(|n| !n.contains(&derived)), "no stream is named from the username");
+
+    // Erasure removes the name index with the key; the name may be registered again.
+    let names_of = |account: &str| -> i64 {
+        let conn = rusqlite::Connection::open(s.dir.join("keys.db")).unwrap();
+        conn.query_row("SELECT count(*) FROM subject_names WHERE subject = ?1", [account], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(names_of(&id), 1, "sanity: the name is indexed");
+    s.ok(Some(&admin), "mutation($a: ID!) { erasePerson(input: {accountId: $a}) { position } }", json!({"a": id})).await;
+    assert_eq!(names_of(&id), 0, "the erased person's name index is gone");
+    let (again, _) = s.register("walkthrough-1", "另一位居民").await;
+    assert_ne!(again, id);
+}

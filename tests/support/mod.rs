@@ -400,15 +400,16 @@ pub async fn unit_with_staff(s: &Server, admin: &str, unit_name: &str, staff_dis
 
 /// Writes `n` resident accounts straight into the log of `dir` (before `serve` starts) and
 /// issues their tokens with the server's secret, so that a test does not spend its time in
-/// argon2. Returns `(account id, token)` pairs; usernames are `<prefix>-<i>`.
-pub async fn seeded_residents(dir: &Path, prefix: &str, n: usize) -> Vec<(String, String)> {
+/// argon2. Returns `(account id, token)` pairs; the ids are random (as registration gives) and the
+/// accounts have no login name, so they act only through their tokens.
+pub async fn seeded_residents(dir: &Path, n: usize) -> Vec<(String, String)> {
     use canyu_eventstore::{Actor, EventMetadata, ExpectedVersion, NewEvent};
     let p = canyu::startup::Platform::open_default(dir).unwrap();
     let secret = std::fs::read(dir.join("token.secret")).unwrap();
     let tokens = canyu_app::Tokens::new(secret, chrono::Duration::hours(12));
     let mut out = Vec::new();
     for i in 0..n {
-        let id = canyu_app::account_id_for(&format!("{prefix}-{i}"));
+        let id = uuid::Uuid::now_v7().to_string();
         let e = canyu_domain::Event::from(canyu_domain::events::AccountRegistered {
             account_id: id.clone(),
             display_name: format!("居民{i}"),

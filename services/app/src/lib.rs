@@ -124,9 +124,11 @@ pub fn unit_id_for(name: &str) -> String {
     Uuid::new_v5(&NS, format!("unit:{key}").as_bytes()).to_string()
 }
 
-/// The account id of a username: deterministic, so that registering the same name twice
-/// collides on the stream (`UsernameTaken`) without a separate index.
-pub fn account_id_for(username: &str) -> String {
+/// The account id that versions before issue 10 derived from a username (UUIDv5). Accounts
+/// are now given random ids and found through the key store's name index
+/// ([`App::account_id_of`]); this finds the accounts registered before, whose stream names
+/// still carry it.
+pub fn legacy_account_id_for(username: &str) -> String {
     Uuid::new_v5(&NS, format!("account:{username}").as_bytes()).to_string()
 }
 
@@ -332,6 +334,21 @@ impl App {
         self.execute(meta, cmd).await
     }
 
+    /// The account a login name belongs to: the key store's name index, else (for accounts
+    /// registered before ids were random) the old derived id, whose name is then indexed. An
+    /// erased account holds no name.
+    pub async fn account_id_of(&self, username: &str) -> AppResult<Option<String>> {
+        if let Some(id) = self.vault.name_owner(username).await? {
+            return Ok(Some(id));
+        }
+        let legacy = legacy_account_id_for(username);
+        let state = self.account_state(&legacy).await?;
+        if !state.exists || state.erased {
+            return Ok(None);
+        }
+        Ok(Some(self.vault.claim_name(username, &legacy).await?))
+    }
+
     /// Whether a staff member (unit staff, admin) now bears a display name of this key.
     pub async fn staff_name_taken(&self, key: &str) -> AppResult<bool> {
         self.locator.staff_name_taken(self.store.as_ref(), key).await
@@ -344,16 +361,23 @@ impl App {
         // Whoever has no account (or no credential, or an erased one) costs one argon2 hash
         // too, so the answer's timing does not tell which usernames exist.
         let hash = match values::username(username) {
-            Ok(username) => {
-                let account_id = account_id_for(&username);
-                let acc = self.account_state(&account_id).await?;
-                match acc.credential.clone() {
-                    Some(sealed) => {
-                        self.vault.open::<Credential>(&sealed, purpose::CREDENTIAL).await?.map(|c| (account_id, c.password_hash))
+            Ok(username) => match self.account_id_of(&username).await? {
+                Some(account_id) => {
+                    let acc = self.account_state(&account_id).await?;
+                    match acc.credential.clone() {
+                        // The credential names its login name: a name index that points
+                        // elsewhere never lets one person sign in as another.
+                        Some(sealed) => self
+                            .vault
+                            .open::<Credential>(&sealed, purpose::CREDENTIAL)
+                            .await?
+                            .filter(|c| c.username == username)
+                            .map(|c| (account_id, c.password_hash)),
+                        None => None,
                     }
-                    None => None,
                 }
-            }
+                None => None,
+            },
             Err(_) => None,
         };
         let Some((account_id, hash)) = hash else {

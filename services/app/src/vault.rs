@@ -70,8 +70,27 @@ impl Vault {
         Ok(mac.finalize().into_bytes().iter().take(16).map(|b| format!("{b:02x}")).collect())
     }
 
-    /// Erases a subject's key: every value sealed for them becomes unreadable.
+    /// Erases a subject's key: every value sealed for them becomes unreadable, and the names
+    /// they hold (their login name's digest) are forgotten in the same step.
     pub async fn erase(&self, subject: &str) -> AppResult<bool> {
         Ok(self.keys.delete(subject).await?)
     }
+
+    /// The account holding a login name, by the name's digest ([`name_digest`]).
+    pub async fn name_owner(&self, username: &str) -> AppResult<Option<String>> {
+        Ok(self.keys.name_owner(&name_digest(username)).await?)
+    }
+
+    /// Gives a login name to `account` unless another account holds it; returns the holder.
+    pub async fn claim_name(&self, username: &str, account: &str) -> AppResult<String> {
+        Ok(self.keys.claim_name(&name_digest(username), account).await?)
+    }
+}
+
+/// How a login name is kept in the key store: a SHA-256 digest, so the store's rows do not
+/// show names in plain text. It is personal data all the same (a guess can be tested against
+/// it), which is why it lives beside the keys and is deleted with them.
+pub fn name_digest(username: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(format!("canyu-login-name\0{username}").as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }

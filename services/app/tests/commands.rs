@@ -436,3 +436,58 @@ async fn an_admin_cannot_erase_their_own_account_and_nothing_is_written() {
     // Another admin (here the operator's command) may.
     w.app.erase_person_as_operator(&account.id).await.unwrap();
 }
+
+#[tokio::test]
+async fn an_account_id_says_nothing_of_the_username_and_erasure_frees_the_name() {
+    let w = world();
+    let first = w.app.create_account(&Meta::by(None), "walkthrough", "password-123", "李明", Role::Resident).await.unwrap();
+    // Random: not the old UUIDv5 of the name, and a second registration of the name is refused.
+    assert_ne!(first.id, canyu_app::legacy_account_id_for("walkthrough"));
+    assert_eq!(uuid::Uuid::parse_str(&first.id).unwrap().get_version_num(), 7);
+    let taken = w.app.create_account(&Meta::by(None), "walkthrough", "password-456", "王芳", Role::Resident).await;
+    assert!(matches!(taken, Err(AppError::Conflict(_))), "{taken:?}");
+    assert_eq!(w.app.login("walkthrough", "password-123").await.unwrap().0, first.id);
+    assert_eq!(w.app.account_id_of("walkthrough").await.unwrap().as_deref(), Some(first.id.as_str()));
+
+    // Erasure removes the name with the key: the name is free and signs in nobody.
+    w.app.erase_person_as_operator(&first.id).await.unwrap();
+    assert_eq!(w.app.account_id_of("walkthrough").await.unwrap(), None);
+    assert!(matches!(w.app.login("walkthrough", "password-123").await, Err(AppError::Unauthenticated(_))));
+    let second = w.app.create_account(&Meta::by(None), "walkthrough", "password-456", "王芳", Role::Resident).await.unwrap();
+    assert_ne!(second.id, first.id);
+    assert_eq!(w.app.login("walkthrough", "password-456").await.unwrap().0, second.id);
+}
+
+#[tokio::test]
+async fn an_account_registered_under_the_old_derived_id_still_signs_in_until_erased() {
+    use canyu_app::{Credential, auth, purpose};
+    let w = world();
+    // As versions before random ids wrote it: the id derived from the name, the credential sealed.
+    let id = canyu_app::legacy_account_id_for("old-timer");
+    let hash = auth::hash_password("password-123").unwrap();
+    let credential =
+        w.app.vault.seal(&id, purpose::CREDENTIAL, &Credential { username: "old-timer".into(), password_hash: hash }).await.unwrap();
+    let e = canyu_domain::Event::from(canyu_domain::events::AccountRegistered {
+        account_id: id.clone(),
+        display_name: "老用户".into(),
+        credential,
+        role: Role::Resident,
+    });
+    let meta = EventMetadata {
+        actor: Actor { role: "anonymous".into(), account_id: None, unit_id: None },
+        correlation_id: uuid::Uuid::now_v7(),
+        causation_id: None,
+        idempotency_key: None,
+        server_time: t(NOW),
+    };
+    let new = NewEvent { id: uuid::Uuid::now_v7(), event_type: e.event_type().into(), data: e.to_data(), metadata: meta };
+    w.store.append(&format!("account-{id}"), ExpectedVersion::NoStream, vec![new]).await.unwrap();
+
+    assert_eq!(w.app.login("old-timer", "password-123").await.unwrap().0, id);
+    let taken = w.app.create_account(&Meta::by(None), "old-timer", "password-456", "冒名者", Role::Resident).await;
+    assert!(matches!(taken, Err(AppError::Conflict(_))), "{taken:?}");
+    w.app.erase_person_as_operator(&id).await.unwrap();
+    assert_eq!(w.app.account_id_of("old-timer").await.unwrap(), None, "an erased account holds no name");
+    let fresh = w.app.create_account(&Meta::by(None), "old-timer", "password-456", "新用户", Role::Resident).await.unwrap();
+    assert_ne!(fresh.id, id);
+}

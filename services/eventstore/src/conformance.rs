@@ -611,3 +611,40 @@ pub async fn key_store_erasure_is_final(a: Arc<dyn crate::keys::KeyStore>, b: Ar
         }
     }
 }
+
+/// The [`KeyStore`](crate::keys::KeyStore) port's names, for two handles on one store: one
+/// holder per name whoever races for it, seen by both handles, and gone with the holder's
+/// erasure (after which another subject may claim the name). Panics with what broke.
+pub async fn key_store_names_are_claimed_once_and_erased(a: Arc<dyn crate::keys::KeyStore>, b: Arc<dyn crate::keys::KeyStore>) {
+    assert_eq!(a.name_owner("name-1").await.expect("owner"), None);
+    assert_eq!(a.claim_name("name-1", "subject-1").await.expect("claim"), "subject-1");
+    assert_eq!(b.name_owner("name-1").await.expect("owner"), Some("subject-1".to_string()), "the other handle sees it");
+    assert_eq!(b.claim_name("name-1", "subject-2").await.expect("claim"), "subject-1", "the first holder keeps it");
+    assert_eq!(a.claim_name("name-2", "subject-1").await.expect("claim"), "subject-1", "a subject may hold several names");
+
+    // Racing claimers: exactly one wins, and everyone is told the same winner.
+    let claims: Vec<_> = (0..8)
+        .map(|i| {
+            let h = if i % 2 == 0 { a.clone() } else { b.clone() };
+            tokio::spawn(async move { h.claim_name("contested", &format!("racer-{i}")).await })
+        })
+        .collect();
+    let mut winners = HashSet::new();
+    for c in claims {
+        winners.insert(c.await.expect("task").expect("claim"));
+    }
+    assert_eq!(winners.len(), 1, "one holder: {winners:?}");
+
+    // Erasure takes the subject's names with its key, for every handle.
+    a.get_or_create("subject-1").await.expect("key");
+    assert!(b.delete("subject-1").await.expect("delete"));
+    for (which, h) in [("a", &a), ("b", &b)] {
+        assert_eq!(h.name_owner("name-1").await.expect("owner"), None, "{which}: the name is gone");
+        assert_eq!(h.name_owner("name-2").await.expect("owner"), None, "{which}: every name is gone");
+    }
+    assert_eq!(b.claim_name("name-1", "subject-3").await.expect("claim"), "subject-3", "the name is free again");
+    // A subject erased without a key loses its names too.
+    assert_eq!(a.claim_name("name-4", "keyless").await.expect("claim"), "keyless");
+    assert!(!a.delete("keyless").await.expect("delete"));
+    assert_eq!(b.name_owner("name-4").await.expect("owner"), None);
+}

@@ -23,6 +23,15 @@ pub trait KeyStore: Send + Sync + 'static {
     async fn get(&self, subject: &str) -> Result<Option<[u8; 32]>>;
 
     /// Deletes the subject's key for good (crypto-shredding) and leaves a tombstone, so no key
-    /// is created for them again. Returns whether a key existed.
+    /// is created for them again; the names the subject holds ([`KeyStore::claim_name`]) go
+    /// in the same step. Returns whether a key existed.
     async fn delete(&self, subject: &str) -> Result<bool>;
+
+    /// The subject that holds `name`, if any. Names are personal data (a digest of a person's
+    /// login name): they live here, beside the keys, so that erasure removes them.
+    async fn name_owner(&self, name: &str) -> Result<Option<String>>;
+
+    /// Gives `name` to `subject` unless another subject holds it, and returns the holder
+    /// (`subject` when the claim is new). One atomic step for every handle on the store.
+    async fn claim_name(&self, name: &str, subject: &str) -> Result<String>;
 }

@@ -460,3 +460,13 @@ async fn the_key_store_erasure_is_final_across_processes() {
     let b = Arc::new(PostgresKeyStore::connect(&url).await.expect("second handle, as another process"));
     canyu_eventstore::conformance::key_store_erasure_is_final(a, b).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_store_names_are_claimed_once_and_erased_across_processes() {
+    use canyu_eventstore::postgres::PostgresKeyStore;
+    let Some(url) = server_url() else { return };
+    let url = in_schema(&url, &fresh_schema(&url).await);
+    let a = Arc::new(PostgresKeyStore::connect(&url).await.expect("key store"));
+    let b = Arc::new(PostgresKeyStore::connect(&url).await.expect("second handle, as another process"));
+    canyu_eventstore::conformance::key_store_names_are_claimed_once_and_erased(a, b).await;
+}

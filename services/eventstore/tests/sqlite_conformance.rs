@@ -222,3 +222,11 @@ async fn key_store_erasure_is_final_across_two_handles() {
     let b = Arc::new(SqliteKeyStore::open(dir.path().join("keys.db")).expect("open keys again, as another process"));
     canyu_eventstore::conformance::key_store_erasure_is_final(a, b).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_store_names_are_claimed_once_and_erased_across_two_handles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = Arc::new(SqliteKeyStore::open(dir.path().join("keys.db")).expect("open keys"));
+    let b = Arc::new(SqliteKeyStore::open(dir.path().join("keys.db")).expect("open keys again, as another process"));
+    canyu_eventstore::conformance::key_store_names_are_claimed_once_and_erased(a, b).await;
+}

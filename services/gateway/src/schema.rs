@@ -92,7 +92,7 @@ impl QueryRoot {
         let s = services(ctx)?;
         canyu_app::policy::admin(ctx.data::<Auth>()?.0.as_ref()).gql()?;
         let Ok(username) = canyu_domain::values::username(&username) else { return Ok(None) };
-        let id = canyu_app::account_id_for(&username);
+        let Some(id) = s.app.account_id_of(&username).await.gql()? else { return Ok(None) };
         Ok(s.projections.read(|m| m.accounts.get(&id).cloned()).map(Account))
     }
 

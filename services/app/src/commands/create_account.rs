@@ -9,7 +9,7 @@ use canyu_domain::{Aggregate, DomainError, Event};
 use serde::Serialize;
 
 use crate::command::{Access, Command, Now, Prepared};
-use crate::{App, AppError, AppResult, Credential, Principal, account_id_for, auth, purpose, streams};
+use crate::{App, AppError, AppResult, Credential, Principal, auth, purpose, streams};
 
 /// Creates an account. Never fingerprinted: it has no caller to scope a key to, and its input
 /// is personal data.
@@ -57,11 +57,20 @@ impl Command for CreateAccount {
                 return Err(AppError::from(DomainError::invalid("displayName", "is the display name of a staff member")));
             }
         }
-        let account_id = account_id_for(&username);
-        let stream = streams::account(&account_id);
-        if app.account_state(&account_id).await?.exists {
+        if app.account_id_of(&username).await?.is_some() {
             return Err(AppError::from(DomainError::UsernameTaken));
         }
+        // A random id: nothing about the person can be read from it, the stream's name or a
+        // token. The name index (in the key store, erased with the key) is claimed first:
+        // of two registrations of one name, one holds it. A holder whose account was never
+        // written (a crash between claim and append) is completed by this registration; two
+        // doing so at once meet on the stream and one is told the name is taken.
+        let fresh = app.new_id();
+        let account_id = app.vault.claim_name(&username, &fresh).await?;
+        if account_id != fresh && app.account_state(&account_id).await?.exists {
+            return Err(AppError::from(DomainError::UsernameTaken));
+        }
+        let stream = streams::account(&account_id);
         let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
         let credential = app.vault.seal(&account_id, purpose::CREDENTIAL, &Credential { username, password_hash: hash }).await?;
         Ok(Prepared { stream, facts: NewAccount { account_id, display_name, credential } })

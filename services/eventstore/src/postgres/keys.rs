@@ -23,7 +23,9 @@ impl PostgresKeyStore {
             .batch_execute(
                 // A row whose key is NULL is an erased subject's tombstone.
                 "CREATE TABLE IF NOT EXISTS canyu_subject_keys (subject text PRIMARY KEY, key bytea NOT NULL CHECK (length(key) = 32));
-                 ALTER TABLE canyu_subject_keys ALTER COLUMN key DROP NOT NULL;",
+                 ALTER TABLE canyu_subject_keys ALTER COLUMN key DROP NOT NULL;
+                 CREATE TABLE IF NOT EXISTS canyu_subject_names (name text PRIMARY KEY, subject text NOT NULL);
+                 CREATE INDEX IF NOT EXISTS canyu_subject_names_by_subject ON canyu_subject_names (subject);",
             )
             .await
             .map_err(db_err)?;
@@ -75,11 +77,12 @@ impl KeyStore for PostgresKeyStore {
         let subject = subject.to_owned();
         self.pool
             .run(async move |c| {
-                // Replace the key with the tombstone in one statement; the CTE sees the row
-                // as it was before.
+                // Replace the key with the tombstone and drop the subject's names in one
+                // statement; the CTE sees the key row as it was before.
                 let row = c
                     .query_one(
-                        "WITH prev AS (SELECT key FROM canyu_subject_keys WHERE subject = $1)
+                        "WITH prev AS (SELECT key FROM canyu_subject_keys WHERE subject = $1),
+                              names AS (DELETE FROM canyu_subject_names WHERE subject = $1)
                          INSERT INTO canyu_subject_keys (subject, key) VALUES ($1, NULL)
                          ON CONFLICT (subject) DO UPDATE SET key = NULL
                          RETURNING (SELECT key IS NOT NULL FROM prev)",
@@ -88,6 +91,33 @@ impl KeyStore for PostgresKeyStore {
                     .await
                     .map_err(db_err)?;
                 Ok(row.get::<_, Option<bool>>(0).unwrap_or(false))
+            })
+            .await
+    }
+
+    async fn name_owner(&self, name: &str) -> Result<Option<String>> {
+        let name = name.to_owned();
+        self.pool
+            .run(async move |c| {
+                let row = c.query_opt("SELECT subject FROM canyu_subject_names WHERE name = $1", &[&name]).await.map_err(db_err)?;
+                Ok(row.map(|r| r.get::<_, String>(0)))
+            })
+            .await
+    }
+
+    async fn claim_name(&self, name: &str, subject: &str) -> Result<String> {
+        let (name, subject) = (name.to_owned(), subject.to_owned());
+        self.pool
+            .run(async move |c| {
+                // Concurrent claimers race on the primary key; everyone reads the winner.
+                c.execute(
+                    "INSERT INTO canyu_subject_names (name, subject) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                    &[&name, &subject],
+                )
+                .await
+                .map_err(db_err)?;
+                let row = c.query_one("SELECT subject FROM canyu_subject_names WHERE name = $1", &[&name]).await.map_err(db_err)?;
+                Ok(row.get::<_, String>(0))
             })
             .await
     }

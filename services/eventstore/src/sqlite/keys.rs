@@ -102,13 +102,45 @@ impl KeyStore for SqliteKeyStore {
             tx.prepare_cached("INSERT OR IGNORE INTO erased_subjects (subject) VALUES (?1)")
                 .and_then(|mut s| s.execute([&subject]))
                 .map_err(db_err)?;
+            let names = tx
+                .prepare_cached("DELETE FROM subject_names WHERE subject = ?1")
+                .and_then(|mut s| s.execute([&subject]))
+                .map_err(db_err)?;
             tx.commit().map_err(db_err)?;
-            if deleted > 0 {
+            if deleted > 0 || names > 0 {
                 // Copy the change into the main file and empty the WAL, which still holds the
                 // key's bytes in the frames that inserted it.
                 keys.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(db_err)?;
             }
             Ok(deleted > 0)
+        })
+        .await
+    }
+
+    async fn name_owner(&self, name: &str) -> Result<Option<String>> {
+        let name = name.to_owned();
+        self.with_keys(move |keys| {
+            keys.conn
+                .prepare_cached("SELECT subject FROM subject_names WHERE name = ?1")
+                .and_then(|mut s| s.query_row([&name], |r| r.get(0)).optional())
+                .map_err(db_err)
+        })
+        .await
+    }
+
+    async fn claim_name(&self, name: &str, subject: &str) -> Result<String> {
+        let (name, subject) = (name.to_owned(), subject.to_owned());
+        self.with_keys(move |keys| {
+            let tx = keys.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_err)?;
+            tx.prepare_cached("INSERT OR IGNORE INTO subject_names (name, subject) VALUES (?1, ?2)")
+                .and_then(|mut s| s.execute([&name, &subject]))
+                .map_err(db_err)?;
+            let holder: String = tx
+                .prepare_cached("SELECT subject FROM subject_names WHERE name = ?1")
+                .and_then(|mut s| s.query_row([&name], |r| r.get(0)))
+                .map_err(db_err)?;
+            tx.commit().map_err(db_err)?;
+            Ok(holder)
         })
         .await
     }

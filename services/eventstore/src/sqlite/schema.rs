@@ -35,6 +35,12 @@ const KEY_MIGRATIONS: &[&str] = &[
         subject   TEXT    PRIMARY KEY,
         erased_at INTEGER NOT NULL DEFAULT (unixepoch())
     ) STRICT;",
+    // Names (digests of login names) and the subject holding each: removed on erasure.
+    "CREATE TABLE subject_names (
+        name    TEXT PRIMARY KEY,
+        subject TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX subject_names_by_subject ON subject_names (subject);",
 ];
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
