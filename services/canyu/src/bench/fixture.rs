@@ -106,7 +106,12 @@ pub async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxEr
     platform.projections.wait_for(last, Duration::from_secs(10)).await;
     // Rate limits on, but far above the load, so their cost is measured without refusals.
     let fast = canyu_gateway::server::limits::Rate { per_second: 1e9, burst: 1e9 };
-    let limits = canyu_gateway::server::Limits { per_client: Some(fast), per_account: Some(fast), ..Default::default() };
+    let limits = canyu_gateway::server::Limits {
+        per_client: Some(fast),
+        per_account: Some(fast),
+        query_points_per_client: Some(fast),
+        ..Default::default()
+    };
     let router = canyu_gateway::server::router_with(services, None, limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/graphql", listener.local_addr()?);
