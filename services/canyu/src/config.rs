@@ -82,6 +82,14 @@ pub struct Settings {
     /// the way to start on a log that failed verification, to let people read it while the
     /// operator restores it. Every mutation answers `READ_ONLY`.
     pub read_only: bool,
+    /// The transparency log's origin line and key name (C2SP tlog-checkpoint), e.g.
+    /// `canyu.tengzhou.gov.cn/log/v1`. A new origin is a new log: see docs/adr/0016.
+    pub log_origin: String,
+    /// The log's private signing key (`PRIVATE+KEY+<origin>+…`, from `canyu log keygen`);
+    /// default: `log.key` in the data directory, made at first start.
+    pub log_key: Option<Secret>,
+    /// Verifier keys of the witnesses whose cosignatures the log accepts, comma-separated.
+    pub log_witnesses: String,
 }
 
 impl Default for Settings {
@@ -102,6 +110,9 @@ impl Default for Settings {
             store_timeout_ms: 10_000,
             time_zone: "Asia/Shanghai".into(),
             read_only: false,
+            log_origin: "canyu.local/log".into(),
+            log_key: None,
+            log_witnesses: String::new(),
         }
     }
 }
@@ -110,6 +121,11 @@ impl Settings {
     /// The configured time zone (`UnknownTimeZone` names the setting when it is not an IANA name).
     pub fn time_zone(&self) -> Result<chrono_tz::Tz, UnknownTimeZone> {
         self.time_zone.parse().map_err(|_| UnknownTimeZone(self.time_zone.clone()))
+    }
+
+    /// The witnesses' verifier keys.
+    pub fn witnesses(&self) -> Vec<String> {
+        self.log_witnesses.split(',').map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect()
     }
 
     /// The bound on one call to the event store.

@@ -7,5 +7,6 @@ pub mod claims;
 pub mod config;
 pub mod contracts;
 pub mod export;
+pub mod record;
 pub mod seed;
 pub mod startup;

@@ -79,6 +79,47 @@ enum Command {
     },
     /// Benchmark a running server over HTTP (see docs/benchmarks.md).
     Bench(canyu::bench::BenchArgs),
+    /// The transparency log's keys.
+    Log {
+        #[command(subcommand)]
+        command: LogCommand,
+    },
+    /// Export a decision's record with its proofs, and verify such a bundle offline.
+    Record {
+        #[command(subcommand)]
+        command: RecordCommand,
+    },
+    /// Follow a log as a witness: check each new checkpoint's consistency with the last one
+    /// seen, cosign it (C2SP tlog-cosignature) and hand the cosignature back to the log.
+    Witness(canyu::record::WitnessArgs),
+}
+
+#[derive(Subcommand)]
+enum LogCommand {
+    /// Print the log's verifier key (signed-note vkey), to publish and to pin.
+    Key {
+        #[command(flatten)]
+        settings: Overrides,
+    },
+    /// Make a new key and print it (the private key on stdout, the verifier key on stderr):
+    /// a log key for `log_key` (CANYU_LOG_KEY), or with --witness a witness's key.
+    Keygen {
+        /// The key's name: the log's origin, or the witness's name.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        witness: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RecordCommand {
+    /// Write a decision's record bundle: its public events, their leaves, inclusion proofs
+    /// against one signed checkpoint, and that checkpoint.
+    Export(Box<canyu::record::ExportArgs>),
+    /// Check a bundle offline against the pinned verifier key; exit 0 when all holds, else
+    /// name the first thing that fails.
+    Verify(canyu::record::VerifyArgs),
 }
 
 #[derive(Subcommand)]
@@ -143,12 +184,34 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             rebuild(&Platform::connect(&loaded, Arc::new(canyu_app::SystemClock)).await?).await?
         }
         Command::Verify { settings } => {
-            let verified = open(&settings).await?.verify_everything().await?;
+            let p = open(&settings).await?;
+            let verified = p.verify_everything().await?;
             for check in &verified.engine {
                 println!("ok: {check}");
             }
             println!("verified {} events: every stream's hash chain is intact and every event decodes", verified.events);
+            let leaves = p.build_log().await?;
+            let checkpoints = p.log.as_ref().map_or(Ok(0), |l| l.checkpoints().map(|c| c.len()))?;
+            println!("ok: transparency log: {leaves} leaves; the events hash to each of the {checkpoints} signed checkpoints");
         }
+        Command::Log { command: LogCommand::Key { settings } } => {
+            let loaded = Settings::load(&settings)?;
+            std::fs::create_dir_all(&loaded.data_dir)?;
+            let key = startup::log_key(loaded.log_key.as_ref(), &loaded.log_origin, &loaded.data_dir)?;
+            println!("{}", key.vkey());
+        }
+        Command::Log { command: LogCommand::Keygen { name, witness } } => {
+            let key = if witness { canyu_translog::NoteKey::generate_witness(&name)? } else { canyu_translog::NoteKey::generate(&name)? };
+            println!("{}", key.skey());
+            eprintln!("{}", key.vkey());
+        }
+        Command::Record { command: RecordCommand::Export(args) } => canyu::record::export(*args).await?,
+        Command::Record { command: RecordCommand::Verify(args) } => {
+            if !canyu::record::verify(&args)? {
+                return Err("the record did not verify".into());
+            }
+        }
+        Command::Witness(args) => canyu::record::witness(args).await?,
         Command::SeedDemo { settings } => canyu::seed::run(&Settings::load(&settings)?).await?,
         Command::Admin { command: AdminCommand::CreateUser { settings, username, password, display_name, role } } => {
             let p = open(&settings).await?;

@@ -12,6 +12,7 @@ use canyu_eventstore::keys::KeyStore;
 use canyu_eventstore::sqlite::{SqliteEventStore, SqliteKeyStore};
 use canyu_gateway::Services;
 use canyu_projections::Projections;
+use canyu_translog::{NoteKey, TransparencyLog};
 
 use crate::config::{EventStoreKind, ReadModelKind, Secret, Settings};
 
@@ -39,6 +40,9 @@ pub enum StartupError {
     /// A stored event this version cannot read.
     #[error("event at position {position} does not decode: {why}")]
     Undecodable { position: u64, why: String },
+    /// The transparency log's key, checkpoints or tree.
+    #[error("transparency log: {0}")]
+    Log(#[from] canyu_translog::LogError),
 }
 
 /// What `canyu verify` checked.
@@ -62,6 +66,8 @@ pub struct Platform {
     pub append_timings: Arc<canyu_eventstore::timed::AppendTimings>,
     /// The platform's time zone, for the dates people read.
     pub time_zone: chrono_tz::Tz,
+    /// The transparency log, once opened ([`Platform::open_log`]).
+    pub log: Option<Arc<TransparencyLog>>,
 }
 
 /// The concrete store, for backend-specific operations (verification).
@@ -77,6 +83,52 @@ enum Backend {
 pub const EVENTS_FILE: &str = "events.db";
 pub const KEYS_FILE: &str = "keys.db";
 pub const TOKEN_SECRET_FILE: &str = "token.secret";
+/// The transparency log's signed checkpoints.
+pub const LOG_FILE: &str = "log.db";
+/// The transparency log's private key, unless `log_key` is configured.
+pub const LOG_KEY_FILE: &str = "log.key";
+
+/// The log's signing key: the configured one, else the data directory's (made at first start
+/// for `origin`). A key named otherwise than the configured origin is refused: a new origin is
+/// a new log (docs/adr/0016).
+pub fn log_key(configured: Option<&Secret>, origin: &str, dir: &Path) -> Result<NoteKey, StartupError> {
+    let mismatch = |name: &str| {
+        StartupError::Config(format!(
+            "the log key names the origin {name:?} but log_origin (CANYU_LOG_ORIGIN) is {origin:?}: set log_origin to {name:?}, or start a new log (a new origin) with a new key"
+        ))
+    };
+    if let Some(skey) = configured {
+        let key = NoteKey::from_skey(skey.expose())?;
+        if key.name() != origin && origin != Settings::default().log_origin {
+            return Err(mismatch(key.name()));
+        }
+        return Ok(key);
+    }
+    let path = dir.join(LOG_KEY_FILE);
+    let err = |e| StartupError::DataDir(path.clone(), e);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let key = NoteKey::from_skey(&text)?;
+            if key.name() != origin {
+                return Err(mismatch(key.name()));
+            }
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = NoteKey::generate(origin)?;
+            let tmp = dir.join(format!("{LOG_KEY_FILE}.tmp"));
+            std::fs::write(&tmp, format!("{}\n", key.skey())).map_err(err)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600)).map_err(err)?;
+            }
+            std::fs::rename(&tmp, &path).map_err(err)?;
+            Ok(key)
+        }
+        Err(e) => Err(err(e)),
+    }
+}
 
 fn token_secret(configured: Option<&Secret>, dir: &Path) -> Result<Vec<u8>, StartupError> {
     if let Some(s) = configured {
@@ -151,6 +203,7 @@ impl Platform {
             sqlite_keys: None,
             append_timings,
             time_zone: canyu_gateway::render::DEFAULT_TIME_ZONE,
+            log: None,
         })
     }
 
@@ -162,6 +215,7 @@ impl Platform {
         let time_zone = settings.time_zone().map_err(|e| StartupError::Unsupported(e.to_string()))?;
         let mut platform = Self::connect_store(settings, clock).await?;
         platform.time_zone = time_zone;
+        platform.open_log(settings)?;
         Ok(platform)
     }
 
@@ -284,6 +338,44 @@ impl Platform {
         Ok(())
     }
 
+    /// Opens the transparency log of the data directory (its tree empty until
+    /// [`Platform::build_log`]).
+    pub fn open_log(&mut self, settings: &Settings) -> Result<Arc<TransparencyLog>, StartupError> {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| StartupError::DataDir(settings.data_dir.clone(), e))?;
+        let key = log_key(settings.log_key.as_ref(), &settings.log_origin, &settings.data_dir)?;
+        let log = TransparencyLog::open(&settings.data_dir.join(LOG_FILE), key, settings.witnesses())?;
+        self.log = Some(log.clone());
+        Ok(log)
+    }
+
+    /// Builds the log's tree from every event and checks it against every checkpoint signed
+    /// before: a log changed after a checkpoint was signed fails here. Returns the leaves.
+    pub async fn build_log(&self) -> Result<u64, StartupError> {
+        let Some(log) = &self.log else { return Ok(0) };
+        log.catch_up(self.store.as_ref()).await?;
+        log.check_checkpoints()?;
+        Ok(log.size())
+    }
+
+    /// Follows the store with the log and signs checkpoints on its cadence, in the background.
+    pub fn spawn_log(&self) {
+        if let Some(log) = &self.log {
+            if let Err(e) = log.sign_checkpoint() {
+                tracing::error!(error = %e, "could not sign a checkpoint");
+            }
+            let (follow, sign) = (log.clone(), log.clone());
+            let store = self.store.clone();
+            tokio::spawn(async move {
+                if let Err(e) = follow.follow(store).await {
+                    tracing::error!(error = %e, "the transparency log stopped following the event store");
+                }
+            });
+            tokio::spawn(async move {
+                let _ = sign.sign_on_cadence().await;
+            });
+        }
+    }
+
     /// Opens with the system clock.
     pub fn open_default(data_dir: &Path) -> Result<Platform, StartupError> {
         Self::open(data_dir, Arc::new(SystemClock))
@@ -308,6 +400,7 @@ impl Platform {
         let mut services = Services::new(self.app.clone(), self.projections.clone(), self.store.clone());
         services.append_timings = Some(self.append_timings.clone());
         services.time_zone = self.time_zone;
+        services.log = self.log.clone();
         services
     }
 }
@@ -328,7 +421,8 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
         ReadModelKind::Memory => {
             // The checks run while the read models are built (two scans side by side); the
             // build notes any event that does not decode.
-            let (checked, built) = tokio::join!(platform.check_at_start(), platform.catch_up(|_, _| {}));
+            let (checked, built, logged) = tokio::join!(platform.check_at_start(), platform.catch_up(|_, _| {}), platform.build_log());
+            let checked = checked.and(logged.map(|_| ()));
             let n = built?;
             tracing::info!(events = n, ms = started.elapsed().as_millis() as u64, "read models rebuilt from the log");
             let undecodable = platform.projections.read(|m| m.undecodable.clone().map(|(p, why)| (p, why, m.undecodable_count)));
@@ -341,8 +435,8 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
             (platform.services(), failed)
         }
         ReadModelKind::Redis => {
-            let (checked, decoded) = tokio::join!(platform.check_at_start(), platform.check_decoding());
-            let failed = checked.and(decoded.map(|_| ())).err().map(|e| e.to_string());
+            let (checked, decoded, logged) = tokio::join!(platform.check_at_start(), platform.check_decoding(), platform.build_log());
+            let failed = checked.and(decoded.map(|_| ())).and(logged.map(|_| ())).err().map(|e| e.to_string());
             (replica_services(&settings, &platform).await?, failed)
         }
     };
@@ -355,6 +449,7 @@ pub async fn serve(settings: Settings) -> Result<(), StartupError> {
         }
         None => {}
     }
+    platform.spawn_log();
     if settings.read_only {
         platform.app.set_read_only();
         tracing::warn!("serving read-only: every change is refused (READ_ONLY)");

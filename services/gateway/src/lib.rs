@@ -41,6 +41,9 @@ pub struct Services {
     pub append_timings: Option<Arc<canyu_eventstore::timed::AppendTimings>>,
     /// The platform's time zone: dates people read are rendered in it (stored times are UTC).
     pub time_zone: chrono_tz::Tz,
+    /// The transparency log (`/log/`, proofs, receipts, record bundles), when the process
+    /// keeps one.
+    pub log: Option<Arc<canyu_translog::TransparencyLog>>,
 }
 
 impl Services {
@@ -53,6 +56,7 @@ impl Services {
             replica_bound: None,
             append_timings: None,
             time_zone: render::DEFAULT_TIME_ZONE,
+            log: None,
         }
     }
 

@@ -24,6 +24,23 @@ fn services<'a>(ctx: &'a Context<'_>) -> Result<&'a Arc<Services>> {
     ctx.data::<Arc<Services>>()
 }
 
+fn transparency_log<'a>(ctx: &'a Context<'_>) -> Result<&'a Arc<canyu_translog::TransparencyLog>> {
+    services(ctx)?.log.as_ref().ok_or_else(|| gql(AppError::NotFound("this server keeps no transparency log".into())))
+}
+
+/// A non-negative decimal string argument (sizes and indexes exceed GraphQL's 32-bit Int).
+fn decimal(field: &str, value: &str) -> Result<u64> {
+    if value.is_empty() || value.len() > 20 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(gql(AppError::invalid(field, "must be a non-negative decimal number")));
+    }
+    value.parse().map_err(|_| gql(AppError::invalid(field, "is out of range")))
+}
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// The `Idempotency-Key` header of the request, if any (applies to its one mutation).
 #[derive(Debug, Clone)]
 pub struct IdempotencyKeyHeader(pub String);
@@ -80,6 +97,63 @@ pub struct QueryRoot;
 
 #[Object]
 impl QueryRoot {
+    /// The transparency log's newest signed checkpoint (also at `/log/checkpoint`).
+    async fn log_checkpoint(&self, ctx: &Context<'_>) -> Result<Option<LogCheckpoint>> {
+        let s = services(ctx)?;
+        Ok(s.log.as_ref().and_then(|l| l.latest_checkpoint()).map(|cp| LogCheckpoint {
+            origin: s.log.as_ref().map(|l| l.origin().to_owned()).unwrap_or_default(),
+            tree_size: cp.size.to_string(),
+            root_hash: b64(&cp.root),
+            note: cp.note,
+            signed_at: cp.signed_at,
+        }))
+    }
+
+    /// The inclusion proof of leaf `leafIndex` in the tree of `treeSize` leaves (decimal
+    /// strings); ask it at the size of a checkpoint you hold, not the current one.
+    async fn inclusion_proof(&self, ctx: &Context<'_>, leaf_index: String, tree_size: String) -> Result<InclusionProof> {
+        let log = transparency_log(ctx)?;
+        let index = decimal("leafIndex", &leaf_index)?;
+        let size = decimal("treeSize", &tree_size)?;
+        if size > log.size() {
+            return Err(gql(AppError::invalid("treeSize", format!("the log has {} leaves", log.size()))));
+        }
+        if index >= size {
+            return Err(gql(AppError::invalid("leafIndex", format!("a tree of {size} leaves has no leaf {index}"))));
+        }
+        let hashes = log.inclusion_proof(index, size).map_err(|e| gql(AppError::invalid("treeSize", e.to_string())))?;
+        let leaf = log.leaf_hash(index).ok_or_else(|| gql(AppError::invalid("leafIndex", "no such leaf")))?;
+        let root = log.root(size).map_err(|e| gql(AppError::invalid("treeSize", e.to_string())))?;
+        let checkpoint = log
+            .checkpoint_at_most(size)
+            .map_err(|e| gql(AppError::unavailable("transparency log", e)))?
+            .filter(|c| c.size == size)
+            .map(|c| c.note);
+        Ok(InclusionProof {
+            leaf_index,
+            tree_size,
+            leaf_hash: b64(&leaf),
+            root_hash: b64(&root),
+            hashes: hashes.iter().map(|h| b64(h)).collect(),
+            checkpoint,
+        })
+    }
+
+    /// The consistency proof from the tree of `from` leaves to the tree of `to` leaves
+    /// (decimal strings): that the larger extends the smaller, nothing rewritten.
+    async fn consistency_proof(&self, ctx: &Context<'_>, from: String, to: String) -> Result<ConsistencyProof> {
+        let log = transparency_log(ctx)?;
+        let (a, b) = (decimal("from", &from)?, decimal("to", &to)?);
+        if b > log.size() {
+            return Err(gql(AppError::invalid("to", format!("the log has {} leaves", log.size()))));
+        }
+        if a > b {
+            return Err(gql(AppError::invalid("from", "from is larger than to")));
+        }
+        let hashes = log.consistency_proof(a, b).map_err(|e| gql(AppError::invalid("to", e.to_string())))?;
+        Ok(ConsistencyProof { from, to, hashes: hashes.iter().map(|h| b64(h)).collect() })
+    }
+
     /// The signed-in account, or null.
     async fn me(&self, ctx: &Context<'_>) -> Result<Option<Account>> {
         let s = services(ctx)?;

@@ -26,6 +26,7 @@ pub mod client;
 pub mod cost;
 pub mod http;
 pub mod limits;
+pub mod log;
 #[cfg(feature = "redis")]
 pub mod redis_limits;
 pub mod ws;
@@ -75,7 +76,8 @@ pub fn router_with(services: Arc<Services>, static_dir: Option<PathBuf>, limits:
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .with_state(state);
+        .with_state(state.clone())
+        .merge(log::routes(state.services.clone()));
     let mut app = match static_dir.filter(|d| d.join("index.html").is_file()) {
         Some(dir) => {
             // Precompressed copies (`.br`, `.gz`, written by the frontend build) are sent to

@@ -530,6 +530,50 @@ impl HistoryEntry {
     async fn subject_id(&self) -> Option<ID> {
         self.0.subject_id.as_ref().map(|s| ID(s.to_string()))
     }
+    /// The entry's leaf in the transparency log (`/log/`), as a decimal string: ask
+    /// `inclusionProof` with it. Null until the log has taken the event in.
+    async fn leaf_index(&self, ctx: &Context<'_>) -> Option<String> {
+        let log = ctx.data::<Arc<Services>>().ok()?.log.as_ref()?;
+        log.leaf_index(self.0.position).map(|i| i.to_string())
+    }
+}
+
+/// The newest signed checkpoint of the transparency log (C2SP tlog-checkpoint).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct LogCheckpoint {
+    /// The log's origin line (also the name of its key).
+    pub origin: String,
+    /// Leaves in the tree, as a decimal string.
+    pub tree_size: String,
+    /// Root hash, base64.
+    pub root_hash: String,
+    /// The signed note, with any witnesses' cosignatures: verify it with the log's key.
+    pub note: String,
+    pub signed_at: DateTime<Utc>,
+}
+
+/// RFC 9162 inclusion proof of one leaf in the tree of `treeSize` leaves.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct InclusionProof {
+    pub leaf_index: String,
+    pub tree_size: String,
+    /// The leaf's hash (`SHA-256(0x00 ‖ leaf)`), base64.
+    pub leaf_hash: String,
+    /// The root of the tree of `treeSize` leaves, base64.
+    pub root_hash: String,
+    /// The audit path, base64 hashes, leaf to root.
+    pub hashes: Vec<String>,
+    /// The signed checkpoint of exactly `treeSize` leaves, when one was signed.
+    pub checkpoint: Option<String>,
+}
+
+/// RFC 9162 consistency proof between two tree sizes.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ConsistencyProof {
+    pub from: String,
+    pub to: String,
+    /// Base64 hashes.
+    pub hashes: Vec<String>,
 }
 
 impl From<proj::HistoryEntry> for HistoryEntry {

@@ -440,3 +440,22 @@ mod tests {
         assert_eq!(first.items.iter().map(|(_, v)| *v).collect::<Vec<_>>(), [0, 1, 2]);
     }
 }
+
+/// What a record bundle withholds (shows by its leaf alone): the positions of comments since
+/// hidden, and whatever the erased accounts wrote (`erased`: their ids).
+#[derive(Debug, Clone, Default)]
+pub struct Withheld {
+    pub positions: HashSet<u64>,
+    pub erased: HashSet<String>,
+}
+
+/// [`Withheld`] for one decision's record.
+pub fn withheld(m: &ReadModel, decision_id: &str) -> Withheld {
+    let all = m.histories.get(decision_id).map(Vec::as_slice).unwrap_or(&[]);
+    let positions = all
+        .iter()
+        .filter(|e| e.subject_id.as_deref().and_then(|id| m.comment(id)).is_some_and(|c| c.hidden_at.is_some()))
+        .map(|e| e.position)
+        .collect();
+    Withheld { positions, erased: m.erased_accounts.keys().cloned().collect() }
+}
