@@ -483,3 +483,44 @@ fn leaves_hold_no_personal_data() {
     assert_eq!(canyu_translog::leaf::leaf_stream("decision-0f1e2d"), "decision-0f1e2d");
     let _: Value = serde_json::from_str(&public).expect("the public text is JSON");
 }
+
+#[tokio::test]
+async fn a_comment_comes_with_a_signed_receipt_that_the_log_honours() {
+    let w = world(&[]).await;
+    let s = &w.s;
+    let (_, resident) = s.register("resident2", "居民乙").await;
+    let q = "mutation($c: ID!) { submitComment(input: {consultationId: $c, body: \"请公开测算依据\"}) { position receipt { leafIndex leafHash acceptedAt includeBy note } } }";
+    let r = s.ok(Some(&resident), q, json!({"c": w.f.consultation})).await["submitComment"].clone();
+    let receipt = &r["receipt"];
+    let position: u64 = r["position"].as_str().unwrap().parse().unwrap();
+    assert_eq!(receipt["leafIndex"].as_str().unwrap().parse::<u64>().unwrap() + 1, position);
+    let vkey = vkey(s).await;
+    let opened = canyu_translog::note::open_receipt(receipt["note"].as_str().unwrap(), &vkey).unwrap();
+    assert_eq!(B64.encode(opened.leaf_hash), receipt["leafHash"].as_str().unwrap());
+    let accepted = chrono::DateTime::parse_from_rfc3339(receipt["acceptedAt"].as_str().unwrap()).unwrap();
+    let by = chrono::DateTime::parse_from_rfc3339(receipt["includeBy"].as_str().unwrap()).unwrap();
+    assert!(by > accepted && by - accepted <= chrono::Duration::seconds(11), "{accepted} → {by}");
+    // A sign-up has one too.
+    let sign = "mutation($h: ID!) { signUpForHearing(input: {hearingId: $h, fullName: \"赵六\", phone: \"13600000000\", stakeholderGroup: \"城区居民\"}) { receipt { leafIndex } } }";
+    let signed = s.ok(Some(&resident), sign, json!({"h": w.f.hearing})).await;
+    assert!(signed["signUpForHearing"]["receipt"]["leafIndex"].is_string(), "{signed}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("receipt");
+    std::fs::write(&file, receipt["note"].as_str().unwrap()).unwrap();
+    checkpoint_at_head(s).await;
+    let check = |file: &Path| {
+        let out = canyu().args(["record", "receipt"]).arg(file).args(["--vkey", &vkey, "--url", &s.url]).output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+    };
+    let (ok, out) = check(&file);
+    assert!(ok, "{out}");
+    assert!(out.contains("honoured"), "{out}");
+    // A receipt whose text was changed no longer opens.
+    let forged =
+        receipt["note"].as_str().unwrap().replacen(&format!("\n{}\n", opened.leaf_index), &format!("\n{}\n", opened.leaf_index - 1), 1);
+    let forged_file = dir.path().join("forged");
+    std::fs::write(&forged_file, forged).unwrap();
+    let (ok, out) = check(&forged_file);
+    assert!(!ok, "{out}");
+}

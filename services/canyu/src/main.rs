@@ -120,6 +120,9 @@ enum RecordCommand {
     /// Check a bundle offline against the pinned verifier key; exit 0 when all holds, else
     /// name the first thing that fails.
     Verify(canyu::record::VerifyArgs),
+    /// Check a receipt (from `submitComment` or `signUpForHearing`): exit 0 when the log's
+    /// signed checkpoint provably contains it, 1 when the promise was broken or is pending.
+    Receipt(canyu::record::ReceiptArgs),
 }
 
 #[derive(Subcommand)]
@@ -211,6 +214,19 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 return Err("the record did not verify".into());
             }
         }
+        Command::Record { command: RecordCommand::Receipt(args) } => match canyu::record::check_receipt(&args).await? {
+            canyu::record::ReceiptOutcome::Honoured { size } => {
+                println!("ok: the receipt is honoured: its leaf is in the log's signed checkpoint of {size} leaves");
+            }
+            canyu::record::ReceiptOutcome::Pending { include_by } => {
+                println!("PENDING: not in a checkpoint yet; the log promised it by {include_by}");
+                return Err("the receipt is not honoured yet".into());
+            }
+            canyu::record::ReceiptOutcome::Broken(why) => {
+                println!("FAILED: {why}. Keep the receipt: it is signed evidence of the promise.");
+                return Err("the receipt was not honoured".into());
+            }
+        },
         Command::Witness(args) => canyu::record::witness(args).await?,
         Command::SeedDemo { settings } => canyu::seed::run(&Settings::load(&settings)?).await?,
         Command::Admin { command: AdminCommand::CreateUser { settings, username, password, display_name, role } } => {

@@ -48,6 +48,18 @@ pub struct VerifyArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ReceiptArgs {
+    /// The receipt's signed note (a file), as a mutation returned it (`receipt { note }`).
+    pub file: PathBuf,
+    /// The log's verifier key, as published (or a file holding it).
+    #[arg(long)]
+    pub vkey: String,
+    /// The log's base URL (e.g. http://127.0.0.1:8080).
+    #[arg(long)]
+    pub url: String,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct WitnessArgs {
     /// The log's base URL (e.g. http://127.0.0.1:8080).
     #[arg(long)]
@@ -159,6 +171,62 @@ pub fn verify(args: &VerifyArgs) -> Result<bool, BoxError> {
             println!("FAILED: {failure}");
             Ok(false)
         }
+    }
+}
+
+/// What became of a receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiptOutcome {
+    /// The leaf is in the log's signed checkpoint, proved.
+    Honoured { size: u64 },
+    /// Not in a checkpoint yet, and the promised time has not passed.
+    Pending { include_by: String },
+    /// The promise was broken: the receipt is the evidence.
+    Broken(String),
+}
+
+/// Checks a receipt against the log: its signature with the pinned key, then the inclusion of
+/// the receipted leaf hash (not what the server says the leaf is) in the signed checkpoint.
+pub async fn check_receipt(args: &ReceiptArgs) -> Result<ReceiptOutcome, BoxError> {
+    let vkey = key_arg(&args.vkey)?;
+    let receipt = canyu_translog::note::open_receipt(&std::fs::read_to_string(&args.file)?, &vkey)?;
+    let base = args.url.trim_end_matches('/');
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
+    let note = client.get(format!("{base}/log/checkpoint")).send().await?.error_for_status()?.text().await?;
+    let cp = open_checkpoint(&note, &vkey, &[])?;
+    let deadline = chrono::DateTime::parse_from_rfc3339(&receipt.include_by)?;
+    if cp.size <= receipt.leaf_index {
+        if chrono::Utc::now() > deadline {
+            return Ok(ReceiptOutcome::Broken(format!(
+                "leaf {} was promised in a checkpoint by {}, but the log's checkpoint has {} leaves",
+                receipt.leaf_index, receipt.include_by, cp.size
+            )));
+        }
+        return Ok(ReceiptOutcome::Pending { include_by: receipt.include_by });
+    }
+    let query = serde_json::json!({
+        "query": "query($i: String!, $n: String!) { inclusionProof(leafIndex: $i, treeSize: $n) { hashes } }",
+        "variables": { "i": receipt.leaf_index.to_string(), "n": cp.size.to_string() },
+    });
+    let answer: serde_json::Value =
+        client.post(format!("{base}/graphql")).header("accept", "application/json").json(&query).send().await?.json().await?;
+    let proof: Vec<[u8; 32]> = answer["data"]["inclusionProof"]["hashes"]
+        .as_array()
+        .ok_or_else(|| format!("no inclusion proof: {answer}"))?
+        .iter()
+        .map(|h| {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD.decode(h.as_str().unwrap_or_default())?;
+            <[u8; 32]>::try_from(bytes).map_err(|_| BoxError::from("a proof hash is not 32 bytes"))
+        })
+        .collect::<Result<_, _>>()?;
+    if canyu_translog::bundle::check_inclusion(&proof, cp.size, &cp.root, receipt.leaf_index, &receipt.leaf_hash) {
+        Ok(ReceiptOutcome::Honoured { size: cp.size })
+    } else {
+        Ok(ReceiptOutcome::Broken(format!(
+            "the log's signed checkpoint of {} leaves does not contain the receipted leaf {} with the receipted hash",
+            cp.size, receipt.leaf_index
+        )))
     }
 }
 

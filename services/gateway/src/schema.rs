@@ -274,6 +274,36 @@ macro_rules! payload {
             pub $field: $ty,
         }
     };
+    ($name:ident, $field:ident : $ty:ty, receipt) => {
+        #[derive(SimpleObject)]
+        pub struct $name {
+            /// Global position of the mutation's last event, as a decimal string.
+            pub position: String,
+            pub $field: $ty,
+            /// The transparency log's signed receipt for what a resident wrote: keep it, and
+            /// check later that the log kept its promise (null when the mutation wrote no
+            /// resident's input, or the server keeps no log).
+            pub receipt: Option<Receipt>,
+        }
+    };
+}
+
+/// The log's receipt for the event at `position`, once the log has taken it in.
+async fn receipt(s: &Services, position: u64) -> Option<Receipt> {
+    let log = s.log.as_ref()?;
+    match log.receipt(position, Duration::from_secs(2)).await {
+        Ok((r, note)) => Some(Receipt {
+            leaf_index: r.leaf_index.to_string(),
+            leaf_hash: b64(&r.leaf_hash),
+            accepted_at: DateTime::parse_from_rfc3339(&r.accepted_at).ok()?.to_utc(),
+            include_by: DateTime::parse_from_rfc3339(&r.include_by).ok()?.to_utc(),
+            note,
+        }),
+        Err(e) => {
+            tracing::warn!(position, error = %e, "no receipt for a resident's write");
+            None
+        }
+    }
 }
 
 payload!(UnitPayload, unit: Unit);
@@ -281,9 +311,9 @@ payload!(AccountPayload, account: Account);
 payload!(CataloguePayload, catalogue: Catalogue);
 payload!(DecisionPayload, decision: Decision);
 payload!(ConsultationPayload, consultation: Consultation);
-payload!(CommentPayload, comment: Comment);
+payload!(CommentPayload, comment: Comment, receipt);
 payload!(HearingPayload, hearing: Hearing);
-payload!(HearingSignupPayload, signup: HearingSignup);
+payload!(HearingSignupPayload, signup: HearingSignup, receipt);
 payload!(OpinionPayload, opinion: Opinion);
 
 /// A signed-in session.
@@ -330,11 +360,13 @@ impl MutationRoot {
         })
     }
 
-    async fn signup_payload(s: &Services, w: Written, hearing_id: &str) -> Result<HearingSignupPayload> {
+    async fn signup_payload(s: &Services, w: Written, hearing_id: &str, with_receipt: bool) -> Result<HearingSignupPayload> {
         let position = settle(s, &w).await?;
+        let receipt = if with_receipt { receipt(s, w.position).await } else { None };
         let view = s.projections.read(|m| m.hearings.get(hearing_id).and_then(|h| h.signups.iter().find(|x| x.id == w.id).cloned()));
         Ok(HearingSignupPayload {
             position,
+            receipt,
             signup: HearingSignup(view.ok_or_else(|| gql(AppError::NotFound("sign-up not found".into())))?),
         })
     }
@@ -516,7 +548,7 @@ impl MutationRoot {
         let w = s.app.execute(&m, cmd).await.gql()?;
         let position = settle(s, &w).await?;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
-        Ok(CommentPayload { position, comment: Comment::live(c) })
+        Ok(CommentPayload { position, comment: Comment::live(c), receipt: receipt(s, w.position).await })
     }
 
     /// Hides a comment with a reason; it stays in the history without its body (unit staff).
@@ -526,7 +558,7 @@ impl MutationRoot {
         let w = s.app.execute(&m, commands::HideComment { comment_id: input.comment_id.0, reason: parse(&input.reason)? }).await.gql()?;
         let position = settle(s, &w).await?;
         let c = s.projections.read(|m| m.comment(&w.id).cloned()).ok_or_else(|| gql(AppError::NotFound("comment not found".into())))?;
-        Ok(CommentPayload { position, comment: Comment::live(c) })
+        Ok(CommentPayload { position, comment: Comment::live(c), receipt: None })
     }
 
     /// Schedules a hearing; its selection rules are public from now on (unit staff).
@@ -563,7 +595,7 @@ impl MutationRoot {
             statement: parse(&input.statement)?,
         };
         let w = s.app.execute(&m, cmd).await.gql()?;
-        Self::signup_payload(s, w, input.hearing_id.as_str()).await
+        Self::signup_payload(s, w, input.hearing_id.as_str(), true).await
     }
 
     /// Withdraws one's own sign-up; a freed seat goes to the first on the waitlist.
@@ -573,7 +605,7 @@ impl MutationRoot {
         // The sign-up is looked up first: another id under a used key names nothing (NOT_FOUND).
         let hearing_id = s.app.hearing_of_signup(input.signup_id.as_str()).await.gql()?;
         let w = s.app.execute(&m, commands::WithdrawHearingSignup { signup_id: input.signup_id.0 }).await.gql()?;
-        Self::signup_payload(s, w, &hearing_id).await
+        Self::signup_payload(s, w, &hearing_id, false).await
     }
 
     /// Runs the lottery after the sign-up deadline, from a published seed (unit staff).

@@ -552,6 +552,20 @@ pub struct LogCheckpoint {
     pub signed_at: DateTime<Utc>,
 }
 
+/// The transparency log's receipt for a resident's write: a signed promise that the leaf will
+/// be in a checkpoint by `includeBy`.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Receipt {
+    /// The leaf's index, as a decimal string: ask `inclusionProof` with it.
+    pub leaf_index: String,
+    /// The leaf's hash, base64.
+    pub leaf_hash: String,
+    pub accepted_at: DateTime<Utc>,
+    pub include_by: DateTime<Utc>,
+    /// The signed note (C2SP signed-note) saying all of the above: keep it.
+    pub note: String,
+}
+
 /// RFC 9162 inclusion proof of one leaf in the tree of `treeSize` leaves.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct InclusionProof {
