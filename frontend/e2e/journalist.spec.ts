@@ -85,3 +85,24 @@ test('each history entry has a permanent link, a comment has its own', async ({ 
   await expect(comment).toBeVisible()
   await expect(comment.getByTestId('comment-link')).toHaveAttribute('href', `#comment-${commentId}`)
 })
+
+test('the record is verified in the page against the pinned key, and a wrong key fails', async ({ page, request, offHost }) => {
+  void offHost
+  const parking = await decisionId(request, '停车设施')
+  // The download is the bundle itself.
+  const bundle = await (await request.get(`/record/${parking}.json`)).json()
+  expect(bundle.format).toBe('canyu-record-bundle/v1')
+  expect(bundle.entries.length).toBeGreaterThan(20)
+  await page.goto(`/decisions/${parking}#verify`)
+  const box = page.getByTestId('record-verify')
+  await expect(box.getByLabel('日志验证公钥')).toHaveValue(/^canyu\.local\/log\+[0-9a-f]{8}\+/)
+  await box.getByTestId('verify-run').click()
+  await expect(box.getByTestId('verify-result')).toContainText(`已验证：${bundle.entries.length} 条记录`)
+  await expect(box.getByTestId('verify-checkpoint')).toContainText('canyu.local/log')
+  await expect(box.getByTestId('verify-witnesses')).toContainText('暂无见证方联署')
+  // Another key (valid, but not the log's): the page refuses the checkpoint.
+  const key = await box.getByLabel('日志验证公钥').inputValue()
+  await box.getByLabel('日志验证公钥').fill(key.replace(/\+[0-9a-f]{8}\+/, '+00000000+'))
+  await box.getByTestId('verify-run').click()
+  await expect(box.getByTestId('verify-result')).toContainText('验证失败')
+})

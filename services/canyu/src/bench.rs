@@ -49,6 +49,14 @@ pub enum Scenario {
     /// Mixed reads and writes at a fraction of the measured maximum, for minutes: latency per
     /// minute, errors, resident memory at start and end (see docs/benchmarks.md).
     Soak(soak::SoakArgs),
+    /// Build the transparency log's tree from a data directory's events (time and rate), then
+    /// time inclusion and consistency proofs against the whole tree.
+    Log {
+        #[arg(long)]
+        data_dir: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        proofs: u64,
+    },
     /// Fill a data directory with one decision and N comments (for `canyu rebuild`).
     Fill {
         #[arg(long)]
@@ -69,7 +77,50 @@ pub async fn run(args: BenchArgs) -> Result<(), BoxError> {
         Scenario::Decision { clients, seconds, scaled } => http(clients, seconds, false, scaled).await,
         Scenario::Soak(args) => soak::run(args).await,
         Scenario::Fill { data_dir, comments } => fill(&data_dir, comments).await,
+        Scenario::Log { data_dir, proofs } => log(&data_dir, proofs).await,
     }
+}
+
+async fn log(data_dir: &std::path::Path, proofs: u64) -> Result<(), BoxError> {
+    let mut platform = Platform::open_default(data_dir)?;
+    let settings = crate::config::Settings { data_dir: data_dir.to_path_buf(), ..Default::default() };
+    let log = platform.open_log(&settings)?;
+    let started = Instant::now();
+    let leaves = log.catch_up(platform.store.as_ref()).await?;
+    let build = started.elapsed();
+    println!(
+        "built the tree of {leaves} leaves in {:.2}s ({:.0} leaves/s); peak memory {}",
+        build.as_secs_f64(),
+        leaves as f64 / build.as_secs_f64().max(1e-9),
+        crate::bench::peak_memory().unwrap_or_else(|| "unknown".into())
+    );
+    let size = log.size();
+    if size < 2 {
+        return Ok(());
+    }
+    // Indexes spread over the tree by a fixed stride (no RNG needed to spread them).
+    let stride = 7_919u64;
+    let started = Instant::now();
+    let mut hashes = 0usize;
+    for i in 0..proofs {
+        hashes += log.inclusion_proof((i * stride) % size, size)?.len();
+    }
+    let per = started.elapsed().as_secs_f64() / proofs as f64;
+    println!("inclusion proof at tree size {size}: {:.2} µs each over {proofs} proofs ({} hashes each on average)", per * 1e6, hashes as u64 / proofs);
+    let started = Instant::now();
+    for i in 0..proofs {
+        log.consistency_proof(1 + (i * stride) % (size - 1), size)?;
+    }
+    let per = started.elapsed().as_secs_f64() / proofs as f64;
+    println!("consistency proof to tree size {size}: {:.2} µs each", per * 1e6);
+    Ok(())
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`).
+pub fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(format!("{:.0} MiB", kb as f64 / 1024.0))
 }
 
 async fn http(clients: usize, seconds: u64, write: bool, scaled: Scaled) -> Result<(), BoxError> {

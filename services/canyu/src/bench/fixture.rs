@@ -48,8 +48,13 @@ pub async fn fixture_on(clients: usize, scaled: Scaled) -> Result<Fixture, BoxEr
     let (platform, services) = match (&scaled.postgres_url, &scaled.redis_url) {
         (pg, Some(redis)) => scaled_platform(dir.path(), pg.as_deref(), redis).await?,
         _ => {
-            let platform = Platform::open_default(dir.path())?;
+            let mut platform = Platform::open_default(dir.path())?;
             platform.spawn_projector();
+            // The transparency log follows and signs, and every comment asks for its receipt.
+            let settings = crate::config::Settings { data_dir: dir.path().to_path_buf(), ..Default::default() };
+            platform.open_log(&settings)?;
+            platform.build_log().await?;
+            platform.spawn_log();
             let services = platform.services();
             (platform, services)
         }
@@ -136,7 +141,7 @@ pub fn register_decision(decision_id: String, unit: &str) -> Result<commands::Re
 pub const DECISION_QUERY: &str = "query($id: ID!) { decision(id: $id) { id title stage undertakingUnit { name } \
     consultations { id status commentCount } history(first: 50) { totalCount edges { node { position at kind summary actor } } } } }";
 pub const COMMENT_MUTATION: &str =
-    "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } } }";
+    "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } receipt { leafIndex } } }";
 
 #[cfg(feature = "redis")]
 async fn scaled_platform(
