@@ -67,6 +67,7 @@ impl Server {
             ("CANYU_EVENT_STORE".to_string(), "postgres".to_string()),
             ("CANYU_POSTGRES_URL".into(), pg.clone()),
             ("CANYU_TOKEN_SECRET".into(), "a-shared-token-secret-of-at-least-32-chars".into()),
+            ("CANYU_LOG_KEY".into(), support::TEST_LOG_KEY.into()),
             ("CANYU_READ_MODELS".into(), "redis".into()),
             ("CANYU_REDIS_URL".into(), redis.clone()),
             ("CANYU_REDIS_NAMESPACE".into(), namespace.clone()),

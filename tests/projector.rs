@@ -16,7 +16,7 @@ use canyu_eventstore::postgres::PostgresEventStore;
 use canyu_projections::documents::PROJECTION;
 use canyu_projections::redis_store::RedisReadStore;
 use canyu_projections::{Projections, ReadModelStore};
-use support::{assert_stored, canyu, fresh_schema, postgres_url, redis_url};
+use support::{TEST_LOG_KEY, assert_stored, canyu, fresh_schema, postgres_url, redis_url};
 
 struct Env {
     pg: String,
@@ -32,6 +32,7 @@ impl Env {
             .env("CANYU_EVENT_STORE", "postgres")
             .env("CANYU_POSTGRES_URL", &self.pg)
             .env("CANYU_TOKEN_SECRET", "a-shared-token-secret-of-at-least-32-chars")
+            .env("CANYU_LOG_KEY", TEST_LOG_KEY)
             .env("CANYU_DATA_DIR", self.dir.path())
             .env("CANYU_READ_MODELS", "redis")
             .env("CANYU_REDIS_URL", &self.redis)

@@ -18,7 +18,9 @@ mod support;
 use canyu_projections::conformance::RedisServer;
 use futures::StreamExt;
 use serde_json::{Value, json};
-use support::{Server, canyu, create_admin_on, fixture, fresh_schema, outcome, postgres_url, subscribe_history, unit_with_staff};
+use support::{
+    Server, TEST_LOG_KEY, canyu, create_admin_on, fixture, fresh_schema, outcome, postgres_url, subscribe_history, unit_with_staff,
+};
 
 struct Projector(Child);
 
@@ -69,6 +71,7 @@ async fn gateways_read_redis_replicas_and_survive_a_projector_kill_and_a_redis_r
         ("CANYU_EVENT_STORE", "postgres"),
         ("CANYU_POSTGRES_URL", &pg),
         ("CANYU_TOKEN_SECRET", "a-shared-token-secret-of-at-least-32-chars"),
+        ("CANYU_LOG_KEY", TEST_LOG_KEY),
         ("CANYU_READ_MODELS", "redis"),
         ("CANYU_REDIS_URL", &redis_url),
         ("CANYU_REDIS_NAMESPACE", "canyu-e2e"),

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 mod support;
 
-use support::{fresh_schema, postgres_url};
+use support::{TEST_LOG_KEY, fresh_schema, postgres_url};
 
 use chrono::{SecondsFormat, Utc};
 use futures::StreamExt;
@@ -36,6 +36,7 @@ fn canyu(pg: &str, dir: &std::path::Path) -> Command {
     c.env("CANYU_EVENT_STORE", "postgres")
         .env("CANYU_POSTGRES_URL", pg)
         .env("CANYU_TOKEN_SECRET", SECRET)
+        .env("CANYU_LOG_KEY", TEST_LOG_KEY)
         .env("CANYU_DATA_DIR", dir)
         .env("CANYU_LOG", "warn");
     c

@@ -84,6 +84,7 @@ async fn a_silent_event_store_makes_requests_unavailable_within_the_bound_and_th
         ("CANYU_EVENT_STORE", "postgres"),
         ("CANYU_POSTGRES_URL", &proxied),
         ("CANYU_TOKEN_SECRET", "a-shared-token-secret-of-at-least-32-chars"),
+        ("CANYU_LOG_KEY", TEST_LOG_KEY),
         ("CANYU_STORE_TIMEOUT_MS", &bound),
     ];
     let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,10 @@ use serde_json::{Value, json};
 
 pub const ADMIN_PASSWORD: &str = "admin-password";
 
+/// The transparency log key every gateway of a shared-store test signs with (a test key,
+/// published here on purpose).
+pub const TEST_LOG_KEY: &str = "PRIVATE+KEY+canyu.test/log+9bb0ffa3+ASsyu+qw13+R1C7ZX4kqMrOf9hfJgN2l3udO+DLsdfSR";
+
 pub fn canyu() -> Command {
     Command::new(env!("CARGO_BIN_EXE_canyu"))
 }

@@ -106,7 +106,11 @@ async fn log(data_dir: &std::path::Path, proofs: u64) -> Result<(), BoxError> {
         hashes += log.inclusion_proof((i * stride) % size, size)?.len();
     }
     let per = started.elapsed().as_secs_f64() / proofs as f64;
-    println!("inclusion proof at tree size {size}: {:.2} µs each over {proofs} proofs ({} hashes each on average)", per * 1e6, hashes as u64 / proofs);
+    println!(
+        "inclusion proof at tree size {size}: {:.2} µs each over {proofs} proofs ({} hashes each on average)",
+        per * 1e6,
+        hashes as u64 / proofs
+    );
     let started = Instant::now();
     for i in 0..proofs {
         log.consistency_proof(1 + (i * stride) % (size - 1), size)?;

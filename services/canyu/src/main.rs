@@ -187,7 +187,8 @@ async fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             rebuild(&Platform::connect(&loaded, Arc::new(canyu_app::SystemClock)).await?).await?
         }
         Command::Verify { settings } => {
-            let p = open(&settings).await?;
+            let mut p = open(&settings).await?;
+            p.open_log(&Settings::load(&settings)?)?;
             let verified = p.verify_everything().await?;
             for check in &verified.engine {
                 println!("ok: {check}");

@@ -114,7 +114,8 @@ pub async fn export(args: ExportArgs) -> Result<(), BoxError> {
         }
         None => {
             let settings = Settings::load(&args.settings)?;
-            let p = Platform::connect(&settings, Arc::new(canyu_app::SystemClock)).await?;
+            let mut p = Platform::connect(&settings, Arc::new(canyu_app::SystemClock)).await?;
+            p.open_log(&settings)?;
             p.catch_up(|_, _| {}).await?;
             p.build_log().await?;
             if let Some(log) = &p.log {

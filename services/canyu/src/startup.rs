@@ -215,7 +215,6 @@ impl Platform {
         let time_zone = settings.time_zone().map_err(|e| StartupError::Unsupported(e.to_string()))?;
         let mut platform = Self::connect_store(settings, clock).await?;
         platform.time_zone = time_zone;
-        platform.open_log(settings)?;
         Ok(platform)
     }
 
@@ -341,6 +340,11 @@ impl Platform {
     /// Opens the transparency log of the data directory (its tree empty until
     /// [`Platform::build_log`]).
     pub fn open_log(&mut self, settings: &Settings) -> Result<Arc<TransparencyLog>, StartupError> {
+        if settings.event_store != EventStoreKind::Sqlite && settings.log_key.is_none() {
+            return Err(StartupError::Config(
+                "log_key (CANYU_LOG_KEY) is required with a shared event store, so that every gateway signs as one log: make one with `canyu log keygen --name <origin>`".into(),
+            ));
+        }
         std::fs::create_dir_all(&settings.data_dir).map_err(|e| StartupError::DataDir(settings.data_dir.clone(), e))?;
         let key = log_key(settings.log_key.as_ref(), &settings.log_origin, &settings.data_dir)?;
         let log = TransparencyLog::open(&settings.data_dir.join(LOG_FILE), key, settings.witnesses())?;
@@ -415,7 +419,8 @@ pub fn static_dir(configured: Option<&Path>) -> Option<PathBuf> {
 /// bound (tests read it to learn the port when `listen` ends in `:0`).
 pub async fn serve(settings: Settings) -> Result<(), StartupError> {
     let (data_dir, listen) = (settings.data_dir.as_path(), settings.listen.as_str());
-    let platform = Platform::connect(&settings, Arc::new(SystemClock)).await?;
+    let mut platform = Platform::connect(&settings, Arc::new(SystemClock)).await?;
+    platform.open_log(&settings)?;
     let started = std::time::Instant::now();
     let (services, failed) = match settings.read_models {
         ReadModelKind::Memory => {

@@ -6,7 +6,7 @@
 //! its hash-chain link. Erasing a person deletes a key; no leaf changes, so no proof breaks.
 
 use canyu_eventstore::RecordedEvent;
-use serde_json::Value;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -128,79 +128,101 @@ pub fn leaf_stream(stream: &str) -> &str {
 
 /// The public text of an event's payload and the hash of what it seals.
 ///
-/// The public text is canonical JSON (object keys sorted, no spaces) of the payload with each
-/// sealed value (an object of `subject`, `nonce` and `ciphertext`) replaced by
-/// `{"withheld":"sealed"}` and each value of a key in [`PERSONAL_KEYS`] by
+/// The public text is JSON: objects with their keys sorted, no spaces, each scalar exactly as
+/// stored; each sealed value (an object of exactly `subject`, `nonce` and `ciphertext`) is
+/// replaced by `{"withheld":"sealed"}` and each non-null value of a key in [`PERSONAL_KEYS`] by
 /// `{"withheld":"personal"}`. The sealed hash is SHA-256 over the sealed values in document
 /// order, each as its subject, nonce and ciphertext with 64-bit lengths; zeroes if none.
 /// Payload text that is not JSON is kept whole as a JSON string (the chain covers it anyway).
 pub fn public_text(data: &str) -> (String, [u8; 32]) {
-    let mut sealed = Sha256::new();
-    let mut any = false;
-    let mut out = String::with_capacity(data.len());
-    match serde_json::from_str::<Value>(data) {
-        Ok(value) => write_public(&value, &mut out, &mut sealed, &mut any),
-        Err(_) => write_string(data, &mut out),
-    }
-    (out, if any { sealed.finalize().into() } else { [0; 32] })
-}
-
-fn is_sealed(map: &serde_json::Map<String, Value>) -> Option<[&str; 3]> {
-    if map.len() != 3 {
-        return None;
-    }
-    match (map.get("subject"), map.get("nonce"), map.get("ciphertext")) {
-        (Some(Value::String(s)), Some(Value::String(n)), Some(Value::String(c))) => Some([s, n, c]),
-        _ => None,
-    }
-}
-
-fn write_public(value: &Value, out: &mut String, sealed: &mut Sha256, any: &mut bool) {
-    match value {
-        Value::Object(map) => {
-            if let Some(parts) = is_sealed(map) {
-                for part in parts {
-                    sealed.update((part.len() as u64).to_be_bytes());
-                    sealed.update(part.as_bytes());
-                }
-                *any = true;
-                out.push_str(r#"{"withheld":"sealed"}"#);
-                return;
-            }
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(key, out);
-                out.push(':');
-                if PERSONAL_KEYS.contains(&key.as_str()) && !map[key].is_null() {
-                    out.push_str(r#"{"withheld":"personal"}"#);
-                } else {
-                    write_public(&map[key], out, sealed, any);
-                }
-            }
-            out.push('}');
+    let mut w = Public { out: Vec::with_capacity(data.len()), sealed: Sha256::new(), any: false };
+    match serde_json::from_str::<&RawValue>(data) {
+        Ok(raw) if w.write(raw).is_ok() => {}
+        _ => {
+            w = Public { out: Vec::with_capacity(data.len() + 2), sealed: Sha256::new(), any: false };
+            write_string(data, &mut w.out);
         }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+    }
+    let sealed = if w.any { w.sealed.finalize().into() } else { [0; 32] };
+    // Valid UTF-8 by construction (pieces of the JSON text and serde_json's output): checked
+    // once here, not per piece.
+    (String::from_utf8(w.out).expect("JSON text is UTF-8"), sealed)
+}
+
+struct Public {
+    out: Vec<u8>,
+    sealed: Sha256,
+    any: bool,
+}
+
+use std::collections::BTreeMap;
+
+impl Public {
+    /// Writes one value, borrowing from the stored text (no tree of values is built).
+    fn write(&mut self, raw: &RawValue) -> Result<(), serde_json::Error> {
+        let text = raw.get();
+        match text.as_bytes().first() {
+            Some(b'{') => {
+                // Keys borrowed from the text, sorted; owned only when a key has escapes.
+                let owned: BTreeMap<String, &RawValue>;
+                let entries: Vec<(&str, &RawValue)> = match serde_json::from_str::<BTreeMap<&str, &RawValue>>(text) {
+                    Ok(map) => map.into_iter().collect(),
+                    Err(_) => {
+                        owned = serde_json::from_str(text)?;
+                        owned.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+                    }
+                };
+                let get = |name: &str| entries.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+                if entries.len() == 3
+                    && let (Some(s), Some(n), Some(c)) = (get("subject"), get("nonce"), get("ciphertext"))
+                    && let (Ok(s), Ok(n), Ok(c)) = (
+                        serde_json::from_str::<String>(s.get()),
+                        serde_json::from_str::<String>(n.get()),
+                        serde_json::from_str::<String>(c.get()),
+                    )
+                {
+                    for part in [s, n, c] {
+                        self.sealed.update((part.len() as u64).to_be_bytes());
+                        self.sealed.update(part.as_bytes());
+                    }
+                    self.any = true;
+                    self.out.extend_from_slice(br#"{"withheld":"sealed"}"#);
+                    return Ok(());
                 }
-                write_public(item, out, sealed, any);
+                self.out.push(b'{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(b',');
+                    }
+                    write_string(key, &mut self.out);
+                    self.out.push(b':');
+                    if PERSONAL_KEYS.contains(key) && value.get() != "null" {
+                        self.out.extend_from_slice(br#"{"withheld":"personal"}"#);
+                    } else {
+                        self.write(value)?;
+                    }
+                }
+                self.out.push(b'}');
             }
-            out.push(']');
+            Some(b'[') => {
+                let items: Vec<&RawValue> = serde_json::from_str(text)?;
+                self.out.push(b'[');
+                for (i, item) in items.into_iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(b',');
+                    }
+                    self.write(item)?;
+                }
+                self.out.push(b']');
+            }
+            _ => self.out.extend_from_slice(text.as_bytes()),
         }
-        Value::String(s) => write_string(s, out),
-        other => out.push_str(&other.to_string()),
+        Ok(())
     }
 }
 
-fn write_string(s: &str, out: &mut String) {
-    out.push_str(&Value::String(s.to_owned()).to_string());
+fn write_string(s: &str, out: &mut Vec<u8>) {
+    serde_json::to_writer(out, s).expect("a string serialises into memory");
 }
 
 fn truncated(s: &str) -> &[u8] {

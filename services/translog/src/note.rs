@@ -7,7 +7,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use ed25519_dalek::{Signer as _, SigningKey, Verifier as _, VerifyingKey};
-use signed_note::{Note, Signer, StandardSigner, StandardVerifier, Verifier, VerifierList};
+use signed_note::{Note, Signature, Signer, StandardVerifier, Verifier, VerifierList};
 
 use crate::LogError;
 
@@ -109,10 +109,15 @@ impl NoteKey {
         if self.alg != ALG_ED25519 {
             return Err(LogError::Key("a witness key only cosigns".into()));
         }
-        let signer = StandardSigner::new(&self.skey()).map_err(|e| LogError::Key(e.to_string()))?;
-        let mut note = Note::new(text.as_bytes(), &[]).map_err(|e| LogError::Note(e.to_string()))?;
-        note.add_sigs(&[&signer as &dyn Signer]).map_err(|e| LogError::Note(e.to_string()))?;
-        String::from_utf8(note.to_bytes()).map_err(|e| LogError::Note(e.to_string()))
+        // Signed directly with the key (its public half is kept with it): no key parsing or
+        // derivation per note, which receipts would otherwise pay on every comment.
+        let note = Note::new(text.as_bytes(), &[]).map_err(|e| LogError::Note(e.to_string()))?;
+        let sig = self.key.sign(note.text());
+        let line = Signature::new(self.name.clone(), self.id(), sig.to_bytes().to_vec()).map_err(|e| LogError::Note(e.to_string()))?;
+        let mut out = text.to_owned();
+        out.push('\n');
+        out.push_str(std::str::from_utf8(&line.to_bytes()).map_err(|e| LogError::Note(e.to_string()))?);
+        Ok(out)
     }
 
     /// Adds this witness's cosignature (time `now`, seconds since the epoch) to a checkpoint

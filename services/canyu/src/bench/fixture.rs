@@ -140,8 +140,7 @@ pub fn register_decision(decision_id: String, unit: &str) -> Result<commands::Re
 
 pub const DECISION_QUERY: &str = "query($id: ID!) { decision(id: $id) { id title stage undertakingUnit { name } \
     consultations { id status commentCount } history(first: 50) { totalCount edges { node { position at kind summary actor } } } } }";
-pub const COMMENT_MUTATION: &str =
-    "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } receipt { leafIndex } } }";
+pub const COMMENT_MUTATION: &str = "mutation($c: ID!, $b: String!) { submitComment(input: { consultationId: $c, body: $b }) { position comment { id } receipt { leafIndex } } }";
 
 #[cfg(feature = "redis")]
 async fn scaled_platform(
