@@ -90,6 +90,13 @@ fn key_arg(value: &str) -> Result<String, BoxError> {
     Ok(value.trim().to_owned())
 }
 
+/// A signed note kept in a file: extra blank lines at its end (an editor's, or `jq -r`'s) are
+/// not part of the note.
+fn read_note(path: &Path) -> Result<String, BoxError> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(format!("{}\n", text.trim_end_matches(['\n', '\r'])))
+}
+
 /// The tree size a checkpoint file names (its second line), without trusting it further.
 fn checkpoint_size(note: &str) -> Result<u64, BoxError> {
     note.lines().nth(1).and_then(|l| l.parse().ok()).ok_or_else(|| "not a checkpoint: the second line is not a tree size".into())
@@ -142,7 +149,7 @@ pub fn verify(args: &VerifyArgs) -> Result<bool, BoxError> {
     let text = std::fs::read_to_string(&args.file)?;
     let vkey = key_arg(&args.vkey)?;
     let witnesses = args.witness.iter().map(|w| key_arg(w)).collect::<Result<Vec<_>, _>>()?;
-    let since = args.since.as_ref().map(std::fs::read_to_string).transpose()?;
+    let since = args.since.as_ref().map(|f| read_note(f)).transpose()?;
     match verify_bundle(&text, &vkey, &witnesses, since.as_deref()) {
         Ok(v) => {
             use base64::Engine as _;
@@ -190,7 +197,7 @@ pub enum ReceiptOutcome {
 /// the receipted leaf hash (not what the server says the leaf is) in the signed checkpoint.
 pub async fn check_receipt(args: &ReceiptArgs) -> Result<ReceiptOutcome, BoxError> {
     let vkey = key_arg(&args.vkey)?;
-    let receipt = canyu_translog::note::open_receipt(&std::fs::read_to_string(&args.file)?, &vkey)?;
+    let receipt = canyu_translog::note::open_receipt(&read_note(&args.file)?, &vkey)?;
     let base = args.url.trim_end_matches('/');
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
     let note = client.get(format!("{base}/log/checkpoint")).send().await?.error_for_status()?.text().await?;
