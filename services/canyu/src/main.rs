@@ -289,7 +289,7 @@ async fn rebuild(p: &Platform) -> Result<(), Box<dyn std::error::Error>> {
         stats.0,
         stats.1,
         stats.2,
-        peak_memory().unwrap_or_else(|| "unknown".into())
+        canyu::bench::peak_memory().unwrap_or_else(|| "unknown".into())
     );
     Ok(())
 }
@@ -314,11 +314,4 @@ async fn rebuild_store(settings: &Settings) -> Result<(), Box<dyn std::error::Er
     let secs = started.elapsed().as_secs_f64();
     println!("rebuilt the read models in Redis up to position {n} in {secs:.2}s ({:.0} events/s)", n as f64 / secs.max(1e-9));
     Ok(())
-}
-
-/// Peak resident memory of this process (Linux `VmHWM`).
-fn peak_memory() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: u64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(format!("{:.0} MiB", kb as f64 / 1024.0))
 }

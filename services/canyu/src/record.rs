@@ -218,16 +218,7 @@ pub async fn check_receipt(args: &ReceiptArgs) -> Result<ReceiptOutcome, BoxErro
     });
     let answer: serde_json::Value =
         client.post(format!("{base}/graphql")).header("accept", "application/json").json(&query).send().await?.json().await?;
-    let proof: Vec<[u8; 32]> = answer["data"]["inclusionProof"]["hashes"]
-        .as_array()
-        .ok_or_else(|| format!("no inclusion proof: {answer}"))?
-        .iter()
-        .map(|h| {
-            use base64::Engine as _;
-            let bytes = base64::engine::general_purpose::STANDARD.decode(h.as_str().unwrap_or_default())?;
-            <[u8; 32]>::try_from(bytes).map_err(|_| BoxError::from("a proof hash is not 32 bytes"))
-        })
-        .collect::<Result<_, _>>()?;
+    let proof = proof_hashes(&answer, "inclusionProof")?;
     if canyu_translog::bundle::check_inclusion(&proof, cp.size, &cp.root, receipt.leaf_index, &receipt.leaf_hash) {
         Ok(ReceiptOutcome::Honoured { size: cp.size })
     } else {
@@ -301,19 +292,24 @@ async fn witness_once(client: &reqwest::Client, base: &str, vkey: &str, key: &No
 }
 
 async fn consistency(client: &reqwest::Client, base: &str, from: u64, to: u64) -> Result<Vec<[u8; 32]>, BoxError> {
-    use base64::Engine as _;
     let query = serde_json::json!({
         "query": "query($from: String!, $to: String!) { consistencyProof(from: $from, to: $to) { hashes } }",
         "variables": { "from": from.to_string(), "to": to.to_string() },
     });
     let answer: serde_json::Value =
         client.post(format!("{base}/graphql")).header("accept", "application/json").json(&query).send().await?.json().await?;
-    let hashes = answer["data"]["consistencyProof"]["hashes"].as_array().ok_or_else(|| format!("no consistency proof: {answer}"))?;
+    proof_hashes(&answer, "consistencyProof")
+}
+
+/// The base64 `hashes` of a proof field in a GraphQL answer.
+fn proof_hashes(answer: &serde_json::Value, field: &str) -> Result<Vec<[u8; 32]>, BoxError> {
+    use base64::Engine as _;
+    let hashes = answer["data"][field]["hashes"].as_array().ok_or_else(|| format!("no {field}: {answer}"))?;
     hashes
         .iter()
         .map(|h| {
             let bytes = base64::engine::general_purpose::STANDARD.decode(h.as_str().unwrap_or_default())?;
-            <[u8; 32]>::try_from(bytes).map_err(|_| "a proof hash is not 32 bytes".into())
+            <[u8; 32]>::try_from(bytes).map_err(|_| BoxError::from("a proof hash is not 32 bytes"))
         })
         .collect()
 }

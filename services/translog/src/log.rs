@@ -71,10 +71,15 @@ impl CheckpointStore {
     }
 
     fn all(&self) -> Result<Vec<StoredCheckpoint>, LogError> {
+        self.select("WHERE size >= ?1 ORDER BY size", 0)
+    }
+
+    fn select(&self, filter: &str, bound: i64) -> Result<Vec<StoredCheckpoint>, LogError> {
         let conn = self.0.lock().expect("checkpoint store lock");
-        let mut stmt = conn.prepare("SELECT size, root, note, signed_at FROM checkpoints ORDER BY size").map_err(LogError::store)?;
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT size, root, note, signed_at FROM checkpoints {filter}")).map_err(LogError::store)?;
         let rows = stmt
-            .query_map([], |r| {
+            .query_map([bound], |r| {
                 let root: Vec<u8> = r.get(1)?;
                 let at: String = r.get(3)?;
                 Ok((r.get::<_, i64>(0)?, root, r.get::<_, String>(2)?, at))
@@ -95,8 +100,10 @@ impl CheckpointStore {
         Ok(out)
     }
 
+    /// The checkpoint of the largest size not above `size` (an index lookup: there is one
+    /// row per second of activity).
     fn at_most(&self, size: u64) -> Result<Option<StoredCheckpoint>, LogError> {
-        Ok(self.all()?.into_iter().rfind(|c| c.size <= size))
+        Ok(self.select("WHERE size <= ?1 ORDER BY size DESC LIMIT 1", size.min(i64::MAX as u64) as i64)?.pop())
     }
 }
 
@@ -118,11 +125,15 @@ impl std::fmt::Debug for TransparencyLog {
 }
 
 impl TransparencyLog {
+    fn tree(&self) -> std::sync::RwLockReadGuard<'_, Tree> {
+        self.tree.read().expect("tree lock")
+    }
+
     /// Opens the log whose checkpoints live in `log_db`, signing with `key` (named as the
     /// origin). The tree starts empty: [`TransparencyLog::catch_up`] builds it from the events.
     pub fn open(log_db: &Path, key: NoteKey, witnesses: Vec<String>) -> Result<Arc<Self>, LogError> {
         let checkpoints = CheckpointStore::open(log_db)?;
-        let latest = checkpoints.all()?.pop();
+        let latest = checkpoints.at_most(u64::MAX)?;
         if let Some(cp) = &latest {
             let vkey = key.vkey();
             open_checkpoint(&cp.note, &vkey, &[]).map_err(|e| {
@@ -150,7 +161,7 @@ impl TransparencyLog {
 
     /// Leaves in the tree.
     pub fn size(&self) -> u64 {
-        self.tree.read().expect("tree lock").size()
+        self.tree().size()
     }
 
     /// Adds events (in global order, after the tree's last) as leaves.
@@ -172,7 +183,7 @@ impl TransparencyLog {
     /// page is read while the current one is hashed (the store reads on its own threads).
     pub async fn catch_up(&self, store: &dyn EventStore) -> Result<u64, LogError> {
         let start = self.size();
-        let after = self.tree.read().expect("tree lock").last_position();
+        let after = self.tree().last_position();
         let mut page = store.read_all(after, PAGE).await.map_err(LogError::events)?;
         while let Some(last) = page.last().map(|e| e.position) {
             let (next, ()) = futures::join!(store.read_all(last, PAGE), async { self.ingest(&page) });
@@ -183,7 +194,7 @@ impl TransparencyLog {
 
     /// Follows the store: every event committed from now on becomes a leaf.
     pub async fn follow(self: Arc<Self>, store: Arc<dyn EventStore>) -> Result<(), LogError> {
-        let after = self.tree.read().expect("tree lock").last_position();
+        let after = self.tree().last_position();
         let mut events = store.subscribe_all(after).ready_chunks(PAGE);
         while let Some(batch) = events.next().await {
             let batch: Vec<RecordedEvent> = batch.into_iter().collect::<Result<_, _>>().map_err(LogError::events)?;
@@ -218,7 +229,7 @@ impl TransparencyLog {
     /// Signs and stores a checkpoint of the whole tree if it grew since the last one.
     pub fn sign_checkpoint(&self) -> Result<Option<StoredCheckpoint>, LogError> {
         let (size, root) = {
-            let tree = self.tree.read().expect("tree lock");
+            let tree = self.tree();
             (tree.size(), tree.root(tree.size())?)
         };
         if self.latest_checkpoint().is_some_and(|c| c.size >= size) {
@@ -245,7 +256,7 @@ impl TransparencyLog {
     /// witnesses are accepted, and only over a checkpoint this log signed.
     pub fn add_cosignature(&self, cosigned: &str) -> Result<StoredCheckpoint, LogError> {
         let opened = open_checkpoint(cosigned, &self.vkey(), &[])?;
-        let Some(mut stored) = self.checkpoints.all()?.into_iter().find(|c| c.size == opened.size) else {
+        let Some(mut stored) = self.checkpoints.at_most(opened.size)?.filter(|c| c.size == opened.size) else {
             return Err(LogError::Range(format!("no checkpoint of size {} was signed", opened.size)));
         };
         if stored.root != opened.root {
@@ -289,31 +300,31 @@ impl TransparencyLog {
 
     /// Leaf index of the event at a global position.
     pub fn leaf_index(&self, position: u64) -> Option<u64> {
-        self.tree.read().expect("tree lock").index_of(position)
+        self.tree().index_of(position)
     }
 
     /// Hash of leaf `index`.
     pub fn leaf_hash(&self, index: u64) -> Option<[u8; 32]> {
-        self.tree.read().expect("tree lock").leaf_hash(index)
+        self.tree().leaf_hash(index)
     }
 
     /// Root of the tree's first `size` leaves.
     pub fn root(&self, size: u64) -> Result<[u8; 32], LogError> {
-        self.tree.read().expect("tree lock").root(size)
+        self.tree().root(size)
     }
 
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<[u8; 32]>, LogError> {
-        self.tree.read().expect("tree lock").inclusion_proof(index, size)
+        self.tree().inclusion_proof(index, size)
     }
 
     pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<[u8; 32]>, LogError> {
-        self.tree.read().expect("tree lock").consistency_proof(from, to)
+        self.tree().consistency_proof(from, to)
     }
 
     /// A hash tile, within the latest checkpoint.
     pub fn tile(&self, level: u8, index: u64, width: u32) -> Result<Vec<u8>, LogError> {
         let published = self.latest_checkpoint().map_or(0, |c| c.size);
-        self.tree.read().expect("tree lock").tile(level, index, width, published)
+        self.tree().tile(level, index, width, published)
     }
 
     /// The leaves of entry bundle `index` with `width` entries (C2SP tlog-tiles: each a
@@ -339,7 +350,7 @@ impl TransparencyLog {
         let after = if first == 0 {
             0
         } else {
-            self.tree.read().expect("tree lock").position_of(first - 1).ok_or_else(|| LogError::Range(format!("no leaf {}", first - 1)))?
+            self.tree().position_of(first - 1).ok_or_else(|| LogError::Range(format!("no leaf {}", first - 1)))?
         };
         let events = store.read_all(after, count as usize).await.map_err(LogError::events)?;
         if events.len() as u64 != count {
@@ -366,7 +377,7 @@ impl TransparencyLog {
         let Ok(Some(index)) = found else {
             return Err(LogError::Range(format!("the event at position {position} is not in the log yet")));
         };
-        let hash = self.tree.read().expect("tree lock").leaf_hash(index).expect("leaf of a found index");
+        let hash = self.tree().leaf_hash(index).expect("leaf of a found index");
         let now = Utc::now();
         let by = now + chrono::Duration::from_std(RECEIPT_DELAY).expect("small delay");
         let receipt = Receipt {
